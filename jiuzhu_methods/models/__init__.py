@@ -1,0 +1,1 @@
+"""One module per published case; each composes the shared primitives in the published order."""
