@@ -221,7 +221,7 @@ def pandera_schema(table: str, *, strict_vocabulary: bool = True):
 
 def validate_table(table: str, df: pd.DataFrame, *, strict_vocabulary: bool = True) -> pd.DataFrame:
     """Validate ``df`` against the contract with pandera; raises ``SchemaErrors`` listing every failure."""
-    return pandera_schema(table, strict_vocabulary=strict_vocabulary).validate(df, lazy=True)
+    return pandera_schema(table, strict_vocabulary=strict_vocabulary).validate(df.reset_index(drop=True), lazy=True)
 
 
 def data_dictionary(table: str | None = None) -> pd.DataFrame:
