@@ -1,0 +1,693 @@
+"""案例三 磐安 — 司法救助"一件事"平台: 智能筛查、分级救助、社会帮扶、监督治理.
+
+Reproduction of the Pan'an (Zhejiang) model of the SPP's first batch of big-data judicial
+aid cases (``shared/seeds/000_…``, 案例三). The published text gives the architecture but
+not the rules' contents; every reconstructed piece is data with its source
+(``data/models/panan.yaml``, ``data/keywords/panan.yaml``) and the reproduction note is
+``docs/models/panan.md``.
+
+``screen(pool, *, linkage="id", negation="plain", ...)`` runs, in order:
+
+=====================  ==============================================================
+step                   published wording (案例三)
+=====================  ==============================================================
+``charge_models``      根据罪名不同设置8个分析模型 — victims (被害人, 近亲属) of criminal cases
+                       whose 罪名 belongs to one of eight charge families
+``keyword_features``   梳理6类62个关键词或近似词 … 通过OCR识别抓取数字卷宗关键词 — the keyword
+                       library matched in the case's documents
+``registry_collision`` 同步生成被害人特征信息与已归集的重点困难群体专题数据库信息等比对碰撞 —
+                       registries, 涉法涉诉 petitions, unpaid enforcements
+``decision_tree``      以判定树实现数据建模 … "红、橙、黄"三色分级预警 — grade per victim
+``already_aided``      闭环管理: persons whose judicial aid is decided or being handled leave
+``hardship_score``     设置不同权重系数，分级判定困难程度，分档次推荐拟救助金额
+``aid_stage``          根据案件实际，自动推荐救助阶段
+``measures``           精准识别救助类型，智能匹配救助措施 (needs → agencies)
+``one_per_person``     为涉案困难群众精准画像 — one clue per person, highest grade kept
+=====================  ==============================================================
+
+Further outputs in ``result.lists``: ``social_referrals`` (暂不符合司法救助但符合社会救助条件,
+pushed by 浙政钉), ``supervision`` (监督治理 figures: handling days, average amount, fund use
+by month) and ``procedural_not_aided`` (依法申请却因程序问题未应救尽救).
+
+Examples
+--------
+>>> print(describe_tree().splitlines()[0])
+判定树（案例三 数据研判规则：红、橙、黄三色分级预警）
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .. import identity
+from ..keywords import contains_any, matched_words, texts_by
+from ..linkage import anti_join, dedupe_persons, link
+from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+
+MODEL = "panan.screen"
+GRADES = ["红", "橙", "黄"]
+NO_GRADE = "无"
+
+#: the features the decision tree may ask about, with their Chinese questions
+FEATURES: dict[str, str] = {
+    "compensated": "文书显示已获赔偿、和解或谅解（且无\"未获赔偿\"类表述）？",
+    "death": "文书显示被害人因案死亡？",
+    "serious_harm": "文书显示重伤、伤残或丧失劳动能力？",
+    "low_income": "本人或申请人在低收入名单（低保、特困、低保边缘、低收入、防返贫监测等）？",
+    "uncompensated": "赔偿无望（文书\"未获赔偿/无力赔偿/在逃\"等，或执行终结未足额到位）？",
+    "hardship_or_special": "文书显示经济困难、系家庭主要劳动力，或属特殊群体？",
+    "registry_or_special": "在重点困难群体名单，或属特殊群体（老年人、未成年人、妇女、残疾人等）？",
+    "uncompensated_or_hardship": "赔偿无望或文书显示经济困难？",
+    "hardship_or_aid_wish": "文书显示经济困难，或有救助意愿/涉法涉诉信访？",
+    "on_registry": "在重点困难群体名单？",
+    "hardship": "文书显示经济困难？",
+    "special_group": "属特殊群体？",
+    "aid_wish": "有救助意愿或涉法涉诉信访？",
+}
+
+
+# --------------------------------------------------------------------------- parameters
+@lru_cache(maxsize=None)
+def _yaml(path: str) -> dict:
+    return yaml.safe_load(resources.files("jiuzhu_methods").joinpath(path).read_text("utf-8"))
+
+
+def parameters() -> dict[str, dict[str, Any]]:
+    """The published-reading parameters: ``{section: {name: value}}`` from data/models/panan.yaml."""
+    raw = _yaml("data/models/panan.yaml")
+    out: dict[str, Any] = {}
+    for sec, body in raw.items():
+        if not isinstance(body, dict):
+            continue
+        if "value" in body:  # a section that is itself one parameter (the decision tree)
+            out[sec] = copy.deepcopy(body["value"])
+        else:
+            out[sec] = {k: copy.deepcopy(v["value"]) for k, v in body.items() if isinstance(v, dict) and "value" in v}
+    return out
+
+
+def keyword_library() -> dict[str, dict[str, list[str]]]:
+    """The 6-category library: ``{category: {group: [words]}}`` (data/keywords/panan.yaml)."""
+    raw = _yaml("data/keywords/panan.yaml")
+    return {c: {g: list(w) for g, w in v["groups"].items()} for c, v in raw["categories"].items()}
+
+
+def compensated_words() -> list[str]:
+    return list(_yaml("data/keywords/panan.yaml")["exclusions"]["compensated"]["words"])
+
+
+def _needs_table() -> dict:
+    return _yaml("data/needs.yaml")["needs"]
+
+
+def _amount_data() -> dict | None:
+    """data/amount/panan.yaml if the amount module provides one (owned by amount.py)."""
+    try:
+        f = resources.files("jiuzhu_methods").joinpath("data/amount/panan.yaml")
+        if f.is_file():
+            return yaml.safe_load(f.read_text("utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover
+        pass
+    return None
+
+
+# --------------------------------------------------------------------------- decision tree
+def _leaves(node: dict, path: tuple = ()) -> list[tuple[tuple, dict]]:
+    if "leaf" in node:
+        return [(path, node)]
+    out = []
+    for branch in ("是", "否"):
+        out += _leaves(node[branch], path + ((node["node"], branch),))
+    return out
+
+
+def tree_rules(tree: dict | None = None) -> pd.DataFrame:
+    """The tree as a table: one row per leaf with its grade, its conditions and its reason."""
+    tree = tree or parameters()["decision_tree"]
+    rows = []
+    for path, leaf in _leaves(tree):
+        rows.append({"leaf": leaf["leaf"], "grade": leaf["grade"],
+                     "conditions": " 且 ".join(f"{n}={b}" for n, b in path),
+                     "conditions_zh": " 且 ".join(f"{FEATURES.get(n, n).rstrip('？')}：{b}" for n, b in path),
+                     "reason": leaf.get("reason", "")})
+    return pd.DataFrame(rows)
+
+
+def describe_tree(tree: dict | None = None) -> str:
+    """The decision tree as readable indented text (printed in reports)."""
+    tree = tree or parameters()["decision_tree"]
+    lines = ["判定树（案例三 数据研判规则：红、橙、黄三色分级预警）"]
+
+    def walk(node: dict, prefix: str) -> None:
+        lines.append(f"{prefix}[{node['node']}] {FEATURES.get(node['node'], node['node'])}")
+        for i, branch in enumerate(("是", "否")):
+            child = node[branch]
+            last = i == 1
+            head = prefix + ("└─ " if last else "├─ ")
+            if "leaf" in child:
+                lines.append(f"{head}{branch} → {child['leaf']} {child['grade']}：{child.get('reason', '')}")
+            else:
+                lines.append(f"{head}{branch} ↓")
+                walk(child, prefix + ("   " if last else "│  "))
+
+    walk(tree, "")
+    return "\n".join(lines)
+
+
+def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame:
+    """Grade each row of a boolean feature frame: columns ``grade``, ``tree_leaf``,
+    ``tree_path`` (e.g. ``compensated=否>death=是>…``) and ``grade_reason``.
+
+    Vectorised: one boolean mask per tree node, not one pass per row.
+    """
+    tree = tree or parameters()["decision_tree"]
+    idx = features.index
+    out = pd.DataFrame({"grade": pd.Series(NO_GRADE, index=idx, dtype="str"),
+                        "tree_leaf": pd.Series("", index=idx, dtype="str"),
+                        "tree_path": pd.Series("", index=idx, dtype="str"),
+                        "grade_reason": pd.Series("", index=idx, dtype="str")})
+
+    def walk(node: dict, mask: pd.Series, path: str) -> None:
+        if not mask.any():
+            return
+        if "leaf" in node:
+            out.loc[mask, "grade"] = node["grade"]
+            out.loc[mask, "tree_leaf"] = node["leaf"]
+            out.loc[mask, "tree_path"] = path
+            out.loc[mask, "grade_reason"] = node.get("reason", "")
+            return
+        f = node["node"]
+        if f not in features.columns:
+            raise KeyError(f"decision tree asks about unknown feature {f!r}; known: {', '.join(FEATURES)}")
+        v = features[f].fillna(False).astype(bool)
+        sep = ">" if path else ""
+        walk(node["是"], mask & v, f"{path}{sep}{f}=是")
+        walk(node["否"], mask & ~v, f"{path}{sep}{f}=否")
+
+    walk(tree, pd.Series(True, index=idx), "")
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
+             collect: str | None = None) -> pd.DataFrame:
+    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
+    out = pd.DataFrame(index=frame.index)
+    out["hit"] = False
+    out["match"] = pd.Series(None, index=frame.index, dtype="str")
+    out["confidence"] = np.nan
+    if collect:
+        out["collected"] = pd.Series("", index=frame.index, dtype="str")
+    if frame.empty or right.empty:
+        return out
+    pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
+    if pairs.empty:
+        return out
+    best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
+    best = best.set_index("left")
+    out.loc[best.index, "hit"] = True
+    out.loc[best.index, "match"] = best["match"].astype("str")
+    out.loc[best.index, "confidence"] = best["confidence"]
+    if collect:
+        vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
+        agg = vals.groupby("left")["_v"].agg(lambda v: "、".join(sorted(set(v.dropna()))))
+        out.loc[agg.index, "collected"] = agg.astype("str")
+    return out
+
+
+def _ages(id_numbers: pd.Series, on: pd.Series) -> pd.Series:
+    birth = identity.birth_dates_series(id_numbers)
+    on = pd.to_datetime(on)
+    years = on.dt.year - birth.dt.year
+    before = (on.dt.month < birth.dt.month) | ((on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day))
+    return (years - before.astype("int64")).astype("float64")
+
+
+def _join_flags(flags: pd.DataFrame, names: list[str], sep: str) -> pd.Series:
+    """For each row, the names whose flag column is true, joined with ``sep`` (vectorised over names)."""
+    s = pd.Series("", index=flags.index, dtype="str")
+    for n in names:
+        s = s + np.where(flags[n].to_numpy(dtype=bool), n + sep, "")
+    return s.str.removesuffix(sep) if len(sep) else s
+
+
+def _reference_date(pool, params: dict) -> pd.Timestamp:
+    if params.get("reference_date") is not None:
+        return pd.Timestamp(params["reference_date"])
+    meta = getattr(pool, "meta", {}) or {}
+    for k in ("reference_date", "as_of", "snapshot_date", "end_date"):
+        if meta.get(k):
+            return pd.Timestamp(meta[k])
+    aid = pool["judicial_aid"]
+    dates = pd.concat([aid[c] for c in ("applied_on", "decided_on", "paid_on")]).dropna()
+    return pd.Timestamp(dates.max()) if len(dates) else pd.Timestamp("1970-01-01")
+
+
+# --------------------------------------------------------------------------- steps
+def _step_charge_models(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    cases = ctx.pool["proc_cases"]
+    cases = cases[cases["business"].isin(p["businesses"])]
+    charge_to_family = {c: fam for fam, spec in p["charge_models"].items() for c in spec["charges"]}
+    fam = cases["charge"].map(charge_to_family)
+    cases = cases.assign(analysis_model=fam.astype("str"))[fam.notna()]
+    parties = ctx.pool["proc_parties"]
+    parties = parties[parties["role"].isin(p["roles"])]
+    out = parties.merge(cases[["case_id", "charge", "stage", "accepted_on", "analysis_model"]], on="case_id", how="inner")
+    out = out.reset_index(drop=True)
+    out["path_tag"] = out["analysis_model"]
+    detail = {"by_model": {k: int(v) for k, v in out["analysis_model"].value_counts().sort_index().items()},
+              "cases": int(out["case_id"].nunique())}
+    return out, detail
+
+
+def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    neg = p["negation"]
+    lib = p["keywords"]
+    docs = ctx.pool["proc_documents"]
+    docs = docs[docs["case_id"].isin(frame["case_id"].unique())]
+    texts = texts_by(docs)  # one text per case
+    texts = texts.reindex(pd.Index(frame["case_id"].unique(), name="case_id")).fillna("").astype("str")
+    per_case = pd.DataFrame(index=texts.index)
+    hits = []
+    for cat, groups in lib.items():
+        for g, words in groups.items():
+            per_case[f"kw_{g}"] = contains_any(texts, list(words), negation=neg)
+        words = [w for ws in groups.values() for w in ws]
+        w = matched_words(texts, words, negation=neg)
+        hits.append(np.where(w != "", cat + "：" + w, ""))
+        per_case[f"cat_{cat}"] = w != ""
+    per_case["kw_compensated"] = contains_any(texts, p["compensated_words"], negation=neg)
+    kh = pd.DataFrame(hits).T if hits else pd.DataFrame(index=range(len(texts)))
+    per_case["keywords_hit"] = ["；".join(x for x in row if x) for row in kh.itertuples(index=False)] if hits else ""
+    per_case = per_case.reset_index()
+    out = frame.drop(columns=[c for c in per_case.columns if c != "case_id" and c in frame.columns])
+    out = out.merge(per_case, on="case_id", how="left")
+    detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
+    # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
+    if p["family_after_death"] and len(out):
+        has_family = out.groupby("case_id")["role"].transform(lambda r: (r == "近亲属").any())
+        drop = out["kw_death"] & has_family & (out["role"] == "被害人")
+        detail["deceased_replaced_by_family"] = int(drop.sum())
+        out = out[~drop].reset_index(drop=True)
+    return out, detail
+
+
+def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    lk = p["linkage"]
+    frame = frame.reset_index(drop=True)
+    reg = ctx.pool["registries"]
+    reg = reg[reg["registry"].isin(p["key_groups"])].reset_index(drop=True)
+    r = _collide(frame, reg, linkage=lk, collect="registry")
+    frame["registries"] = r["collected"] if "collected" in r else ""
+    frame["registry_match"] = r["match"]
+    frame["registry_confidence"] = r["confidence"]
+    regs = frame["registries"].fillna("").str.split("、")
+    frame["low_income"] = regs.map(lambda xs: any(x in p["low_income"] for x in xs)).astype(bool)
+    frame["on_registry"] = r["hit"].astype(bool)
+    frame["special_registry"] = regs.map(lambda xs: any(x in p["special_groups"] for x in xs)).astype(bool)
+    frame["disabled_registry"] = frame["registries"].fillna("").str.contains("持证残疾人", regex=False)
+    pet = ctx.pool["petitions"]
+    pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
+    rp = _collide(frame, pet, linkage=lk)
+    frame["petition_match"] = rp["hit"].astype(bool)
+    enf = ctx.pool["court_enforcements"]
+    unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
+    re_ = _collide(frame, unpaid, linkage=lk,
+                   right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"})
+    frame["enforcement_unpaid"] = re_["hit"].astype(bool)
+    # the clue's own linkage quality: the best collision that contributed (a case-file-only clue is exact)
+    conf = pd.concat([r["confidence"], rp["confidence"], re_["confidence"]], axis=1)
+    best = conf.fillna(-1).to_numpy().argmax(axis=1)
+    matches = np.stack([r["match"].astype(object).to_numpy(), rp["match"].astype(object).to_numpy(),
+                        re_["match"].astype(object).to_numpy()], axis=1)
+    chosen = matches[np.arange(len(frame)), best] if len(frame) else np.array([], dtype=object)
+    frame["match"] = pd.Series(chosen, index=frame.index, dtype="str").fillna("case")
+    frame["confidence"] = conf.max(axis=1).fillna(1.0)
+    detail = {"registry_hits": int(frame["on_registry"].sum()), "low_income": int(frame["low_income"].sum()),
+              "petition_hits": int(frame["petition_match"].sum()),
+              "enforcement_unpaid": int(frame["enforcement_unpaid"].sum())}
+    return frame, detail
+
+
+def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The decision-tree features of each victim row (after keyword and registry steps)."""
+    f = pd.DataFrame(index=frame.index)
+    b = lambda c: frame[c].fillna(False).astype(bool) if c in frame.columns else pd.Series(False, index=frame.index)  # noqa: E731
+    age = _ages(frame["id_number"], frame["accepted_on"])
+    sex = identity.sex_series(frame["id_number"])
+    focus = frame["analysis_model"].map({k: v.get("focus", []) for k, v in params["charge_models"].items()})
+    women_focus = focus.map(lambda x: "women" in (x if isinstance(x, list) else []) ).astype(bool) & (sex == "女").fillna(False)
+    f["death"] = b("kw_death")
+    f["serious_injury"] = b("kw_serious_injury")
+    f["injury"] = b("kw_injury")
+    f["severe_disability"] = b("kw_severe_disability")
+    f["disability"] = b("kw_disability")
+    f["serious_harm"] = f["serious_injury"] | f["severe_disability"] | f["disability"]
+    f["low_income"] = b("low_income")
+    f["on_registry"] = b("on_registry")
+    f["hardship"] = b("kw_hardship")
+    f["breadwinner"] = b("kw_breadwinner")
+    f["elderly"] = b("kw_elderly") | (age >= params["elderly_age"]).fillna(False)
+    f["minor"] = b("kw_minor") | (age < params["minor_age"]).fillna(False)
+    f["women_focus"] = women_focus
+    f["women"] = b("kw_women") | women_focus
+    f["disabled_person"] = b("kw_disabled_person") | b("disabled_registry")
+    f["special_group"] = (f["elderly"] | f["minor"] | f["women"] | f["disabled_person"] | b("kw_veteran")
+                          | b("special_registry"))
+    f["uncompensated"] = b("kw_uncompensated") | b("kw_offender_unavailable") | b("enforcement_unpaid")
+    f["compensated"] = b("kw_compensated") & ~f["uncompensated"]
+    f["aid_wish"] = b("kw_aid_wish") | b("kw_petition") | b("petition_match")
+    f["sexual_offence"] = (frame["analysis_model"] == "性侵害").fillna(False).astype(bool)
+    f["hardship_or_special"] = f["hardship"] | f["breadwinner"] | f["special_group"]
+    f["registry_or_special"] = f["on_registry"] | f["special_group"]
+    f["uncompensated_or_hardship"] = f["uncompensated"] | f["hardship"] | f["breadwinner"]
+    f["hardship_or_aid_wish"] = f["hardship"] | f["breadwinner"] | f["aid_wish"]
+    f["age"] = age
+    return f
+
+
+def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    frame = frame.reset_index(drop=True)
+    f = features_of(frame, p)
+    g = apply_tree(f, p["decision_tree"])
+    feat_cols = [c for c in f.columns if c not in frame.columns]
+    full = pd.concat([frame, f[feat_cols], g], axis=1)
+    full["special_group_kinds"] = _join_flags(full.assign(**{"老年人": f["elderly"], "未成年人": f["minor"],
+                                                             "妇女": f["women"], "残疾人": f["disabled_person"]}),
+                                              ["老年人", "未成年人", "妇女", "残疾人"], "、")
+    ctx.results["_graded_all"] = full
+    out = full[full["grade"].isin(GRADES)].copy()
+    out["path_tag"] = out["grade"] + ":" + out["tree_leaf"]
+    detail = {"by_grade": {k: int((full["grade"] == k).sum()) for k in GRADES + [NO_GRADE]},
+              "by_leaf": {k: int(v) for k, v in full["tree_leaf"].value_counts().sort_index().items()}}
+    return out, detail
+
+
+def _step_already_aided(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    aid = ctx.pool["judicial_aid"]
+    aid = aid[aid["status"].isin(p["aided_statuses"])].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    out = anti_join(frame, aid, linkage=p["linkage"])
+    return out, {"removed": int(len(frame) - len(out))}
+
+
+def _band_table(p: dict) -> tuple[float, dict]:
+    wage = float(p["monthly_wage"])
+    amt = _amount_data()
+    if amt:  # the amount module's county profile, when present
+        for key in ("monthly_wage", "average_monthly_wage", "local_monthly_wage"):
+            v = amt.get(key)
+            if isinstance(v, dict):
+                v = v.get("value")
+            if isinstance(v, (int, float)):
+                wage = float(v)
+                break
+    return wage, p["bands"]
+
+
+def _step_hardship_score(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    w = p["weights"]
+    score = pd.Series(0.0, index=frame.index)
+    for feat, pts in w.items():
+        if feat in frame.columns:
+            score = score + frame[feat].fillna(False).astype(bool) * float(pts)
+    frame = frame.copy()
+    frame["hardship_score"] = score.clip(upper=float(p["cap"]))
+    levels = sorted(p["levels"], key=lambda x: x["min"])
+    level = pd.Series(levels[0]["level"], index=frame.index, dtype="str")
+    for lv in levels[1:]:
+        level = level.where(frame["hardship_score"] < lv["min"], lv["level"])
+    frame["difficulty"] = level
+    wage, bands = _band_table(p)
+    lo = level.map({k: v[0] * wage for k, v in bands.items()}).astype("float64")
+    hi = level.map({k: v[1] * wage for k, v in bands.items()}).astype("float64")
+    frame["amount_low"] = lo
+    frame["amount_high"] = hi
+    frame["amount_band"] = (lo.round(0).astype("Int64").astype("str") + "–" + hi.round(0).astype("Int64").astype("str") + "元")
+    return frame, {"by_difficulty": {k: int(v) for k, v in level.value_counts().sort_index().items()},
+                   "monthly_wage": wage}
+
+
+def _step_aid_stage(frame: pd.DataFrame, ctx: Context):
+    p = ctx.params
+    frame = frame.copy()
+    stage = frame["stage"].map(p["stage_map"]).astype("str")
+    jud = ctx.pool["court_judgments"]
+    jud = jud[(jud["kind"] == "刑事") & jud["case_id"].isin(frame["case_id"])]
+    enf = ctx.pool["court_enforcements"]
+    enf_cases = jud.loc[jud["judgment_id"].isin(enf["judgment_id"].dropna()), "case_id"]
+    stage = stage.where(~frame["case_id"].isin(jud["case_id"]), p["court_stages"]["judgment"])
+    stage = stage.where(~frame["case_id"].isin(enf_cases), p["court_stages"]["enforcement"])
+    frame["aid_stage"] = stage.fillna(frame["stage"].astype("str"))
+    return frame, {"by_stage": {k: int(v) for k, v in frame["aid_stage"].value_counts().sort_index().items()}}
+
+
+def needs_and_agencies(flags: pd.DataFrame, need_rules: dict) -> pd.DataFrame:
+    """``needs`` (comma-separated need keys) and ``recommended_agencies`` ("、"-joined) from features."""
+    table = _needs_table()
+    nf = pd.DataFrame(index=flags.index)
+    for need, feats in need_rules.items():
+        m = pd.Series(False, index=flags.index)
+        for ft in feats:
+            if ft in flags.columns:
+                m |= flags[ft].fillna(False).astype(bool)
+        nf[need] = m
+    needs = _join_flags(nf, list(need_rules), ",")
+    agencies: list[str] = []
+    for need in need_rules:
+        for a in table.get(need, {}).get("agencies", []):
+            if a not in agencies:
+                agencies.append(a)
+    af = pd.DataFrame({a: pd.Series(False, index=flags.index) for a in agencies}, index=flags.index)
+    for need in need_rules:
+        for a in table.get(need, {}).get("agencies", []):
+            af[a] = af[a] | nf[need]
+    labels = {n: table.get(n, {}).get("label", n) for n in need_rules}
+    nl = nf.rename(columns=labels)
+    return pd.DataFrame({"needs": needs, "needs_zh": _join_flags(nl, [labels[n] for n in need_rules], "、"),
+                         "recommended_agencies": _join_flags(af, agencies, "、")}, index=flags.index)
+
+
+def _step_measures(frame: pd.DataFrame, ctx: Context):
+    frame = frame.copy()
+    na = needs_and_agencies(frame, ctx.params["need_rules"])
+    for c in na.columns:
+        frame[c] = na[c]
+    return frame, {"with_agencies": int((frame["recommended_agencies"] != "").sum())}
+
+
+def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = frame["grade"].map({g: i for i, g in enumerate(GRADES + [NO_GRADE])}).fillna(9)
+    score = frame["hardship_score"] if "hardship_score" in frame.columns else pd.Series(0.0, index=frame.index)
+    return (frame.assign(_r=rank, _s=-score)
+            .sort_values(["_r", "_s", "case_id", "record_id"], kind="stable").drop(columns=["_r", "_s"]))
+
+
+def _step_one_per_person(frame: pd.DataFrame, ctx: Context):
+    ordered = _order(frame)
+    out = dedupe_persons(ordered)
+    return out, {"merged": int(len(frame) - len(out))}
+
+
+STEPS = [
+    Step("charge_models", "victims of the eight charge-family analysis models",
+         "根据罪名不同设置8个分析模型（故意伤害、交通肇事、命案、养老诈骗、性侵害、抢劫抢夺、盗窃毁财、虐待遗弃）",
+         "案例三 （三）数据研判规则; （二） 根据罪名不同设置8个分析模型", _step_charge_models),
+    Step("keyword_features", "6-category keyword library matched in the digital case file",
+         "梳理6类62个关键词或近似词，通过OCR识别抓取数字卷宗关键词", "案例三 （三）数据研判规则", _step_keyword_features),
+    Step("registry_collision", "collide victims with the key hardship-group registries, petitions, enforcements",
+         "同步生成被害人特征信息与已归集的重点困难群体专题数据库信息等比对碰撞得出结论",
+         "案例三 （三）数据研判规则", _step_registry_collision),
+    Step("decision_tree", "decision tree: red / orange / yellow warning grade",
+         "以判定树实现数据建模 … 对救助需求进行\"红、橙、黄\"三色分级预警", "案例三 （三）数据研判规则", _step_decision_tree),
+    Step("already_aided", "remove persons whose judicial aid is decided or being handled",
+         "跟进救助办理动态，实现对救助案件办理的全流程闭环管理（已决定救助、已受理的不再推送）",
+         "案例三 （四）分类救助 (reading)", _step_already_aided),
+    Step("hardship_score", "weighted hardship score → difficulty grade → recommended amount band",
+         "通过设置不同权重系数，分级判定困难程度，分档次推荐拟救助金额", "案例三 （四）分类救助", _step_hardship_score),
+    Step("aid_stage", "recommended aid stage from the case's procedural stage",
+         "根据案件实际，自动推荐救助阶段", "案例三 （四）分类救助", _step_aid_stage),
+    Step("measures", "matched aid measures: needs → agencies",
+         "精准识别救助类型，智能匹配救助措施，提高困难群众需求清单和救助部门服务清单的匹配度",
+         "案例三 （四）分类救助", _step_measures),
+    Step("one_per_person", "one portrait per person (highest grade kept)",
+         "以结论汇聚为基础，为涉案困难群众精准画像", "案例三 （三）数据研判规则", _step_one_per_person),
+]
+
+
+# --------------------------------------------------------------------------- lists
+def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
+    """暂不符合司法救助但符合社会救助条件 → pushed list (浙政钉).
+
+    Reading: victims the tree leaves without a grade (already compensated, or no hardship
+    signal strong enough) who nevertheless show a social-aid condition — on a key-group
+    registry, economic hardship in the file, a special group, or a disability — and are not
+    judicial-aid clues themselves.
+    """
+    p = ctx.params
+    full = ctx.results.get("_graded_all")
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "reason", "registries",
+            "needs", "needs_zh", "recommended_agencies", "push_to"]
+    if full is None or full.empty:
+        return pd.DataFrame(columns=cols)
+    social = (full["on_registry"] | full["hardship"] | full["breadwinner"] | full["special_group"]
+              | full["severe_disability"] | full["disability"])
+    ref = full[(full["grade"] == NO_GRADE) & social].copy()
+    if ref.empty:
+        return pd.DataFrame(columns=cols)
+    ref = anti_join(ref.reset_index(drop=True), clues, linkage=p["linkage"]) if len(clues) else ref
+    ref = dedupe_persons(ref.sort_values(["case_id", "record_id"], kind="stable"))
+    ref["reason"] = "判定暂不符合司法救助（" + ref["grade_reason"] + "），符合社会救助条件"
+    na = needs_and_agencies(ref, p["need_rules"])
+    for c in na.columns:
+        ref[c] = na[c]
+    ref["source"] = "proc_parties"
+    ref["source_ref"] = ref["record_id"]
+    ref["push_to"] = p["push_to"]
+    return ref[cols].reset_index(drop=True)
+
+
+def supervision(pool, params: dict) -> pd.DataFrame:
+    """监督治理 figures in long form: ``figure, label_zh, period, value, unit``."""
+    aid = pool["judicial_aid"]
+    aid = aid[aid["agency"].isin(params["supervision_agencies"])]
+    rows = []
+    days = (aid["decided_on"] - aid["applied_on"]).dt.days
+    decided = aid[aid["status"] == "决定救助"]
+    amounts = decided["amount"].dropna()
+    rows += [
+        ("cases", "救助案件数", "全部", float(len(aid)), "件"),
+        ("decided", "决定救助案件数", "全部", float(len(decided)), "件"),
+        ("handling_days_mean", "案件办理天数（平均）", "全部", float(days.mean()) if days.notna().any() else np.nan, "天"),
+        ("handling_days_median", "案件办理天数（中位数）", "全部", float(days.median()) if days.notna().any() else np.nan, "天"),
+        ("handling_days_max", "案件办理天数（最长）", "全部", float(days.max()) if days.notna().any() else np.nan, "天"),
+        ("amount_mean", "案均救助金额", "全部", float(amounts.mean()) if len(amounts) else np.nan, "元"),
+        ("amount_total", "救助资金总额", "全部", float(amounts.sum()), "元"),
+    ]
+    when = decided["paid_on"].fillna(decided["decided_on"])
+    by_month = decided.assign(_m=when.dt.strftime("%Y-%m")).dropna(subset=["_m"]).groupby("_m")["amount"].agg(["sum", "count"])
+    total = float(amounts.sum())
+    cum = 0.0
+    for m, r in by_month.sort_index().iterrows():  # one row per month (a handful), not per record
+        cum += float(r["sum"])
+        rows.append(("fund_use", "救助资金使用（当月发放）", str(m), float(r["sum"]), "元"))
+        rows.append(("fund_use_cases", "救助资金使用（当月件数）", str(m), float(r["count"]), "件"))
+        rows.append(("fund_use_cumulative_share", "救助资金使用进度（累计占比）", str(m), cum / total if total else np.nan, "比例"))
+    return pd.DataFrame(rows, columns=["figure", "label_zh", "period", "value", "unit"])
+
+
+def procedural_not_aided(ctx: Context) -> pd.DataFrame:
+    """依法申请却因程序问题未应救尽救: refused applicants with eligible features, long-pending ones."""
+    p = ctx.params
+    pool = ctx.pool
+    aid = pool["judicial_aid"].reset_index(drop=True)
+    cols = ["aid_id", "name", "id_number", "agency", "status", "applied_on", "decided_on", "days_pending",
+            "reason", "grade"]
+    if aid.empty:
+        return pd.DataFrame(columns=cols)
+    ref = _reference_date(pool, p)
+    full = ctx.results.get("_graded_all")
+    graded = full[full["grade"].isin(GRADES)].reset_index(drop=True) if full is not None else pd.DataFrame()
+    aid["grade"] = pd.Series(None, index=aid.index, dtype="str")
+    if len(graded):
+        g = _order(graded)
+        pairs = link(aid, g.reset_index(drop=True), linkage=p["linkage"])
+        if len(pairs):
+            gr = g.reset_index(drop=True)["grade"]
+            first = pairs.assign(_g=gr.loc[pairs["right"]].to_numpy(),
+                                 _r=gr.loc[pairs["right"]].map({x: i for i, x in enumerate(GRADES)}).to_numpy())
+            first = first.sort_values(["left", "_r"], kind="stable").drop_duplicates("left").set_index("left")
+            aid.loc[first.index, "grade"] = first["_g"].astype("str")
+    days = (ref - aid["applied_on"]).dt.days
+    aid["days_pending"] = days.where(aid["status"] == "已受理")
+    refused = aid["status"].isin(p["refused_statuses"]) & aid["grade"].notna()
+    pending = (aid["status"] == "已受理") & aid["decided_on"].isna() & (days > p["pending_days"])
+    aid["reason"] = np.where(refused, aid["status"].astype("str") + "，但研判具备救助特征（" + aid["grade"].fillna("") + "）",
+                             np.where(pending, "已受理" + days.astype("Int64").astype("str") + "天未决定", ""))
+    return aid.loc[refused | pending, cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- entry point
+def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models: dict | None = None,
+           keywords: dict | None = None, decision_tree: dict | None = None, weights: dict | None = None,
+           key_groups: list[str] | None = None, low_income: list[str] | None = None,
+           aided_statuses: list[str] | None = None, family_after_death: bool | None = None,
+           pending_days: int | None = None, reference_date: Any = None) -> ModelResult:
+    """磐安 智能筛查 → 分级救助 → 社会帮扶 → 监督治理 (案例三).
+
+    Parameters
+    ----------
+    pool : DataPool
+    linkage : "id" (published, exact valid IDs), "id+name" or "fallback" (name + second identifier)
+    negation : "plain" (published substring reading) or "aware" (negated keywords do not count)
+    charge_models, keywords, decision_tree, weights, key_groups, low_income, aided_statuses,
+    family_after_death, pending_days :
+        overrides of data/models/panan.yaml and data/keywords/panan.yaml (``None`` = the data file)
+    reference_date : date for "long pending" (default: ``pool.meta`` or the latest aid date)
+
+    Returns
+    -------
+    ModelResult with clues (``grade`` 红/橙/黄, ``tree_leaf``, ``tree_path``, ``analysis_model``,
+    ``keywords_hit``, ``registries``, ``hardship_score``, ``difficulty``, ``amount_band``,
+    ``aid_stage``, ``needs``, ``recommended_agencies`` …) and lists ``social_referrals``,
+    ``supervision``, ``procedural_not_aided``, ``decision_tree`` (the rules as a table).
+    """
+    if linkage not in ("id", "id+name", "fallback"):
+        raise ValueError(f"linkage must be id, id+name or fallback, not {linkage!r}")
+    if negation not in ("plain", "aware"):
+        raise ValueError(f"negation must be plain or aware, not {negation!r}")
+    P = parameters()
+    params: dict[str, Any] = {
+        "linkage": linkage, "negation": negation,
+        "businesses": P["screening"]["businesses"], "roles": P["screening"]["roles"],
+        "charge_models": charge_models or P["screening"]["charge_models"],
+        "family_after_death": P["screening"]["family_after_death"] if family_after_death is None else family_after_death,
+        "keywords": keywords or keyword_library(), "compensated_words": compensated_words(),
+        "key_groups": key_groups or P["registries"]["key_groups"],
+        "low_income": low_income or P["registries"]["low_income"],
+        "special_groups": P["registries"]["special_groups"],
+        **P["features"],
+        "decision_tree": decision_tree or P["decision_tree"],
+        "aided_statuses": aided_statuses if aided_statuses is not None else P["already_aided"]["statuses"],
+        "weights": weights or P["hardship_score"]["weights"],
+        "cap": P["hardship_score"]["cap"], "levels": P["hardship_score"]["levels"],
+        "monthly_wage": P["amount"]["monthly_wage"], "bands": P["amount"]["bands"],
+        "stage_map": P["aid_stage"]["stage_map"], "court_stages": P["aid_stage"]["court_stages"],
+        "need_rules": P["measures"]["needs"], "push_to": P["social_referral"]["push_to"],
+        "pending_days": pending_days if pending_days is not None else P["supervision"]["pending_days"],
+        "refused_statuses": P["supervision"]["refused_statuses"],
+        "supervision_agencies": P["supervision"]["agencies"],
+        "reference_date": reference_date,
+    }
+    pipe = Pipeline(MODEL, STEPS)
+    frame, funnel, ctx = pipe.run(None, Context(pool, params))
+    clues = finalize_clues(_order(frame) if len(frame) else frame, MODEL, source="proc_parties", source_ref="record_id",
+                           extra=["grade", "tree_leaf", "grade_reason", "analysis_model", "charge", "case_id", "role",
+                                  "keywords_hit", "registries", "hardship_score", "difficulty", "amount_low",
+                                  "amount_high", "amount_band", "aid_stage", "needs", "needs_zh", "tree_path",
+                                  "special_group_kinds"])
+    clues = clues.drop(columns=[c for c in clues.columns if c.startswith(("kw_", "cat_")) or c == "fault"])
+    lists = {
+        "social_referrals": social_referrals(ctx, clues),
+        "supervision": supervision(pool, params),
+        "procedural_not_aided": procedural_not_aided(ctx),
+        "decision_tree": tree_rules(params["decision_tree"]),
+    }
+    return ModelResult(MODEL, clues, funnel, lists, params)
+
+
+__all__ = ["FEATURES", "GRADES", "apply_tree", "compensated_words", "describe_tree", "features_of", "keyword_library",
+           "needs_and_agencies", "parameters", "procedural_not_aided", "screen", "social_referrals", "supervision",
+           "tree_rules"]
