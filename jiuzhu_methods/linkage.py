@@ -67,12 +67,18 @@ def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
          birth_col: str | None = None, phone_col: str | None = "phone",
          address_col: str | None = "address") -> pd.DataFrame:
     """Linkage keys of ``df`` (same index): ``_id`` (valid normalised ID), ``_name``, ``_birth``,
-    ``_phone``, ``_address``. Columns that ``df`` lacks give missing keys."""
+    ``_phone``, ``_address``. Columns that ``df`` lacks give missing keys.
+
+    Pseudonym tokens (:mod:`jiuzhu_methods.privacy`) are recognised, so a pseudonymised pool
+    links like the plain one: 64 hex digits (a keyed valid ID) give ``_id``; ``!…:<16 hex>``
+    (a keyed invalid ID with a readable birth date) gives ``_birth``."""
     out = pd.DataFrame(index=df.index)
     raw = df[id_col] if id_col in df.columns else pd.Series(None, index=df.index, dtype="str")
     norm = identity.normalise_series(raw)
     reason = identity.check_series(norm, normalised=True)
-    out["_id"] = norm.where(reason == "")
+    # pseudonymised pools (privacy.pseudonymise_pool): a 64-hex token stands for a valid ID
+    token = norm.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
+    out["_id"] = norm.where((reason == "") | token)
     out["_name"] = normalise_name(df[name_col]) if name_col in df.columns else pd.Series(None, index=df.index, dtype="str")
     # birth date readable from the ID digits even when the check digit is wrong
     digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
@@ -80,6 +86,9 @@ def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
     if birth_col and birth_col in df.columns:
         birth = birth.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
     out["_birth"] = birth.dt.strftime("%Y%m%d").astype("str")
+    # … and "!<32 hex>:<16 hex>" for an invalid ID whose digits held a birth date (keyed too)
+    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
+    out["_birth"] = out["_birth"].fillna(birth_token)
     if phone_col and phone_col in df.columns:
         out["_phone"] = df[phone_col].astype("str").str.replace(r"\D", "", regex=True).where(lambda v: v.str.len() >= 7)
     else:

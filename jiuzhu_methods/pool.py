@@ -106,6 +106,14 @@ class DataPool(Mapping[str, pd.DataFrame]):
             target[name] = schema.coerce(name, df)
         return DataPool(tables, truth, self.meta, self.ledger)
 
+    def pseudonymise(self, key: bytes | str, *, text: bool = True) -> "DataPool":
+        """A new pool whose ID numbers are keyed tokens (HMAC-SHA256 over the normalised valid
+        ID; see :mod:`jiuzhu_methods.privacy` for invalid and missing IDs). ``key`` comes from
+        the caller (:func:`jiuzhu_methods.privacy.load_key`) and is never stored."""
+        from .privacy import pseudonymise_pool
+
+        return pseudonymise_pool(self, key, text=text)
+
     def without_truth(self) -> "DataPool":
         return DataPool(dict(self._tables), None, self.meta, self.ledger)
 
@@ -142,14 +150,27 @@ class DataPool(Mapping[str, pd.DataFrame]):
         return d
 
     @classmethod
-    def read(cls, directory: str | Path, *, truth: bool = True) -> "DataPool":
-        """Read a folder written by :meth:`write` (Parquet). Absent tables are empty.
+    def read(cls, directory: str | Path, *, truth: bool = True, **load_options: Any) -> "DataPool":
+        """Read a data pool folder. Absent tables are empty.
+
+        A folder written by :meth:`write` (``meta.json`` with ``contract_version``, every data
+        file a ``<table>.parquet``) round-trips exactly. Any other folder is a folder of
+        exports (CSV in UTF-8/GBK/GB18030, ``.xlsx``, Parquet; English or Chinese headers and
+        names) and goes through :func:`jiuzhu_methods.loaders.read_exports`, which validates
+        every row and sets ``pool.ledger``; ``load_options`` (``encoding=``, ``duplicates=``,
+        ``meta=``) are passed to it.
 
         ``truth=False`` leaves the hidden truth behind (what a model-only user should load).
         """
         d = Path(directory)
         if not d.is_dir():
             raise FileNotFoundError(f"no data pool folder at {d}")
+        from . import loaders
+
+        if not loaders.is_pool_folder(d):
+            return loaders.read_exports(d, **load_options)
+        if load_options:
+            raise TypeError(f"options {sorted(load_options)} apply to export folders only; {d} is a written pool")
         frames: dict[str, pd.DataFrame] = {}
         for name, t in schema.TABLES.items():
             p = d / TRUTH_DIR / f"{name}.parquet" if t.truth else d / f"{name}.parquet"
