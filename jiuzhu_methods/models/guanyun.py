@@ -1,0 +1,622 @@
+"""案例一 灌云 — 筛选救助对象 (模型一, :func:`screen`) and 测算救助金额 (模型二, :func:`amount`).
+
+江苏省灌云县人民检察院: "一池一制一标准多循环". The reproduction note (source passage, step →
+code table, parameter sources, deviations) is ``docs/models/guanyun.md``; parameters are
+``data/models/guanyun.yaml`` and the amount standard ``data/amount/<county>.yaml``.
+
+``screen(pool)`` — 模型一, in the published order:
+
+1. ``case_types`` 五大案件类型: parties (被害人/近亲属, civil 申请人) of the case types, and
+   涉法涉诉 petitioners;
+2. ``lookup`` 平台检索: each one looked up in the pool's 7 data elements (registry match;
+   nobody is dropped here: ``in_pool`` says whether they were found);
+3. ``rule1`` 研判规则一 无法通过诉讼获得有效赔偿: no 执行完毕 enforcement where they are the
+   applicant, no 和解协议书/谅解书 in their case;
+4. ``rule2`` 研判规则二 因案致困: a matched registry or a case fact (death, disability, serious
+   injury, lost working capacity);
+5. ``rule3`` 研判规则三 其他司法机关未开展司法救助: not in ``judicial_aid`` with 决定救助;
+6. ``lock`` 锁定救助对象: one clue per person, recommended agencies.
+
+``result.lists["suggestion_letters"]``: persons not found in the pool who pass rules 1 and 3
+(社会救助建议函).
+
+``amount(pool)`` — 模型二 on the screen's clues (the recipients), with a per-clue trace and
+``result.lists["follow_up"]`` (接续救助: recipients on a registry in later snapshots).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .. import amount as amount_mod
+from .. import keywords, linkage
+from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+
+MODEL_SCREEN = "guanyun.screen"
+MODEL_AMOUNT = "guanyun.amount"
+#: evaluation target of both models (truth_victims.judicial_aid_eligible)
+TARGET = "judicial"
+SNAPSHOTS = ("window", "latest", "any")
+SETTLEMENTS = ("doc_type", "keywords")
+POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
+
+
+@lru_cache(maxsize=1)
+def _params() -> dict:
+    text = resources.files("jiuzhu_methods").joinpath("data/models/guanyun.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=1)
+def _needs() -> dict:
+    text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
+    return yaml.safe_load(text)["needs"]
+
+
+def params() -> dict:
+    """The model parameters (``data/models/guanyun.yaml``) as a dict."""
+    import copy
+
+    return copy.deepcopy(_params())
+
+
+def registry_names() -> list[str]:
+    """The registries behind the 7 data elements."""
+    out: list[str] = []
+    for regs in _params()["data_elements"]["values"].values():
+        out += [r for r in regs if r not in out]
+    return out
+
+
+def _element_of() -> dict[str, str]:
+    return {r: el for el, regs in _params()["data_elements"]["values"].items() for r in regs}
+
+
+def _month_start(s: pd.Series) -> pd.Series:
+    return s.dt.to_period("M").dt.start_time.astype("datetime64[us]")
+
+
+def _join_sorted(values: pd.Series, by: pd.Series, order: list[str] | None = None) -> pd.Series:
+    """Per group of ``by``, the distinct values joined with "、" (in ``order`` when given)."""
+    df = pd.DataFrame({"k": by.to_numpy(), "v": values.astype("str").to_numpy()}).dropna()
+    if df.empty:
+        return pd.Series(dtype="str")
+    rank: dict[str, int] = {}
+    for v in order or []:
+        rank.setdefault(v, len(rank))
+    df = df.drop_duplicates()
+    df["r"] = df["v"].map(rank).fillna(len(rank)).astype("int64")
+    df = df.sort_values(["k", "r", "v"], kind="stable")
+    return df.groupby("k", sort=False)["v"].agg("、".join).astype("str")
+
+
+# ------------------------------------------------------------------ step 1: five case types
+def _candidates(pool) -> pd.DataFrame:
+    """Parties of the five case types (one row per party record), vectorised."""
+    types = _params()["case_types"]["values"]
+    cases = pool["proc_cases"]
+    parties = pool["proc_parties"].merge(
+        cases[["case_id", "business", "charge", "accepted_on"]], on="case_id", how="inner")
+    parts = []
+    for order, (key, t) in enumerate(types.items()):
+        if t["table"] == "proc_parties":
+            m = (parties["business"].isin(t["business"]) & parties["charge"].isin(t["charges"])
+                 & parties["role"].isin(t["roles"]))
+            p = parties.loc[m]
+            parts.append(pd.DataFrame({
+                "name": p["name"], "id_number": p["id_number"], "source": "proc_parties",
+                "source_ref": p["record_id"], "case_id": p["case_id"], "role": p["role"],
+                "charge": p["charge"], "fault": p["fault"], "case_date": p["accepted_on"],
+                "case_type": key, "case_type_label": t["label"], "_type_order": order}))
+        else:  # petitions
+            pe = pool["petitions"]
+            p = pe.loc[pe["category"].isin(t["categories"])]
+            parts.append(pd.DataFrame({
+                "name": p["name"], "id_number": p["id_number"], "source": "petitions",
+                "source_ref": p["petition_id"], "case_id": pd.Series(None, index=p.index, dtype="str"),
+                "role": "信访人", "charge": pd.Series(None, index=p.index, dtype="str"),
+                "fault": pd.Series(None, index=p.index, dtype="str"), "case_date": p["received_on"],
+                "case_type": key, "case_type_label": t["label"], "_type_order": order}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    for c in ("name", "id_number", "source", "source_ref", "case_id", "role", "charge", "fault",
+              "case_type", "case_type_label"):
+        out[c] = out[c].astype("str")
+    out["case_date"] = out["case_date"].astype("datetime64[us]")
+    return out
+
+
+def _step_case_types(frame, ctx):
+    out = _candidates(ctx.pool)
+    out["path_tag"] = out["case_type_label"]
+    return out, {"by_case_type": out["case_type_label"].value_counts().to_dict()}
+
+
+# ------------------------------------------------------------------ step 2: platform lookup
+def _registries(pool) -> pd.DataFrame:
+    reg = pool["registries"]
+    return reg.loc[reg["registry"].isin(registry_names())]
+
+
+def _grade(detail: pd.Series) -> pd.Series:
+    """"1-2" / "3-4" / "" from a 持证残疾人 类别明细."""
+    g = pd.Series("", index=detail.index, dtype="str")
+    d = detail.astype("str").fillna("")
+    for label, pat in reversed(list(_params()["disability_grades"]["values"].items())):
+        g = g.mask(d.str.contains(pat, regex=True), label)
+    return g
+
+
+def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", snapshot: str = "window",
+                     window_months: int | None = None, period: str = "screen") -> pd.DataFrame:
+    """Registry rows matched to each row of ``frame`` (which needs ``name``, ``id_number`` and
+    ``case_date``), restricted to the snapshots of ``period``:
+
+    ``period="screen"`` — the lookup of step 2 (``snapshot``: ``"window"`` = case month …
+    case month + ``window_months``; ``"latest"`` = the pool's last snapshot; ``"any"``);
+    ``period="after"`` — the snapshots after the lookup window (接续救助 re-query).
+
+    Returns one row per (frame row, registry row): ``row`` (frame index label), ``registry``,
+    ``grade``, ``as_of``, ``match``, ``confidence``.
+    """
+    if snapshot not in SNAPSHOTS:
+        raise ValueError(f"snapshot must be one of {SNAPSHOTS}, not {snapshot!r}")
+    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
+    reg = _registries(pool)
+    cols = ["row", "registry", "grade", "as_of", "match", "confidence"]
+    if frame.empty or reg.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    pairs = linkage.link(frame, reg, linkage=linkage_mode)
+    r = reg.loc[pairs["right"]]
+    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry": r["registry"].to_numpy(),
+                        "grade": _grade(r["detail"]).to_numpy(), "as_of": r["as_of"].to_numpy(),
+                        "match": pairs["match"].to_numpy(), "confidence": pairs["confidence"].to_numpy()})
+    start = _month_start(frame["case_date"]).reindex(out["row"]).to_numpy()
+    end = (pd.Series(start).astype("datetime64[us]") + pd.DateOffset(months=window)).to_numpy()
+    as_of = out["as_of"].to_numpy()
+    known = ~pd.isna(start)
+    if period == "after":
+        keep = known & (as_of > end)
+    elif snapshot == "window":
+        keep = ~known | ((as_of >= start) & (as_of <= end))
+    elif snapshot == "latest":
+        keep = as_of == reg["as_of"].max()
+    else:
+        keep = np.ones(len(out), dtype=bool)
+    return out.loc[keep].reset_index(drop=True)
+
+
+def _step_lookup(frame, ctx):
+    m = registry_matches(frame, ctx.pool, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
+                         window_months=ctx.param("window_months"))
+    out = frame.copy()
+    order = registry_names()
+    regs = _join_sorted(m["registry"], m["row"], order)
+    out["matched_registries"] = regs.reindex(out.index).fillna("").astype("str")
+    el = _element_of()
+    out["matched_elements"] = _join_sorted(m["registry"].map(el), m["row"], list(_params()["data_elements"]["values"])
+                                           ).reindex(out.index).fillna("").astype("str")
+    g = m.loc[m["grade"] != ""]
+    out["disability_grade"] = g.sort_values("grade").drop_duplicates("row").set_index("row")["grade"] \
+        .reindex(out.index).fillna("").astype("str")
+    out["first_match_on"] = m.groupby("row")["as_of"].min().reindex(out.index).astype("datetime64[us]")
+    best = m.sort_values(["row", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("row").set_index("row")
+    out["in_pool"] = out.index.isin(best.index)
+    out["match"] = best["match"].reindex(out.index).fillna("case_record").astype("str")
+    out["confidence"] = best["confidence"].reindex(out.index).fillna(1.0).astype("float64")
+    out["path_tag"] = np.where(out["in_pool"], "found", "not_found")
+    return out, {"found": int(out["in_pool"].sum()), "not_found": int((~out["in_pool"]).sum()),
+                 "by_element": m.drop_duplicates(["row", "registry"])["registry"].map(el).value_counts().to_dict()}
+
+
+# ------------------------------------------------------------------ step 3: rule 1
+def compensated_rows(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", settlement: str = "doc_type",
+                     negation: str = "plain") -> tuple[pd.Index, pd.Index]:
+    """(rows covered by a 执行完毕 enforcement as applicant, rows whose case has a settlement)."""
+    if settlement not in SETTLEMENTS:
+        raise ValueError(f"settlement must be one of {SETTLEMENTS}, not {settlement!r}")
+    comp = _params()["compensation"]
+    enf = pool["court_enforcements"]
+    enf = enf.loc[enf["closure"].isin(comp["enforcement_closures"]["value"])]
+    pairs = linkage.link(frame, enf, linkage=linkage_mode,
+                         right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name",
+                                     "phone_col": None, "address_col": None})
+    by_enf = pd.Index(pairs["left"].unique())
+    docs = pool["proc_documents"]
+    if settlement == "doc_type":
+        settled_cases = docs.loc[docs["doc_type"].isin(comp["settlement_doc_types"]["value"]), "case_id"]
+    else:
+        text = keywords.texts_by(docs, "case_id", "text")
+        hit = keywords.contains_any(text, comp["settlement_keywords"]["value"], negation=negation)
+        settled_cases = pd.Series(text.index[hit.to_numpy()])
+    by_settle = frame.index[frame["case_id"].isin(set(settled_cases.dropna()))]
+    return by_enf, by_settle
+
+
+def _step_rule1(frame, ctx):
+    by_enf, by_settle = compensated_rows(frame, ctx.pool, linkage_mode=ctx.param("linkage"),
+                                         settlement=ctx.param("settlement"), negation=ctx.param("negation"))
+    drop = by_enf.union(by_settle)
+    return frame.loc[~frame.index.isin(drop)], {"removed_enforcement_paid": len(by_enf),
+                                                 "removed_settlement": len(by_settle)}
+
+
+# ------------------------------------------------------------------ step 4: rule 2
+def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.DataFrame:
+    """Hardship facts (death, disability, serious injury, lost capacity) of each row: its case's
+    documents, or the petition's text. One boolean column per fact and ``hardship_facts``
+    (the fact keys joined with "、")."""
+    facts = _params()["hardship_facts"]["values"]
+    lib = {k: v["words"] for k, v in facts.items()}
+    case_text = keywords.texts_by(pool["proc_documents"], "case_id", "text")
+    pet = pool["petitions"].set_index("petition_id")["text"]
+    text = frame["case_id"].map(case_text)
+    is_pet = frame["source"] == "petitions"
+    text = text.where(~is_pet, frame["source_ref"].map(pet)).fillna("").astype("str")
+    tags = keywords.tag_categories(text, lib, negation=negation)
+    out = pd.DataFrame(index=frame.index)
+    for k in facts:
+        out[f"fact_{k}"] = tags[k].astype(bool)
+    hit = pd.DataFrame({k: tags[k] for k in facts}, index=frame.index)
+    out["hardship_facts"] = hit.apply(lambda r: "、".join(k for k, v in r.items() if v), axis=1).astype("str") \
+        if len(hit) else pd.Series([], dtype="str")
+    return out
+
+
+def _step_rule2(frame, ctx):
+    f = case_facts(frame, ctx.pool, negation=ctx.param("negation"))
+    out = frame.join(f)
+    has_fact = out["hardship_facts"] != ""
+    keep = out["in_pool"] | has_fact
+    out["hardship_basis"] = np.select([out["in_pool"] & has_fact, out["in_pool"], has_fact],
+                                      ["registry+case_fact", "registry", "case_fact"], "")
+    out = out.loc[keep].copy()
+    out["path_tag"] = out["hardship_basis"]
+    return out, {"by_registry": int(out["in_pool"].sum()), "by_case_fact_only": int((~out["in_pool"]).sum())}
+
+
+# ------------------------------------------------------------------ step 5: rule 3
+def _aided(pool) -> pd.DataFrame:
+    ja = pool["judicial_aid"]
+    return ja.loc[ja["status"] == "决定救助"]
+
+
+def _step_rule3(frame, ctx):
+    out = linkage.anti_join(frame, _aided(ctx.pool), linkage=ctx.param("linkage"),
+                            right_cols={"phone_col": None, "address_col": None})
+    return out, {"removed_already_aided": len(frame) - len(out)}
+
+
+# ------------------------------------------------------------------ step 6: lock targets
+def agencies_for(frame: pd.DataFrame, *, extra_needs: list[str] | None = None) -> pd.Series:
+    """Recommended agencies ("、"-joined) from ``matched_registries`` and ``hardship_facts``."""
+    p = _params()["needs"]
+    reg_needs, fact_needs = p["registries"], p["facts"]
+    needs_order = list(_needs())
+    rows = []
+    for col, table in (("matched_registries", reg_needs), ("hardship_facts", fact_needs)):
+        if col not in frame.columns:
+            continue
+        ex = frame[col].fillna("").astype("str").str.split("、").explode()
+        ex = ex[ex != ""]
+        n = ex.map(lambda v: table.get(v, [])).explode().dropna()
+        rows.append(n)
+    if extra_needs:
+        rows.append(pd.Series([extra_needs] * len(frame), index=frame.index).explode())
+    if not rows:
+        return pd.Series("", index=frame.index, dtype="str")
+    needs = pd.concat(rows)
+    ag = needs.map(lambda n: _needs()[n]["agencies"]).explode()
+    df = pd.DataFrame({"k": ag.index, "v": ag.to_numpy()})
+    joined = _join_sorted(df["v"], df["k"], [a for n in needs_order for a in _needs()[n]["agencies"]])
+    return joined.reindex(frame.index).fillna("").astype("str")
+
+
+def _step_lock(frame, ctx):
+    out = frame.sort_values("_type_order", kind="stable")
+    out = linkage.dedupe_persons(out)
+    out = out.sort_index()
+    out["recommended_agencies"] = agencies_for(out)
+    return out, {"duplicates_removed": len(frame) - len(out)}
+
+
+SCREEN_STEPS = [
+    Step("case_types", "parties of the five case types", "五大案件类型的被害人及其近亲属或申诉人",
+         "案例一 模型一 适用对象", _step_case_types),
+    Step("lookup", "look each one up in the platform's data pool (7 data elements)",
+         "在司法救助服务乡村振兴实体化工作平台上对被害人信息进行检索", "案例一 模型一 分析方法; 数据要素", _step_lookup),
+    Step("rule1", "no effective compensation through litigation", "研判规则一：案件发生后，被害人无法通过诉讼获得有效赔偿",
+         "案例一 模型一 研判规则一", _step_rule1),
+    Step("rule2", "hardship caused by the case (registry or case fact)", "研判规则二：被害人因案致困，生活面临急迫困难",
+         "案例一 模型一 研判规则二", _step_rule2),
+    Step("rule3", "no other judicial organ has given aid", "研判规则三：其他司法机关未开展司法救助",
+         "案例一 模型一 研判规则三", _step_rule3),
+    Step("lock", "lock the aid targets (one clue per person)", "锁定救助对象", "案例一 模型一 分析方法", _step_lock),
+]
+
+_CLUE_EXTRA = ["case_type", "case_type_label", "matched_registries", "matched_elements", "in_pool",
+               "hardship_basis", "hardship_facts", "disability_grade", "case_id", "role", "charge", "fault",
+               "case_date", "first_match_on"]
+
+
+def _check_common(linkage_mode: str, negation: str, snapshot: str, settlement: str) -> None:
+    if linkage_mode not in linkage.LINKAGES:
+        raise ValueError(f"linkage must be one of {linkage.LINKAGES}, not {linkage_mode!r}")
+    if negation not in keywords.NEGATIONS:
+        raise ValueError(f"negation must be one of {keywords.NEGATIONS}, not {negation!r}")
+    if snapshot not in SNAPSHOTS:
+        raise ValueError(f"snapshot must be one of {SNAPSHOTS}, not {snapshot!r}")
+    if settlement not in SETTLEMENTS:
+        raise ValueError(f"settlement must be one of {SETTLEMENTS}, not {settlement!r}")
+
+
+def _suggestion_letters(ctx: Context) -> pd.DataFrame:
+    """Persons not found in the pool who pass rules 1 and 3 (社会救助建议函)."""
+    r1 = ctx.results["rule1"]
+    found = ctx.results["lookup"]
+    found = found.loc[found["in_pool"]]
+    # not found through any of their records (a person found as a victim but not as a petitioner is found)
+    nf = linkage.anti_join(r1.loc[~r1["in_pool"]], found, linkage=ctx.param("linkage"),
+                           left_cols={"phone_col": None, "address_col": None},
+                           right_cols={"phone_col": None, "address_col": None})
+    nf = linkage.anti_join(nf, _aided(ctx.pool), linkage=ctx.param("linkage"),
+                           right_cols={"phone_col": None, "address_col": None})
+    nf = nf.join(case_facts(nf, ctx.pool, negation=ctx.param("negation")))
+    nf = linkage.dedupe_persons(nf.sort_values("_type_order", kind="stable")).sort_index()
+    nf["recommended_agencies"] = agencies_for(nf, extra_needs=_params()["needs"]["suggestion_letter"]["value"])
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "case_type", "case_type_label", "role",
+            "case_date", "hardship_facts", "recommended_agencies"]
+    out = nf[cols].reset_index(drop=True)
+    out.insert(0, "letter_id", [f"guanyun.letter-{i + 1:05d}" for i in range(len(out))])
+    return out
+
+
+def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str = "window",
+           window_months: int | None = None, settlement: str = "doc_type") -> ModelResult:
+    """案例一 模型一 筛选救助对象 — clues of persons to aid, and the 社会救助建议函 list.
+
+    Parameters
+    ----------
+    linkage : ``"id"`` (published, exact valid ID), ``"id+name"`` or ``"fallback"`` — used for
+        the registry lookup, the enforcement check and the past-aid check.
+    negation : ``"plain"`` (published substring reading) or ``"aware"`` for the case-fact
+        keywords (and the settlement keywords with ``settlement="keywords"``).
+    snapshot : registry snapshots searched by the lookup: ``"window"`` (default: case month to
+        ``window_months`` after), ``"latest"`` (the pool's last snapshot) or ``"any"``.
+    window_months : lookup window (default ``lookup_window_months`` in the parameter file, 6).
+    settlement : ``"doc_type"`` (default: a 和解协议书/谅解书 in the case) or ``"keywords"``.
+
+    Returns a :class:`ModelResult`: ``clues`` (one per person, with ``case_type``,
+    ``matched_registries``, ``hardship_facts`` …), ``funnel`` and
+    ``lists["suggestion_letters"]``.
+    """
+    _check_common(linkage, negation, snapshot, settlement)
+    p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
+         "settlement": settlement, "target": TARGET}
+    frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
+    frame = frame.drop(columns=["_type_order"], errors="ignore")
+    clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
+    return ModelResult(MODEL_SCREEN, clues, funnel, {"suggestion_letters": _suggestion_letters(ctx)}, p)
+
+
+# ============================================================================ 模型二 amount
+def _profile(pool, profile: str | None) -> str:
+    if profile is not None:
+        return profile
+    c = (getattr(pool, "meta", None) or {}).get("county")
+    return c if c in amount_mod.PROFILES else "guanyun"
+
+
+def _in_range(rng, point: str) -> float:
+    lo, hi = float(rng[0]), float(rng[1])
+    return lo + (hi - lo) * POINTS[point]
+
+
+def hardship_tier(frame: pd.DataFrame, standard: dict) -> pd.Series:
+    """生活困难档次 (1–3) of each row: the highest tier any matched registry, disability grade or
+    case fact maps to; ``default_tier`` when none does."""
+    h = standard["hardship"]
+    tier = pd.Series(int(h["default_tier"]["value"]), index=frame.index, dtype="int64")
+    regs = frame["matched_registries"].fillna("").astype("str").str.split("、").explode()
+    rt = regs.map(h["registries"]["values"]).dropna()
+    if len(rt):
+        tier = np.maximum(tier, rt.astype("int64").groupby(level=0).max().reindex(frame.index).fillna(0).astype("int64"))
+    dg = frame["disability_grade"].fillna("").astype("str").map(h["disability_grade"]["values"]).fillna(0)
+    tier = np.maximum(tier, dg.astype("int64"))
+    facts = frame["hardship_facts"].fillna("").astype("str").str.split("、").explode()
+    ft = facts.map(h["facts"]["values"]).dropna()
+    if len(ft):
+        tier = np.maximum(tier, ft.astype("int64").groupby(level=0).max().reindex(frame.index).fillna(0).astype("int64"))
+    return pd.Series(tier, index=frame.index, dtype="int64")
+
+
+def addon_coefficients(frame: pd.DataFrame, standard: dict, *, combine: str | None = None) -> pd.DataFrame:
+    """追加系数 per row: ``addon_groups`` (the groups that apply) and ``addon_coef`` (max or sum)."""
+    a = standard["addon"]
+    combine = combine or a["combine"]["value"]
+    if combine not in ("max", "sum"):
+        raise ValueError(f"addon combine must be 'max' or 'sum', not {combine!r}")
+    point = a["point"]["value"]
+    regs = frame["matched_registries"].fillna("").astype("str")
+    grade = frame["disability_grade"].fillna("").astype("str")
+    coefs, names = [], []
+    for gname, g in a["groups"].items():
+        pat = "|".join(g.get("registries", []))
+        hit = regs.str.contains(pat, regex=True) if pat else pd.Series(False, index=frame.index)
+        hit = hit | grade.isin(g.get("disability_grades", []))
+        coefs.append(hit.astype("float64") * _in_range(g["range"], point))
+        names.append(pd.Series(np.where(hit, gname, ""), index=frame.index))
+    c = pd.concat(coefs, axis=1) if coefs else pd.DataFrame(index=frame.index)
+    out = pd.DataFrame(index=frame.index)
+    out["addon_coef"] = (c.max(axis=1) if combine == "max" else c.sum(axis=1)).fillna(0.0) if coefs else 0.0
+    n = pd.concat(names, axis=1) if names else pd.DataFrame(index=frame.index)
+    out["addon_groups"] = n.apply(lambda r: "、".join(v for v in r if v), axis=1).astype("str") if len(n) else ""
+    return out
+
+
+def _std(ctx) -> dict:
+    return ctx.results["_standard"]
+
+
+def _step_recipients(frame, ctx):
+    res = screen(ctx.pool, linkage=ctx.param("linkage"), negation=ctx.param("negation"),
+                 snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
+                 settlement=ctx.param("settlement"))
+    ctx.results["_screen"] = res
+    return res.clues.copy(), {"screen_clues": len(res.clues)}
+
+
+def _step_base(frame, ctx):
+    std = _std(ctx)
+    out = frame.copy()
+    ct = {k: float(v["value"]) for k, v in std["case_type"]["values"].items()}
+    out["case_type_coef"] = out["case_type"].map(ct).astype("float64")
+    if out["case_type_coef"].isna().any():
+        raise ValueError(f"no case-type coefficient for {sorted(set(out.loc[out['case_type_coef'].isna(), 'case_type']))}")
+    out["hardship_tier"] = hardship_tier(out, std)
+    point = std["hardship"]["point"]["value"]
+    tiers = {int(k): _in_range(v["range"], point) for k, v in std["hardship"]["tiers"].items()}
+    out["hardship_coef"] = out["hardship_tier"].map(tiers).astype("float64")
+    out["benchmark"] = float(ctx.param("benchmark") or std["benchmark"]["value"])
+    out["base_amount"] = out["benchmark"] * (out["case_type_coef"] + out["hardship_coef"])
+    out["path_tag"] = "tier" + out["hardship_tier"].astype("str")
+    return out, {"by_tier": out["hardship_tier"].value_counts().sort_index().to_dict()}
+
+
+def _step_addon(frame, ctx):
+    out = frame.join(addon_coefficients(frame, _std(ctx), combine=ctx.param("addon")))
+    out["addon_amount"] = out["benchmark"] * out["addon_coef"]
+    return out, {"with_addon": int((out["addon_coef"] > 0).sum())}
+
+
+def _step_fault(frame, ctx):
+    f = _std(ctx)["fault"]
+    out = frame.copy()
+    out["fault_coef"] = out["fault"].map({k: float(v) for k, v in f["values"].items()}) \
+        .fillna(float(f["missing"]["value"])).astype("float64")
+    out["uncapped_amount"] = (out["base_amount"] + out["addon_amount"]) * out["fault_coef"]
+    return out, {"with_fault_reduction": int((out["fault_coef"] < 1).sum())}
+
+
+def _step_cap(frame, ctx):
+    cap = amount_mod.cap_of(_std(ctx)) if ctx.param("cap") else None
+    t = amount_mod.explain_series(frame["benchmark"], frame["case_type_coef"], frame["hardship_coef"],
+                                  frame["addon_coef"], frame["fault_coef"], cap)
+    out = frame.copy()
+    out["cap"] = t["cap"]
+    out["capped"] = t["capped"].astype(bool)
+    out["amount"] = t["final"].round(2)
+    b = out["benchmark"].map("{:,.0f}".format)
+    out["amount_trace"] = (
+        "(" + b + "×(" + out["case_type_coef"].astype("str") + "+" + out["hardship_coef"].astype("str") + ") + "
+        + b + "×" + out["addon_coef"].astype("str") + ")×" + out["fault_coef"].astype("str") + " = "
+        + out["uncapped_amount"].map("{:,.2f}".format)
+        + np.where(out["capped"], " > cap " + out["cap"].map("{:,.0f}".format) + " → " + out["amount"].map("{:,.2f}".format), "")
+    ).astype("str")
+    ctx.results["_trace"] = pd.concat([out[["clue_id"]], t], axis=1)
+    return out, {"capped": int(out["capped"].sum()), "cap": cap, "total": float(out["amount"].sum())}
+
+
+def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_months: int | None = None) -> pd.DataFrame:
+    """接续救助: recipients on a registry in a snapshot after their lookup window.
+
+    ``status`` is ``"still"`` (found at screening and again later) or ``"newly"`` (not found
+    at screening, on a list later); ``later_registries`` the lists, ``new_registries`` those
+    not seen at screening, ``last_seen`` the latest snapshot month.
+    """
+    m = registry_matches(frame, pool, linkage_mode=linkage_mode, window_months=window_months, period="after")
+    cols = ["clue_id", "name", "id_number", "status", "later_registries", "new_registries", "last_seen",
+            "matched_registries", "recommended_agencies"]
+    if m.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in cols})
+    order = registry_names()
+    later = _join_sorted(m["registry"], m["row"], order)
+    before = frame["matched_registries"].fillna("").astype("str").str.split("、")
+    m["new"] = [r not in set(before.loc[i]) for i, r in zip(m["row"], m["registry"])]
+    new = _join_sorted(m.loc[m["new"], "registry"], m.loc[m["new"], "row"], order)
+    out = frame.loc[later.index].copy()
+    out["later_registries"] = later.reindex(out.index).astype("str")
+    out["new_registries"] = new.reindex(out.index).fillna("").astype("str")
+    out["last_seen"] = m.groupby("row")["as_of"].max().reindex(out.index).astype("datetime64[us]")
+    out["status"] = np.where(out["in_pool"].astype(bool), "still", "newly")
+    tmp = out[["new_registries"]].rename(columns={"new_registries": "matched_registries"})
+    out["recommended_agencies"] = agencies_for(tmp).where(out["new_registries"] != "", out["recommended_agencies"])
+    return out[cols].reset_index(drop=True)
+
+
+def _step_follow_up(frame, ctx):
+    fu = follow_up(frame, ctx.pool, linkage_mode=ctx.param("linkage"), window_months=ctx.param("window_months"))
+    ctx.results["_follow_up"] = fu
+    return frame, {"still": int((fu["status"] == "still").sum()), "newly": int((fu["status"] == "newly").sum())}
+
+
+AMOUNT_STEPS = [
+    Step("recipients", "the persons the procuratorate decides to aid (the screen's clues)",
+         "检察机关决定开展司法救助的对象", "案例一 模型二 适用对象", _step_recipients),
+    Step("base", "base amount = benchmark × (case-type + hardship coefficient)",
+         "研判规则一：救助基本金额=救助基准金额×（案件类型系数+生活困难系数）", "案例一 模型二 研判规则一", _step_base),
+    Step("addon", "add-on for key groups (k × benchmark)", "研判规则二：救助追加金额的确定", "案例一 模型二 研判规则二", _step_addon),
+    Step("fault", "final = (base + add-on) × fault coefficient",
+         "研判规则三：过错系数的确定；最终实际救助金额=（基本金额+追加金额）×过错系数", "案例一 模型二 研判规则三; 分析方法", _step_fault),
+    Step("cap", "cap at 36 × previous-year local average monthly wage",
+         "救助金额以当地上一年度职工月平均工资为基准,一般不超过36个月总额", "seed 003", _step_cap),
+    Step("follow_up", "re-query recipients in later monthly snapshots (follow-up aid)",
+         "接续救助：通过平台定期对救助对象进行查询，筛查其家庭困难程度有无发生变化", "案例一 类案救助 (二) 接续救助",
+         _step_follow_up),
+]
+
+
+def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str = "window",
+           window_months: int | None = None, settlement: str = "doc_type", profile: str | None = None,
+           benchmark: float | None = None, addon: str | None = None, cap: bool = True,
+           overrides: dict | None = None) -> ModelResult:
+    """案例一 模型二 测算救助金额 — an amount for each recipient, with its trace, and 接续救助.
+
+    Recipients are the clues of :func:`screen` (same ``linkage``, ``negation``, ``snapshot``,
+    ``window_months``, ``settlement``): on a pool the procuratorate's decision is not data,
+    so the screen's output stands for 检察机关决定开展司法救助的对象.
+
+    Parameters (besides the screen's)
+    ----------
+    profile : amount standard ``data/amount/<profile>.yaml``; default the pool's county
+        (``pool.meta["county"]``) when it has one, else ``"guanyun"``.
+    benchmark : override 救助基准金额 (yuan).
+    addon : ``"max"`` (highest applicable group, the file's default) or ``"sum"``.
+    cap : apply the 36-month wage cap (seed 003); ``False`` shows the uncapped formula.
+    overrides : a dict merged into the standard (a reform), e.g. ``{"fault": {"values": {"同等责任": 0.6}}}``.
+
+    Clues gain ``case_type_coef``, ``hardship_tier``, ``hardship_coef``, ``addon_groups``,
+    ``addon_coef``, ``fault_coef``, ``base_amount``, ``addon_amount``, ``uncapped_amount``,
+    ``cap``, ``capped``, ``amount`` and ``amount_trace``. Lists: ``follow_up``,
+    ``suggestion_letters`` (from the screen), ``trace`` (every term per clue, from
+    :func:`jiuzhu_methods.amount.explain_series`), ``screen_funnel``.
+    """
+    _check_common(linkage, negation, snapshot, settlement)
+    prof = _profile(pool, profile)
+    std = amount_mod.load_standard(prof, overrides)
+    if benchmark is not None:
+        amount_mod._check_scalar("benchmark", benchmark)
+    p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
+         "settlement": settlement, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
+         "overrides": overrides, "target": TARGET}
+    ctx = Context(pool, p)
+    ctx.results["_standard"] = std
+    frame, funnel, ctx = Pipeline(MODEL_AMOUNT, AMOUNT_STEPS).run(None, ctx)
+    screen_res = ctx.results["_screen"]
+    clues = frame.copy()
+    clues["model"] = MODEL_AMOUNT
+    clues["clue_id"] = clues["clue_id"].str.replace(MODEL_SCREEN, MODEL_AMOUNT, regex=False)
+    fu = ctx.results["_follow_up"].copy()
+    fu["clue_id"] = fu["clue_id"].str.replace(MODEL_SCREEN, MODEL_AMOUNT, regex=False)
+    trace = ctx.results["_trace"].copy()
+    trace["clue_id"] = trace["clue_id"].str.replace(MODEL_SCREEN, MODEL_AMOUNT, regex=False)
+    lists = {"follow_up": fu, "suggestion_letters": screen_res.lists["suggestion_letters"], "trace": trace,
+             "screen_funnel": screen_res.funnel}
+    return ModelResult(MODEL_AMOUNT, clues.reset_index(drop=True), funnel, lists, p)
+
+
+__all__ = ["AMOUNT_STEPS", "SCREEN_STEPS", "TARGET", "addon_coefficients", "agencies_for", "amount", "case_facts",
+           "compensated_rows", "follow_up", "hardship_tier", "params", "registry_matches", "registry_names", "screen"]
