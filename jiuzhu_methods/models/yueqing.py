@@ -118,6 +118,20 @@ def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[
     return out, len(frame) - len(out)
 
 
+def semi(frame: pd.DataFrame, right: pd.DataFrame, **kw) -> pd.DataFrame:
+    """:func:`linkage.semi_join` that keeps the weakest link of the chain: when ``frame``
+    already carries ``match``/``confidence`` from an earlier match, the lower confidence (and
+    its ``match`` label) is kept, so a fallback match is never upgraded to exact later."""
+    prev = frame[["match", "confidence"]] if {"match", "confidence"} <= set(frame.columns) else None
+    out = lk.semi_join(frame.drop(columns=["match", "confidence"], errors="ignore"), right, **kw)
+    if prev is not None and len(out):
+        pc = prev.loc[out.index]
+        weaker = (pc["confidence"] < out["confidence"]).to_numpy()
+        out["match"] = out["match"].where(~weaker, pc["match"].astype("str"))
+        out["confidence"] = np.fmin(out["confidence"].to_numpy(), pc["confidence"].to_numpy().astype("float64"))
+    return out
+
+
 def _with_n_in(funnel: pd.DataFrame) -> pd.DataFrame:
     """Apply ``detail["n_in"]`` overrides (see module doc) to the funnel."""
     f = funnel.copy()
@@ -222,7 +236,7 @@ def _low_income_step(name: str, label_zh: str, source: str) -> Step:
     def intersect(frame: pd.DataFrame, ctx: Context):
         p = ctx.params
         reg = registry_rows(ctx.pool, p["low_income_registries"], snapshots=p["snapshots"], reference=p["reference"])
-        out = lk.semi_join(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, collect="registry")
+        out = semi(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, collect="registry")
         out, merged = dedupe(out, collect={"source_ref": "source_refs", "case_id": "case_ids",
                                            "matched_registry": "matched_registry"})
         if len(out):
@@ -349,7 +363,7 @@ def _m2_closed(frame: pd.DataFrame, ctx: Context):
 
 def _m2_intersect(frame: pd.DataFrame, ctx: Context):
     victims = ctx.results["m2_judgment_victims"]
-    out = lk.semi_join(victims, frame, linkage=ctx.params["linkage"], left_cols=_NO_CONTACT, right_cols=_APPLICANT,
+    out = semi(victims, frame, linkage=ctx.params["linkage"], left_cols=_NO_CONTACT, right_cols=_APPLICANT,
                        collect="enforcement_id")
     return out, {"n_in": len(victims), "applicants": len(frame)}
 
@@ -396,7 +410,7 @@ def _m3_match(frame: pd.DataFrame, ctx: Context):
     ref = ctx.params["reference"]
     if ref is not None:
         sa = sa[sa["granted_on"] <= ref]
-    out = lk.semi_join(frame, sa, linkage=ctx.params["linkage"], left_cols=_NO_CONTACT, collect="aid_type")
+    out = semi(frame, sa, linkage=ctx.params["linkage"], left_cols=_NO_CONTACT, collect="aid_type")
     out, merged = dedupe(out, collect={"via": "via", "source_ref": "source_refs", "case_id": "case_ids",
                                            "matched_aid_type": "matched_aid_type"})
     out["path_tag"] = out["via"]
@@ -428,7 +442,7 @@ def m3(pool, *, linkage: str = "id", negation: str = "plain", reference_date: An
     _, f2, c2 = _run(Pipeline("yueqing.m2", M2_STEPS), pool, params)
     u1 = c1.results["m1_exclude_compensated"].assign(via="模型1")
     u2 = c2.results["m2_intersect"].assign(via="模型2")
-    cols = ["name", "id_number", "source", "source_ref", "case_id", "via", "rule_path"]
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "via", "match", "confidence", "rule_path"]
     union = pd.concat([u1.reindex(columns=cols), u2.reindex(columns=cols)], ignore_index=True)
     union["rule_path"] = union["rule_path"].astype("str")
     frame, funnel, ctx = Pipeline("yueqing.m3", M3_STEPS).run(union, Context(pool, params))
