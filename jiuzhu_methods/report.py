@@ -47,6 +47,23 @@ def load_pool(county: str, data_dir: str | Path | None = None, *, scale: float =
     return generate(str(county), scale=float(scale), seed=int(seed))
 
 
+def run(name: str, pool, **params: Any):
+    """:func:`jiuzhu_methods.run_model` with only the parameters the model accepts.
+
+    A notebook's ``parameters`` cell carries the variants of every model (``linkage``,
+    ``negation`` …); each model receives those it declares. Empty strings mean "the model's
+    default" (papermill passes every parameter, even unset ones).
+    """
+    import inspect
+
+    from .registry import get_model, run_model
+
+    sig = inspect.signature(get_model(name))
+    accepts_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    use = {k: v for k, v in params.items() if v not in ("", None) and (accepts_any or k in sig.parameters)}
+    return run_model(name, pool, **use)
+
+
 def pool_overview(pool) -> pd.DataFrame:
     """Rows per contract table with its Chinese label (truth tables excluded)."""
     s = pool.summary()
@@ -308,6 +325,84 @@ def amount_bands(frame: pd.DataFrame, *, by: str, amount: str, band: float = 0.3
     return out
 
 
+def _first_column(df: pd.DataFrame | None, candidates: list[str]) -> str | None:
+    if df is None:
+        return None
+    return next((c for c in candidates if c in df.columns), None)
+
+
+#: columns models use for the amount class and the amount (灌云 模型二)
+AMOUNT_CLASS_COLUMNS = ["amount_class", "case_class", "case_type", "class", "case_category", "harm"]
+AMOUNT_COLUMNS = ["amount", "final_amount", "aid_amount", "final"]
+
+
+def amount_columns(frame: pd.DataFrame | None) -> tuple[str | None, str | None]:
+    """(class column, amount column) of an amount result, or ``None`` where absent."""
+    return _first_column(frame, AMOUNT_CLASS_COLUMNS), _first_column(frame, AMOUNT_COLUMNS)
+
+
+#: columns models use for the registry group(s) a clue hit (单县)
+GROUP_COLUMNS = ["groups", "hit_groups", "matched_groups", "group", "screening_groups"]
+
+
+def group_hits(clues: pd.DataFrame | None) -> pd.DataFrame:
+    """Clues per screening group (a clue hitting two groups counts in both)."""
+    col = _first_column(clues, GROUP_COLUMNS)
+    if col is None:
+        return _path_tags(clues, "组 group")
+    return counts(clues, col, label="组 group", split="、")
+
+
+def _path_tags(clues: pd.DataFrame | None, name: str) -> pd.DataFrame:
+    """Counts of the ``step[tag]`` branch tags in rule paths (a clue counts once per tag)."""
+    if clues is None or "rule_path" not in clues.columns or len(clues) == 0:
+        return pd.DataFrame(columns=[name, "数量 n"])
+    tags = clues["rule_path"].astype("str").str.findall(r"\[([^\]]+)\]").map(lambda t: sorted(set(t)))
+    vc = tags.explode().dropna().value_counts()
+    return pd.DataFrame({name: vc.index, "数量 n": vc.to_numpy()})
+
+
+def collision_counts(clues: pd.DataFrame | None) -> pd.DataFrame:
+    """Clues per collision (魏都 碰撞一/二/三): from a ``collision(s)`` column, else from the
+    rule-path tags."""
+    col = _first_column(clues, ["collisions", "collision"])
+    if col is None:
+        return _path_tags(clues, "碰撞 collision")
+    return counts(clues, col, label="碰撞 collision", split="、")
+
+
+def decision_rules(result) -> pd.DataFrame:
+    """The readable decision rules of a graded model (磐安): from ``result.lists`` (a key
+    with "rule" in it) or the model module's ``decision_rules()``/``RULES``."""
+    for k, v in (getattr(result, "lists", None) or {}).items():
+        if "rule" in k.lower():
+            if isinstance(v, pd.DataFrame):
+                return v
+            if isinstance(v, (list, tuple)):
+                return pd.DataFrame(v if v and isinstance(v[0], Mapping) else {"规则 rule": list(v)})
+            if isinstance(v, Mapping):
+                return pd.DataFrame([{"等级 grade": g, "规则 rule": str(r)} for g, r in v.items()])
+    import importlib
+
+    model = str(getattr(result, "model", "")).split(".")[0]
+    try:
+        mod = importlib.import_module(f"jiuzhu_methods.models.{model}")
+    except ImportError:
+        mod = None
+    for attr in ("decision_rules", "rules_table", "RULES"):
+        obj = getattr(mod, attr, None)
+        if obj is None:
+            continue
+        v = obj() if callable(obj) else obj
+        if isinstance(v, pd.DataFrame):
+            return v
+        if isinstance(v, Mapping):
+            return pd.DataFrame([{"等级 grade": g, "规则 rule": str(r)} for g, r in v.items()])
+        if isinstance(v, (list, tuple)):
+            return pd.DataFrame(v if v and isinstance(v[0], Mapping) else {"规则 rule": list(v)})
+    return pd.DataFrame(columns=["等级 grade", "规则 rule"])
+
+
 def side_by_side(results: Mapping[str, Any], column: str, *, labels: Mapping[Any, str] | None = None) -> pd.DataFrame:
     """Clue counts per model (rows) split by ``column`` (columns), e.g. 乐清 m1–m4 by
     ``local`` (本地/外地). A model without the column counts all its clues as ``全部``."""
@@ -401,7 +496,7 @@ def _json_default(v: Any) -> Any:
 
 
 __all__ = [
-    "amount_bands", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
+    "run", "amount_bands", "amount_columns", "collision_counts", "decision_rules", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
     "frame_lists", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
     "mask_frame", "meta_table", "pool_overview", "registry_overview", "rule_paths", "run_summary",
     "show_clues", "show_list", "side_by_side", "truth_overview", "write_summary",
