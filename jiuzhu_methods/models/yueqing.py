@@ -214,6 +214,12 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
                          "need_agencies": ag.str.rstrip("、")}, index=frame.index)
 
 
+def map_unique(s: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value of ``s`` (few distinct values, many rows), as ``str``."""
+    u = s.dropna().unique()
+    return s.map(dict(zip(u, (func(v) for v in u)))).astype("str")
+
+
 def join_agencies(*parts: pd.Series | str, index) -> pd.Series:
     """Agencies from several sources joined with "、", first occurrence kept, empty parts skipped."""
     cols = [p if isinstance(p, pd.Series) else pd.Series(p, index=index, dtype="str") for p in parts]
@@ -221,7 +227,7 @@ def join_agencies(*parts: pd.Series | str, index) -> pd.Series:
     for c in cols[1:]:
         c = c.fillna("").astype("str")
         s = s.where(c == "", s.where(s == "", s + "、") + c)
-    return s.map(lambda v: "、".join(dict.fromkeys(x for x in v.split("、") if x))).astype("str")
+    return map_unique(s, lambda v: "、".join(dict.fromkeys(x for x in v.split("、") if x)))
 
 
 def _check_common(linkage: str, negation: str | None = None, snapshots: str | None = None) -> None:
@@ -240,8 +246,7 @@ def _low_income_step(name: str, label_zh: str, source: str) -> Step:
         out, merged = dedupe(out, collect={"source_ref": "source_refs", "case_id": "case_ids",
                                            "matched_registry": "matched_registry"})
         if len(out):
-            out["matched_registry"] = out["matched_registry"].map(
-                lambda v: "、".join(sorted(set(v.split("、"))))).astype("str")
+            out["matched_registry"] = map_unique(out["matched_registry"], lambda v: "、".join(sorted(set(v.split("、")))))
         per = {r: int(out["matched_registry"].str.contains(r, regex=False).sum()) if len(out) else 0
                for r in p["low_income_registries"]}
         return out, {"registry_rows": len(reg), "by_registry": per, "records_merged": merged}
@@ -566,5 +571,5 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     return ModelResult("yueqing.m4", clues, funnel, params=params)
 
 
-__all__ = ["load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
+__all__ = ["map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
            "person_key", "reference_date", "join_agencies"]
