@@ -1,0 +1,214 @@
+"""案例一 灌云: guanyun.screen (模型一) and guanyun.amount (模型二) on the hand-built pool of
+tests/guanyun_pool.py (the table there says who is who and what each person should give)."""
+import pandas as pd
+import pytest
+
+from jiuzhu_methods import MODELS, run_model
+from jiuzhu_methods.models import guanyun
+
+from guanyun_pool import NAMES, build, ids
+
+N = NAMES
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return build()
+
+
+def names(frame):
+    return sorted(frame["name"])
+
+
+def who(*letters):
+    return sorted(N[x] for x in letters)
+
+
+# ---------------------------------------------------------------- 模型一, published reading
+def test_screen_published_reading(pool):
+    r = guanyun.screen(pool)
+    # candidates: P1 A, P3 B, P4 C, P5 D, P6 E, P7 F, P8 I, P9 J (not P2 X, a suspect) + PT1 G, PT3 A (not PT2 H, 其他)
+    assert list(r.funnel["step"]) == ["case_types", "lookup", "rule1", "rule2", "rule3", "lock"]
+    # rule1 drops C (谅解书) and D (执行完毕); rule2 drops I, J (not found, no fact) and A's petition
+    # (its lookup window 2022-06..12 holds no snapshot of A); rule3 drops E (法院 决定救助)
+    assert list(r.funnel["n_out"]) == [10, 10, 8, 5, 4, 4]
+    assert r.funnel.loc[2, "detail"] == {"removed_enforcement_paid": 1, "removed_settlement": 1}
+    assert names(r.clues) == who("A", "B", "F", "G")
+    c = r.clues.set_index("name")
+    assert c.loc[N["A"], "source"] == "proc_parties" and c.loc[N["A"], "source_ref"] == "P1"
+    assert c.loc[N["A"], "case_type"] == "criminal_injury"
+    assert c.loc[N["A"], "matched_registries"] == "农村低保"
+    assert c.loc[N["A"], "matched_elements"] == "低收入人群"
+    assert c.loc[N["A"], "rule_path"] == "case_types[刑事人身损害] > lookup[found] > rule1 > rule2[registry] > rule3 > lock"
+    # B: 近亲属 in a 交通肇事罪 case; not on any list inside the window; the case file says 死亡
+    assert c.loc[N["B"], "role"] == "近亲属" and not c.loc[N["B"], "in_pool"]
+    assert c.loc[N["B"], "hardship_facts"] == "death" and c.loc[N["B"], "hardship_basis"] == "case_fact"
+    assert c.loc[N["B"], "match"] == "case_record"
+    # F: the plain reading takes "未构成重伤" as 重伤 (a literal keyword mistake the variant fixes)
+    assert c.loc[N["F"], "hardship_facts"] == "serious_injury" and c.loc[N["F"], "case_type"] == "property_loss"
+    # G: a 涉法涉诉 petitioner on two lists (listed in the order of the 7 data elements)
+    assert c.loc[N["G"], "source"] == "petitions" and c.loc[N["G"], "case_type"] == "petition"
+    assert c.loc[N["G"], "matched_registries"] == "持证残疾人、困难妇女"  # data-element order and c.loc[N["G"], "disability_grade"] == "1-2"
+    # agencies from needs.yaml: 农村低保 → subsistence → 民政局、乡村振兴局; 困难妇女 → 妇联, 持证残疾人 → 残联
+    assert c.loc[N["A"], "recommended_agencies"] == "民政局、乡村振兴局"
+    assert c.loc[N["G"], "recommended_agencies"] == "妇联、残联"
+    assert set(r.clues["clue_id"]) == {f"guanyun.screen-0000{i}" for i in range(1, 5)}
+
+
+def test_suggestion_letters(pool):
+    r = guanyun.screen(pool)
+    L = r.lists["suggestion_letters"]
+    # not found through any record and passing rules 1 and 3: B, F, I, J.
+    # A is found (as a victim) even though her petition record is not; C, D fail rule 1; E fails rule 3
+    assert names(L) == who("B", "F", "I", "J")
+    assert L["recommended_agencies"].str.contains("民政局").all()  # 纳入低保 (subsistence)
+
+
+def test_screen_linkage_fallback(pool):
+    r = guanyun.screen(pool, linkage="fallback")
+    # I's ID has a one-digit typo: exact linkage misses her 农村低保 record; name + birth date
+    # (digits 7–14 still readable) finds it, at confidence 0.8, never shown as exact
+    assert names(r.clues) == who("A", "B", "F", "G", "I")
+    i = r.clues.set_index("name").loc[N["I"]]
+    assert i["match"] == "name+birth_date" and i["confidence"] == 0.8
+    assert names(r.lists["suggestion_letters"]) == who("B", "F", "J")
+
+
+@pytest.mark.parametrize("snapshot, clues, letters", [
+    # any snapshot: B and J are on 农村低保 in 2023-06 → found
+    ("any", ("A", "B", "F", "G", "J"), ("F", "I")),
+    # only the last snapshot (2023-06): A, B, J there; G's lists are from 2022-06 → G is not found
+    ("latest", ("A", "B", "F", "J"), ("F", "G", "I")),
+])
+def test_screen_snapshot_variants(pool, snapshot, clues, letters):
+    r = guanyun.screen(pool, snapshot=snapshot)
+    assert names(r.clues) == who(*clues)
+    assert names(r.lists["suggestion_letters"]) == who(*letters)
+
+
+def test_screen_window_months(pool):
+    # a 16-month window from 2022-03 reaches the 2023-06 snapshot: same as "any" here
+    assert names(guanyun.screen(pool, window_months=16).clues) == who("A", "B", "F", "G", "J")
+
+
+def test_screen_negation_aware(pool):
+    # "未构成重伤" is negated → F has no case fact and drops at rule 2 (still a letter)
+    r = guanyun.screen(pool, negation="aware")
+    assert names(r.clues) == who("A", "B", "G")
+    assert N["F"] in set(r.lists["suggestion_letters"]["name"])
+
+
+def test_screen_settlement_keywords(pool):
+    # keywords, plain: C1's 询问笔录 says "未达成调解协议" → 调解协议 hits → A removed (C still removed by 谅解)
+    assert names(guanyun.screen(pool, settlement="keywords").clues) == who("B", "F", "G")
+    # keywords, negation-aware: the negated 调解协议 no longer counts → A back; F's 重伤 negated too
+    assert names(guanyun.screen(pool, settlement="keywords", negation="aware").clues) == who("A", "B", "G")
+
+
+def test_screen_one_clue_per_person(pool):
+    # move A's petition into the window of her 2022-04 snapshot: both records survive → one clue,
+    # the criminal-injury record (first case type)
+    pe = pool["petitions"].copy()
+    pe.loc[pe["petition_id"] == "PT3", "received_on"] = pd.Timestamp("2022-03-01")
+    r = guanyun.screen(pool.replace(petitions=pe))
+    assert r.funnel.set_index("step").loc["lock", "detail"] == {"duplicates_removed": 1}
+    a = r.clues.loc[r.clues["name"] == N["A"]]
+    assert len(a) == 1 and a.iloc[0]["source_ref"] == "P1"
+
+
+def test_screen_parameters_checked(pool):
+    with pytest.raises(TypeError):
+        guanyun.screen(pool, nonsense=1)
+    for kw in ({"linkage": "name"}, {"negation": "x"}, {"snapshot": "first"}, {"settlement": "none"}):
+        with pytest.raises(ValueError):
+            guanyun.screen(pool, **kw)
+
+
+def test_screen_empty_pool():
+    from jiuzhu_methods import DataPool
+    r = guanyun.screen(DataPool.from_frames({}))
+    assert r.clues.empty and list(r.funnel["n_out"]) == [0] * 6
+
+
+def test_registry_entry_points(pool):
+    assert "guanyun.screen" in MODELS and "guanyun.amount" in MODELS
+    assert names(run_model("guanyun.screen", pool).clues) == who("A", "B", "F", "G")
+    d = guanyun.SCREEN_STEPS
+    assert [s.source for s in d][2:5] == ["案例一 模型一 研判规则一", "案例一 模型一 研判规则二", "案例一 模型一 研判规则三"]
+
+
+# ---------------------------------------------------------------- 模型二
+def test_amount_by_hand(pool):
+    a = guanyun.amount(pool, benchmark=10000)
+    c = a.clues.set_index("name")
+    # A: criminal_injury 2.0; 农村低保 → tier 2, mid 7.5; no add-on; fault missing → 1.0
+    #    10000 × (2 + 7.5) = 95000
+    # B: criminal_injury 2.0; 死亡 → tier 3, 12.5; fault 次要责任 0.8 → 10000 × 14.5 × 0.8 = 116000
+    # F: property_loss 1.0; 重伤 → tier 2, 7.5 → 85000
+    # G: petition 1.0; 持证残疾人 二级 → tier 3, 12.5; add-on: high (残疾人1-2级, k 7.5) and low
+    #    (困难妇女, k 3) apply, the highest counts → 10000 × 13.5 + 10000 × 7.5 = 210000
+    assert c.loc[N["A"], "amount"] == 95000.0
+    assert c.loc[N["B"], "amount"] == 116000.0
+    assert c.loc[N["F"], "amount"] == 85000.0
+    assert c.loc[N["G"], "amount"] == 210000.0
+    assert c.loc[N["G"], "addon_groups"] == "high、low" and c.loc[N["G"], "addon_coef"] == 7.5
+    assert c.loc[N["B"], "fault_coef"] == 0.8 and c.loc[N["B"], "hardship_tier"] == 3
+    assert not c["capped"].any()  # cap 36 × 7000 = 252000
+    assert c.loc[N["B"], "amount_trace"] == "(10,000×(2.0+12.5) + 10,000×0.0)×0.8 = 116,000.00"
+    assert list(a.funnel["step"]) == ["recipients", "base", "addon", "fault", "cap", "follow_up"]
+    assert set(a.clues["model"]) == {"guanyun.amount"}
+    t = a.lists["trace"].set_index("clue_id")
+    assert t.loc[c.loc[N["G"], "clue_id"], "addon"] == 75000.0
+
+
+def test_amount_published_benchmark(pool):
+    a = guanyun.amount(pool)
+    # benchmark 10807 (117.8万 / 109): A = 10807 × 9.5 = 102666.5
+    assert a.clues.set_index("name").loc[N["A"], "amount"] == 102666.5
+    assert a.params["profile"] == "guanyun"
+
+
+def test_amount_addon_sum_and_cap(pool):
+    s = guanyun.amount(pool, benchmark=10000, addon="sum").clues.set_index("name")
+    # G: 10000 × 13.5 + 10000 × (7.5 + 3) = 240000
+    assert s.loc[N["G"], "amount"] == 240000.0
+    # cap 36 × 2500 = 90000: A 95000 → 90000, B 116000 → 90000, F 85000 stays, G → 90000
+    c = guanyun.amount(pool, benchmark=10000, overrides={"average_monthly_wage": {"value": 2500}}).clues
+    c = c.set_index("name")
+    assert [c.loc[N[x], "amount"] for x in "ABFG"] == [90000.0, 90000.0, 85000.0, 90000.0]
+    assert c.loc[N["F"], "capped"] == False and c.loc[N["A"], "capped"] == True  # noqa: E712
+    assert "cap 90,000" in c.loc[N["A"], "amount_trace"]
+    u = guanyun.amount(pool, benchmark=10000, cap=False, overrides={"average_monthly_wage": {"value": 2500}}).clues
+    assert u.set_index("name").loc[N["A"], "amount"] == 95000.0
+
+
+def test_amount_profile(pool):
+    a = guanyun.amount(pool, profile="shanxian")
+    assert a.params["profile"] == "shanxian"
+    assert set(a.clues["cap"]) == {36 * 6000.0}
+    with pytest.raises(KeyError):
+        guanyun.amount(pool, profile="atlantis")
+    with pytest.raises(ValueError):
+        guanyun.amount(pool, benchmark=-1)
+
+
+def test_follow_up(pool):
+    fu = guanyun.amount(pool).lists["follow_up"].set_index("name")
+    # snapshots after each lookup window (case 2022-03 → after 2022-09): only 2023-06.
+    # A found at screening and on 农村低保 again → still; B not found at screening, on 农村低保 now → newly;
+    # F and G: no later snapshot → not listed
+    assert sorted(fu.index) == who("A", "B")
+    assert fu.loc[N["A"], "status"] == "still" and fu.loc[N["A"], "new_registries"] == ""
+    assert fu.loc[N["B"], "status"] == "newly" and fu.loc[N["B"], "new_registries"] == "农村低保"
+    assert str(fu.loc[N["B"], "last_seen"].date()) == "2023-06-01"
+
+
+def test_amount_same_screen_variants(pool):
+    a = guanyun.amount(pool, linkage="fallback")
+    assert names(a.clues) == who("A", "B", "F", "G", "I")
+    assert names(a.lists["suggestion_letters"]) == who("B", "F", "J")
+
+
+def test_ids_are_valid():
+    from jiuzhu_methods import identity
+    assert all(identity.is_valid(v) for v in ids().values())
