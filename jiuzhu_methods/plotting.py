@@ -184,9 +184,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recall": ("召回率（需要救助的人中被找到的比例）", "recall (share of eligible persons found)"),
     "pr_title": ("线索质量：精确率与召回率", "Clue quality: precision and recall"),
     "amount": ("救助金额（元）", "aid amount (yuan)"),
-    "amount_title": ("各类案件救助金额与类均值±30%区间", "Aid amounts by class with the class mean ±30% band"),
-    "band": ("类均值±30%", "class mean ±30%"),
-    "class_mean": ("类均值", "class mean"),
+    "amount_title": ("各类案件救助金额与类中位数±30%区间", "Aid amounts by class with the class median ±30% band"),
+    "band": ("类中位数±30%", "class median ±30%"),
+    "class_mean": ("类中位数", "class median"),
     "start": ("起点", "start"),
 }
 
@@ -379,9 +379,10 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
                       amount_col: str = "amount", title: str | None = None, ax=None):
     """金额分布图 — each recipient's amount as a dot per class, the class mean as a line and
     the ±30% band (灌云's published outcome: similar cases differ by at most ±30%) shaded.
+    (The line is the ``center`` column: the class median by default.)
 
     ``amounts``: one row per recipient (``class_col``, ``amount_col``); ``bands``: one row
-    per class with ``class``, ``mean``, ``low``, ``high`` (see
+    per class with ``class``, ``center`` (median or mean), ``low``, ``high`` (see
     :func:`jiuzhu_methods.report.amount_bands`). How to read it: dots outside the band are
     the cases the standard does not explain (other coefficients, caps); many such dots mean
     the coefficients do not make similar cases similar.
@@ -393,7 +394,7 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
         b = bands.iloc[i]
         ax.add_patch(plt.Rectangle((i - 0.35, b["low"]), 0.7, b["high"] - b["low"], color="#3a7ebf", alpha=0.15,
                                    label=text("band") if i == 0 else None))
-        ax.plot([i - 0.35, i + 0.35], [b["mean"], b["mean"]], color="#3a7ebf", lw=2,
+        ax.plot([i - 0.35, i + 0.35], [b["center"], b["center"]], color="#3a7ebf", lw=2,
                 label=text("class_mean") if i == 0 else None)
         y = amounts.loc[amounts[class_col] == c, amount_col].astype(float)
         if len(y):

@@ -179,6 +179,15 @@ def _mask_embedded(s: pd.Series) -> pd.Series:
     return s.astype("str").str.replace(_ID_LIKE, lambda m: identity.mask(m.group(0)) or "", regex=True)
 
 
+def _mask_ids(col: pd.Series) -> pd.Series:
+    """Masked identity numbers; missing stay missing (safe on empty and all-missing columns)."""
+    out = pd.Series([None] * len(col), index=col.index, dtype="object")
+    nn = col.notna() & (col.astype("object").map(lambda v: str(v).strip() != ""))
+    if nn.any():
+        out[nn] = identity.mask_series(col[nn].astype("object").map(str)).astype("object")
+    return out.astype("str")
+
+
 def mask_frame(df: pd.DataFrame, *, drop_hidden: bool = True) -> pd.DataFrame:
     """A copy safe to display: identity-number columns masked (``3303**********123X``),
     name columns masked (``张**``), identifying free text dropped, and any ID-looking
@@ -193,7 +202,7 @@ def mask_frame(df: pd.DataFrame, *, drop_hidden: bool = True) -> pd.DataFrame:
             if col.map(lambda v: isinstance(v, (list, tuple, set, np.ndarray))).any():
                 out[c] = col.map(lambda v: [identity.mask(x) for x in v] if isinstance(v, (list, tuple, set, np.ndarray)) else identity.mask(v))
             else:
-                out[c] = identity.mask_series(col.astype("object").where(col.notna(), None)).astype("str")
+                out[c] = _mask_ids(col)
         elif lc == "name" or lc.endswith("_name") or lc.endswith("names"):
             if col.map(lambda v: isinstance(v, (list, tuple, set, np.ndarray))).any():
                 out[c] = col.map(lambda v: [identity.mask_name(x) for x in v] if isinstance(v, (list, tuple, set, np.ndarray)) else identity.mask_name(v))
@@ -305,24 +314,60 @@ def headline(results: Mapping[str, Any], evals: Mapping[str, Mapping[str, Any] |
 
 
 # --------------------------------------------------------------------------- model views
-def amount_bands(frame: pd.DataFrame, *, by: str, amount: str, band: float = 0.3) -> pd.DataFrame:
-    """Per class: recipients, mean amount, the ±``band`` interval around the mean, and how
-    many amounts fall inside it (灌云: similar cases within ±30%)."""
-    if frame is None or by not in frame.columns or amount not in frame.columns or len(frame) == 0:
-        return pd.DataFrame(columns=["class", "n", "mean", "low", "high", "within", "within_share"])
-    df = frame[[by, amount]].dropna()
-    g = df.groupby(by, observed=True)[amount]
-    out = pd.DataFrame({"n": g.size(), "mean": g.mean()})
-    out["low"] = out["mean"] * (1 - band)
-    out["high"] = out["mean"] * (1 + band)
-    within = df.join(out[["low", "high"]], on=by)
-    within = ((within[amount] >= within["low"] - 1e-9) & (within[amount] <= within["high"] + 1e-9)).groupby(within[by]).sum()
-    out["within"] = within.reindex(out.index).fillna(0).astype(int)
+def amount_bands(frame: pd.DataFrame, *, by: str | list[str], amount: str, band: float = 0.3,
+                 center: str = "median") -> pd.DataFrame:
+    """Per class: recipients, the class centre (median, as :func:`jiuzhu_methods.evaluate.evaluate_amounts`
+    measures it, or ``center="mean"``), the ±``band`` interval around it, and how many amounts
+    fall inside (灌云: 同类案件救助金额上下幅度不超过30%)."""
+    cols = ["class", "n", "center", "low", "high", "within", "within_share"]
+    keys = [by] if isinstance(by, str) else list(by)
+    if frame is None or len(frame) == 0 or not keys or any(k not in frame.columns for k in keys) or amount not in frame.columns:
+        return pd.DataFrame(columns=cols)
+    df = frame[keys + [amount]].dropna(subset=[amount]).copy()
+    df["class"] = df[keys].astype("str").agg(" · ".join, axis=1) if len(df) else pd.Series(dtype="str")
+    g = df.groupby("class", observed=True)[amount]
+    out = pd.DataFrame({"n": g.size(), "center": g.median() if center == "median" else g.mean()})
+    out["low"] = out["center"] * (1 - band)
+    out["high"] = out["center"] * (1 + band)
+    j = df.join(out[["low", "high"]], on="class")
+    inside = ((j[amount] >= j["low"] - 1e-9) & (j[amount] <= j["high"] + 1e-9)).groupby(j["class"]).sum()
+    out["within"] = inside.reindex(out.index).fillna(0).astype(int)
     out["within_share"] = (out["within"] / out["n"]).round(3)
-    out = out.reset_index().rename(columns={by: "class"})
-    for c in ("mean", "low", "high"):
+    out = out.reset_index()
+    for c in ("center", "low", "high"):
         out[c] = out[c].round(2)
-    return out
+    return out[cols]
+
+
+def amount_frame(clues: pd.DataFrame | None) -> pd.DataFrame:
+    """灌云 模型二's amounts with their class (case type · hardship tier) for
+    :func:`amount_bands` and :func:`jiuzhu_methods.plotting.amount_band_chart`."""
+    cls, amt = amount_columns(clues)
+    if clues is None or amt is None or cls is None:
+        return pd.DataFrame(columns=["class", "amount"])
+    keys = [cls] + (["hardship_tier"] if "hardship_tier" in clues.columns else [])
+    df = clues[keys + [amt]].dropna(subset=[amt]).copy()
+    if "hardship_tier" in keys:
+        df["hardship_tier"] = "困难" + df["hardship_tier"].astype("str") + "档"
+    df["class"] = df[keys].astype("str").agg(" · ".join, axis=1) if len(df) else pd.Series(dtype="str")
+    return df.rename(columns={amt: "amount"})[["class", "amount"]].reset_index(drop=True)
+
+
+def amount_spread(result, pool) -> pd.DataFrame:
+    """Published claim vs model vs history: :func:`jiuzhu_methods.evaluate.evaluate_amounts`
+    as a table (share of amounts within ±30% of their class median, largest deviation)."""
+    try:
+        from .evaluate import evaluate_amounts
+    except ImportError:
+        return pd.DataFrame()
+    r = evaluate_amounts(result, pool)
+    rows = []
+    for k, zh in (("model", "模型二测算 model"), ("historical", "以往救助（标准出台前）historical")):
+        m = r.get(k) or {}
+        rows.append({"来源 source": zh, "人数 n": m.get("n"), "类别数 classes": m.get("classes"),
+                     "±30%内比例 share within": None if m.get("share_within") is None else round(float(m["share_within"]), 3),
+                     "最大偏离% max deviation": None if m.get("max_abs_pct") is None else round(float(m["max_abs_pct"]), 1)})
+    return pd.DataFrame(rows)
 
 
 def _first_column(df: pd.DataFrame | None, candidates: list[str]) -> str | None:
@@ -332,7 +377,7 @@ def _first_column(df: pd.DataFrame | None, candidates: list[str]) -> str | None:
 
 
 #: columns models use for the amount class and the amount (灌云 模型二)
-AMOUNT_CLASS_COLUMNS = ["amount_class", "case_class", "case_type", "class", "case_category", "harm"]
+AMOUNT_CLASS_COLUMNS = ["amount_class", "case_type_label", "case_class", "case_type", "class", "case_category", "harm"]
 AMOUNT_COLUMNS = ["amount", "final_amount", "aid_amount", "final"]
 
 
@@ -342,7 +387,7 @@ def amount_columns(frame: pd.DataFrame | None) -> tuple[str | None, str | None]:
 
 
 #: columns models use for the registry group(s) a clue hit (单县)
-GROUP_COLUMNS = ["groups", "hit_groups", "matched_groups", "group", "screening_groups"]
+GROUP_COLUMNS = ["group_labels", "groups", "hit_groups", "matched_groups", "group", "screening_groups"]
 
 
 def group_hits(clues: pd.DataFrame | None) -> pd.DataFrame:
@@ -375,7 +420,7 @@ def decision_rules(result) -> pd.DataFrame:
     """The readable decision rules of a graded model (磐安): from ``result.lists`` (a key
     with "rule" in it) or the model module's ``decision_rules()``/``RULES``."""
     for k, v in (getattr(result, "lists", None) or {}).items():
-        if "rule" in k.lower():
+        if "rule" in k.lower() or "tree" in k.lower():
             if isinstance(v, pd.DataFrame):
                 return v
             if isinstance(v, (list, tuple)):
@@ -389,7 +434,7 @@ def decision_rules(result) -> pd.DataFrame:
         mod = importlib.import_module(f"jiuzhu_methods.models.{model}")
     except ImportError:
         mod = None
-    for attr in ("decision_rules", "rules_table", "RULES"):
+    for attr in ("decision_rules", "tree_rules", "rules_table", "RULES"):
         obj = getattr(mod, attr, None)
         if obj is None:
             continue
@@ -401,6 +446,25 @@ def decision_rules(result) -> pd.DataFrame:
         if isinstance(v, (list, tuple)):
             return pd.DataFrame(v if v and isinstance(v[0], Mapping) else {"规则 rule": list(v)})
     return pd.DataFrame(columns=["等级 grade", "规则 rule"])
+
+
+def decision_tree_text(result) -> str:
+    """The model's decision tree as indented text (``describe_tree()`` of its module), or ""."""
+    import importlib
+
+    model = str(getattr(result, "model", "")).split(".")[0]
+    try:
+        mod = importlib.import_module(f"jiuzhu_methods.models.{model}")
+    except ImportError:
+        return ""
+    fn = getattr(mod, "describe_tree", None)
+    if not callable(fn):
+        return ""
+    tree = (getattr(result, "params", None) or {}).get("decision_tree")
+    try:
+        return str(fn(tree) if tree else fn())
+    except TypeError:
+        return str(fn())
 
 
 def side_by_side(results: Mapping[str, Any], column: str, *, labels: Mapping[Any, str] | None = None) -> pd.DataFrame:
@@ -442,6 +506,36 @@ def show_list(lists: Mapping[str, Any], key: str, n: int | None = 20) -> pd.Data
 def frame_lists(lists: Mapping[str, Any]) -> list[str]:
     """Names of ``result.lists`` entries that are frames (to show them one by one)."""
     return [k for k, v in (lists or {}).items() if isinstance(v, pd.DataFrame)]
+
+
+# --------------------------------------------------------------------------- privacy scan
+_ID18 = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+SCANNED_SUFFIXES = (".html", ".ipynb", ".json", ".csv", ".txt", ".md", ".xlsx", ".svg")
+
+
+def find_unmasked_ids(*paths: str | Path) -> list[tuple[str, str]]:
+    """Every valid identity number (18 characters passing :func:`identity.check_series`)
+    written in the files under ``paths`` (text files: HTML, notebooks, JSON …; full-width
+    digits are normalised first). Returns ``(file, masked number)`` pairs — the number itself
+    is never returned, so the report of a leak is not a leak."""
+    import unicodedata
+
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        files += [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in SCANNED_SUFFIXES)
+    found: list[tuple[str, str]] = []
+    for f in files:
+        try:
+            txt = unicodedata.normalize("NFKC", f.read_text(encoding="utf-8", errors="ignore"))
+        except OSError:
+            continue
+        cands = sorted(set(_ID18.findall(txt)))
+        if not cands:
+            continue
+        ok = identity.check_series(pd.Series(cands, dtype="str")) == ""
+        found += [(str(f), identity.mask(c) or "") for c, good in zip(cands, ok) if good]
+    return found
 
 
 # --------------------------------------------------------------------------- summary
@@ -496,8 +590,8 @@ def _json_default(v: Any) -> Any:
 
 
 __all__ = [
-    "run", "amount_bands", "amount_columns", "collision_counts", "decision_rules", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
-    "frame_lists", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
+    "run", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
+    "find_unmasked_ids", "frame_lists", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
     "mask_frame", "meta_table", "pool_overview", "registry_overview", "rule_paths", "run_summary",
     "show_clues", "show_list", "side_by_side", "truth_overview", "write_summary",
 ]

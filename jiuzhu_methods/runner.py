@@ -281,13 +281,19 @@ pools' hidden truth. 所有报告中的身份信息均已脱敏。</p>
 # --------------------------------------------------------------------------- command
 def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, jobs: int, out: str | Path,
         pools: str | Path, extra: dict[str, str] | None = None, kernel_name: str | None = None,
-        timeout: int | None = None, progress: bool = True) -> tuple[list[RunResult], dict[str, str]]:
-    """Pools first, then every notebook × county in ``jobs`` processes. Returns results and
-    pool errors (county → error)."""
+        timeout: int | None = None, progress: bool = True,
+        pairs: list[tuple[str, Path]] | None = None) -> tuple[list[RunResult], dict[str, str]]:
+    """Pools first, then every notebook × county (or only the given ``(county, notebook)``
+    ``pairs``) in ``jobs`` processes. Returns results and pool errors (county → error).
+
+    Afterwards every file written for a run is scanned for unmasked valid identity numbers
+    (:func:`jiuzhu_methods.report.find_unmasked_ids`); a run that leaks one fails."""
     from tqdm.auto import tqdm
 
     out, pools = Path(out).resolve(), Path(pools).resolve()
     jobs = max(1, int(jobs))
+    if pairs is not None:
+        counties = list(dict.fromkeys(c for c, _ in pairs))
     ctx = multiprocessing.get_context("spawn")
     pool_errors: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(counties))), mp_context=ctx) as ex:
@@ -297,7 +303,8 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
             r = f.result()
             if not r["ok"]:
                 pool_errors[r["county"]] = r["error"]
-    tasks = [(c, nb) for c in counties if c not in pool_errors for nb in notebooks]
+    tasks = [(c, Path(nb)) for c, nb in pairs if c not in pool_errors] if pairs is not None else \
+        [(c, nb) for c in counties if c not in pool_errors for nb in notebooks]
     results: list[RunResult] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
         futs = {}
@@ -316,6 +323,16 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
             bar.set_postfix_str(f"{c}/{nb.stem} {'ok' if r.ok else 'FAILED'}")
             bar.update()
         bar.close()
+    from .report import find_unmasked_ids
+
+    for r in results:
+        files = [p for p in (r.ipynb, r.html, str(Path(r.ipynb).with_suffix(".summary.json")) if r.ipynb else "")
+                 if p and Path(p).is_file()]
+        leaks = find_unmasked_ids(*files) if files else []
+        if leaks:
+            r.ok = False
+            r.error = (r.error + "; " if r.error else "") + \
+                f"unmasked identity numbers in the output: {len(leaks)} (e.g. {leaks[0][1]} in {Path(leaks[0][0]).name})"
     write_index(out, results, scale=scale, seed=seed, pool_errors=pool_errors)
     return results, pool_errors
 

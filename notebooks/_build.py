@@ -30,13 +30,17 @@ def code(text: str, tags: list[str] | None = None):
 
 def parameters(county: str, extra: str = "") -> object:
     return code(f'''
-# Parameters (papermill replaces this cell's values; every value may be overridden)
-county = "{county}"      # which synthetic county: guanyun, yueqing, panan, shanxian, weidu
-seed = 7                 # generator seed
-scale = 0.02             # fraction of the real population (1 = real size)
-data_dir = ""            # pool folder (from `jiuzhu synth`); "" = generate in memory
-out_dir = "."            # where this notebook writes its summary file
-linkage = "id"           # "id" = published (identity number only); "id+name"; "fallback"
+# Parameters: papermill replaces these values; `jiuzhu run` passes county, seed, scale, data_dir, out_dir.
+# county: guanyun, yueqing, panan, shanxian or weidu (any notebook runs on any county)
+# scale: fraction of the real population, 1 = real size
+# data_dir: pool folder written by `jiuzhu synth`; empty = generate the pool in memory
+# linkage: "id" = published reading, identity number only; or "id+name", "fallback"
+county = "{county}"
+seed = 7
+scale = 0.02
+data_dir = ""
+out_dir = "."
+linkage = "id"
 {extra}'''.rstrip() + "\n", tags=["parameters"])
 
 
@@ -303,17 +307,19 @@ def nb_01():
         *model_block("amount", "guanyun.amount", "linkage=linkage", "模型二 测算救助金额"),
         md("### 各类案件的金额与 ±30% 区间 / Amounts by class with the ±30% band"),
         code('''
-cls_col, amt_col = report.amount_columns(amount.clues)
-bands = report.amount_bands(amount.clues, by=cls_col, amount=amt_col) if cls_col and amt_col else report.amount_bands(None, by="", amount="")
+amounts = report.amount_frame(amount.clues)
+bands = report.amount_bands(amounts, by="class", amount="amount")
 display(bands)
 if len(bands):
-    plotting.amount_band_chart(amount.clues.rename(columns={cls_col: "class", amt_col: "amount"}), bands)
+    plotting.amount_band_chart(amounts, bands)
     plt.show()
+display(report.amount_spread(amount, pool))
 '''),
         md("""
-**怎样读 / How to read.** 每个点是一名救助对象的测算金额，横线是该类案件的平均金额，阴影是 ±30% 区间。
+**怎样读 / How to read.** 每个点是一名救助对象的测算金额；“类”= 案件类型 × 生活困难档次；横线是该类金额的中位数，阴影是 ±30% 区间。
 点落在区间外，说明同类案件之间的差距超过了公布的幅度——通常来自追加系数（如一二级残疾人）或上限。
-`within_share` 是区间内的比例。*What to do:* 区间外的点逐个看系数构成，确认差别有案情依据，而不是“同案不同助”。
+`within_share` 是区间内的比例。最后一张表把模型二的测算与本县以往的救助金额（标准出台前，按同样的类别划分）对比：
+以往金额在类内偏离越大，就越说明存在“同案不同助”。*What to do:* 区间外的点逐个看系数构成，确认差别有案情依据，而不是“同案不同助”。
 """),
         code(LISTS.replace("res.", "amount.")),
         *evaluation_block(nv),
@@ -340,7 +346,7 @@ def nb_02():
 四个模型：模型1（检察环节）、模型2（审判执行环节）、模型3（社会救助对象中的司法救助线索）、模型4（司法救助对象中的社会救助线索）。
 """),
         md(ABOUT_AID),
-        parameters("yueqing", 'negation = "plain"       # "plain" = published substring rule; "aware" keeps 未赔偿/不予谅解 …\ncounty_code = ""         # 模型4 本地 code; "" = the pool\'s county code'),
+        parameters("yueqing", '# negation: "plain" = published substring rule; "aware" keeps 未赔偿, 不予谅解 and similar\n# county_code: 模型4 local code; empty = the county code of the pool\nnegation = "plain"\ncounty_code = ""'),
         code(SETUP),
         md("""
 ## 模型1：审查逮捕、审查起诉环节未获赔偿的被害人
@@ -408,7 +414,7 @@ def nb_03():
 “以判定树实现数据建模”，与重点困难群体数据碰撞，“对救助需求进行‘红、橙、黄’三色分级预警”。
 """),
         md(ABOUT_AID),
-        parameters("panan", 'negation = "plain"       # keyword matching: "plain" (published) or "aware"'),
+        parameters("panan", '# negation: keyword matching, "plain" = published, or "aware"\nnegation = "plain"'),
         code(SETUP),
         md("""
 ## 智能筛查 / Screening
@@ -429,8 +435,9 @@ if len(grades):
     plotting.bar_chart(grades.set_index("等级 grade")["数量 n"], colors=plotting.GRADE_COLOURS,
                        title=plotting.zh_en("预警等级分布", "warning grades"))
     plt.show()
+print(report.decision_tree_text(res))
 display(report.decision_rules(res))
-display(report.crosstab(res.clues, "grade", "rule_path"))
+display(report.crosstab(res.clues, "analysis_model", "grade"))
 '''),
         md("""
 **怎样读 / How to read.** 红色是最紧急的线索，应优先核查、优先救助；橙色次之；黄色可以批量核查。
@@ -514,7 +521,7 @@ def nb_05():
 行政部门的特殊群体数据碰撞，构建“一库三模块”：可能救助案件库，以及重点线索收集、多元化救助、社会综合治理三个模块。
 """),
         md(ABOUT_AID),
-        parameters("weidu", 'negation = "plain"       # keyword tagging: "plain" (published) or "aware"'),
+        parameters("weidu", '# negation: keyword tagging, "plain" = published, or "aware"\nnegation = "plain"'),
         code(SETUP),
         md("""
 ## 数据分析规则 / The published steps
