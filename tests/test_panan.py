@@ -1,0 +1,345 @@
+"""案例三 磐安 panan.screen — hand-built pools, expected clues worked out in the comments."""
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from jiuzhu_methods import DataPool, identity, run_model, schema
+from jiuzhu_methods.models import panan
+from jiuzhu_methods.steps import CLUE_COLUMNS
+
+AREA = "330727"  # 磐安县
+
+
+def ids(*births):
+    """Valid 18-digit IDs for the given birth dates (order codes 001, 003, … keep them distinct)."""
+    return list(identity.make_ids(np.array([AREA] * len(births)), np.array(births, dtype="datetime64[D]"),
+                                  np.arange(len(births)) * 2 + 1))
+
+
+def fill(frames):
+    """Contract tables from partial frames: absent optional columns become missing values."""
+    out = {}
+    for name, df in frames.items():
+        df = pd.DataFrame(df)
+        for c in schema.TABLES[name].columns:
+            if c not in df.columns:
+                df[c] = None
+        out[name] = df
+    return out
+
+
+def case(case_id, charge, stage="审查起诉", business="刑事检察"):
+    return {"case_id": case_id, "business": business, "stage": stage, "charge": charge,
+            "accepted_on": "2022-03-01", "county_code": AREA}
+
+
+def doc(case_id, text, n=1):
+    return {"doc_id": f"D{case_id}{n}", "case_id": case_id, "doc_type": "起诉书", "text": text}
+
+
+# Persons (birth dates → age at 2022-03-01):
+#   I[0] 1970 (52)   I[1] 1950 (71, elderly)   I[2] 1990 (32)   I[3] 2010 (11, minor)
+#   I[4] 1985 (37)   I[5] 1980 (42)            I[6] 1975 (47)   I[7] 1995 (26)
+I = ids("1970-01-01", "1950-05-05", "1990-02-02", "2010-03-03", "1985-06-06", "1980-07-07", "1975-08-08",
+        "1995-09-09")
+
+
+def base_pool(**over):
+    """Five criminal cases and one civil case:
+
+    C1 故意杀人罪 (命案): 甲 (被害人, died) and 乙 (近亲属, on 农村低保); documents: 抢救无效死亡, 无赔偿能力
+       → 甲 dropped (family applies after a death); 乙: compensated=否, death=是, low_income=是,
+       uncompensated=是 → L2 红.  Score 40 death + 20 low_income + 10 on_registry + 15 uncompensated = 85
+       → 特别困难 → band 12–36 months of wage. Needs: psychological (death), subsistence (low_income,
+       death). Stage 审查起诉 but a criminal judgment of C1 exists → 审判.
+    C2 诈骗罪 (养老诈骗): 丙 71 years old, 被害人; 生活困难 → not compensated, no death, no serious harm,
+       special group (elderly) → uncompensated_or_hardship (hardship) → L10 橙. Score hardship 10 +
+       special_group 10 = 20 → 一般困难. Stage 审查逮捕 → 审查逮捕.
+    C3 故意伤害罪: 丁 (11, minor) 轻伤, 双方达成和解 → compensated → L1 无 → not a clue; but minor
+       (special group) → social referral (浙政钉).
+    C4 盗窃罪: 戊 (37, man), no words at all → L13 无, not a clue, not a referral.
+    C5 故意伤害罪: 己 重伤二级, 被告人在逃 → serious_harm, not low income, no hardship words, not special
+       → L9 黄. Judicial aid 决定救助 → removed by already_aided.
+    M1 民事检察 赡养纠纷: 庚 申请人 — civil, never screened by panan.
+    """
+    frames = {
+        "proc_cases": [case("C1", "故意杀人罪"), case("C2", "诈骗罪", stage="审查逮捕"), case("C3", "故意伤害罪"),
+                       case("C4", "盗窃罪"), case("C5", "故意伤害罪"),
+                       case("M1", "赡养纠纷", stage="支持起诉", business="民事检察")],
+        "proc_parties": [
+            {"record_id": "P1", "case_id": "C1", "role": "被害人", "name": "甲", "id_number": I[0]},
+            {"record_id": "P2", "case_id": "C1", "role": "近亲属", "name": "乙", "id_number": I[2]},
+            {"record_id": "P3", "case_id": "C2", "role": "被害人", "name": "丙", "id_number": I[1]},
+            {"record_id": "P4", "case_id": "C3", "role": "被害人", "name": "丁", "id_number": I[3]},
+            {"record_id": "P5", "case_id": "C4", "role": "被害人", "name": "戊", "id_number": I[4]},
+            {"record_id": "P6", "case_id": "C5", "role": "被害人", "name": "己", "id_number": I[5]},
+            {"record_id": "P7", "case_id": "C5", "role": "犯罪嫌疑人", "name": "辛", "id_number": I[7]},
+            {"record_id": "P8", "case_id": "M1", "role": "申请人", "name": "庚", "id_number": I[6]},
+        ],
+        "proc_documents": [doc("C1", "被害人甲经抢救无效死亡，被告人无赔偿能力。"),
+                           doc("C2", "被害人丙被骗取养老钱，生活困难。"),
+                           doc("C3", "被害人丁轻伤，双方达成和解。"),
+                           doc("C4", "被告人盗窃电瓶车一辆。"),
+                           doc("C5", "被害人己重伤二级，被告人在逃。"),
+                           doc("M1", "赡养纠纷，生活困难。")],
+        "registries": [{"record_id": "R1", "registry": "农村低保", "agency": "民政局", "name": "乙",
+                        "id_number": I[2], "as_of": "2022-01-01"}],
+        "judicial_aid": [{"aid_id": "A1", "name": "己", "id_number": I[5], "agency": "检察院",
+                          "applied_on": "2022-04-01", "decided_on": "2022-04-11", "paid_on": "2022-04-20",
+                          "status": "决定救助", "amount": 20000.0}],
+        "court_judgments": [{"judgment_id": "J1", "kind": "刑事", "cause": "故意杀人罪", "effective_on": "2022-09-01",
+                             "case_id": "C1"}],
+    }
+    for k, v in over.items():
+        frames[k] = v
+    return DataPool.from_frames(fill({k: pd.DataFrame(v) for k, v in frames.items()}))
+
+
+@pytest.fixture(scope="module")
+def result():
+    return panan.screen(base_pool())
+
+
+# ----------------------------------------------------------------------------- data files
+def test_keyword_library_six_categories_at_least_62_words():
+    lib = panan.keyword_library()
+    assert len(lib) == 6
+    words = [w for groups in lib.values() for ws in groups.values() for w in ws]
+    assert len(words) >= 62
+    raw = yaml.safe_load(open(panan.resources.files("jiuzhu_methods").joinpath("data/keywords/panan.yaml"),
+                              encoding="utf-8"))
+    for cat in raw["categories"].values():
+        assert cat["description"] and cat["source"]
+
+
+def test_every_parameter_has_description_and_source():
+    raw = panan._yaml("data/models/panan.yaml")
+    n = 0
+    for sec, body in raw.items():
+        if not isinstance(body, dict):
+            continue
+        items = [body] if "value" in body else [v for v in body.values() if isinstance(v, dict)]
+        for v in items:
+            assert "value" in v and v.get("description") and v.get("source"), (sec, v)
+            n += 1
+    assert n >= 15
+    assert len(panan.parameters()["screening"]["charge_models"]) == 8
+
+
+# ----------------------------------------------------------------------------- published steps
+def test_funnel_has_every_step_in_order(result):
+    assert list(result.funnel["step"]) == [s.name for s in panan.STEPS]
+    assert all(result.funnel["source"].str.startswith("案例三"))
+    # charge_models: 甲 乙 丙 丁 戊 己 (the suspect 辛 and the civil 申请人 庚 are not victims of the 8 models)
+    f = result.funnel.set_index("step")
+    assert f.loc["charge_models", "n_out"] == 6
+    assert f.loc["charge_models", "detail"]["by_model"] == {"命案": 2, "养老诈骗": 1, "故意伤害": 2, "盗窃毁财": 1}
+    # keyword_features: 甲 (deceased, family exists) dropped → 5
+    assert f.loc["keyword_features", "n_out"] == 5
+    # decision_tree: 乙 红, 丙 橙, 己 黄 graded; 丁 (L1) and 戊 (L13) not
+    assert f.loc["decision_tree", "n_out"] == 3
+    # already_aided: 己 (决定救助) removed
+    assert f.loc["already_aided", "n_out"] == 2
+
+
+def test_clues_grades_and_rule_paths(result):
+    c = result.clues.set_index("name")
+    assert list(result.clues["name"]) == ["乙", "丙"]          # 红 before 橙
+    assert c.loc["乙", "grade"] == "红" and c.loc["乙", "tree_leaf"] == "L2"
+    assert c.loc["丙", "grade"] == "橙" and c.loc["丙", "tree_leaf"] == "L10"
+    assert c.loc["乙", "rule_path"].startswith("charge_models[命案] > keyword_features > registry_collision > "
+                                              "decision_tree[红:L2]")
+    assert c.loc["乙", "source"] == "proc_parties" and c.loc["乙", "source_ref"] == "P2"
+    assert c.loc["乙", "registries"] == "农村低保" and c.loc["乙", "match"] == "id"
+    assert c.loc["丙", "match"] == "case"                      # no collision needed: case file only
+    assert c.loc["丙", "special_group_kinds"] == "老年人"
+    assert list(result.clues.columns[:len(CLUE_COLUMNS)]) == CLUE_COLUMNS
+
+
+def test_hardship_score_band_stage_and_measures(result):
+    c = result.clues.set_index("name")
+    wage, bands = panan._band_table(result.params)
+    # 乙: 40 + 20 + 10 + 15 = 85 → 特别困难 → 12–36 months
+    assert c.loc["乙", "hardship_score"] == 85
+    assert c.loc["乙", "difficulty"] == "特别困难"
+    assert c.loc["乙", "amount_low"] == 12 * wage and c.loc["乙", "amount_high"] == 36 * wage
+    # 丙: hardship 10 + special_group 10 = 20 → 一般困难 → 1–3 months
+    assert c.loc["丙", "hardship_score"] == 20 and c.loc["丙", "difficulty"] == "一般困难"
+    assert c.loc["丙", "amount_high"] == 3 * wage
+    # stage: C1 has a criminal judgment → 审判; C2 at 审查逮捕
+    assert c.loc["乙", "aid_stage"] == "审判"
+    assert c.loc["丙", "aid_stage"] == "审查逮捕"
+    # needs: 乙 psychological (death) + subsistence; agencies from data/needs.yaml
+    assert c.loc["乙", "needs"] == "psychological,subsistence"
+    assert c.loc["乙", "recommended_agencies"] == "检察院未检工作室、妇联、民政局、乡村振兴局"
+    assert c.loc["丙", "needs"] == "subsistence"
+
+
+def test_enforcement_stage():
+    # C1's judgment J1 is being enforced → 执行
+    pool = base_pool(court_enforcements=[{"enforcement_id": "E1", "judgment_id": "J1", "applicant_name": "乙",
+                                          "applicant_id_number": I[2], "respondent_name": "某",
+                                          "closure": "未结", "amount_due": 1000.0, "amount_paid": 0.0,
+                                          "filed_on": "2022-10-01"}])
+    c = panan.screen(pool).clues.set_index("name")
+    assert c.loc["乙", "aid_stage"] == "执行"
+
+
+def test_social_referrals(result):
+    s = result.lists["social_referrals"]
+    # 丁: compensated (L1) but a minor → pushed; 戊 has nothing → not pushed
+    assert list(s["name"]) == ["丁"]
+    assert s.iloc[0]["push_to"] == "浙政钉" and s.iloc[0]["source_ref"] == "P4"
+    assert "教育局" in s.iloc[0]["recommended_agencies"]
+
+
+def test_family_after_death_variant():
+    # family_after_death=False keeps the deceased 甲: death + uncompensated, not low income,
+    # no hardship words, not special → L5 黄
+    r = panan.screen(base_pool(), family_after_death=False)
+    c = r.clues.set_index("name")
+    assert c.loc["甲", "grade"] == "黄" and c.loc["甲", "tree_leaf"] == "L5"
+
+
+def test_negation_aware_variant():
+    # C3 now reads "被害人丁轻伤，被害人不予谅解。": plain → 谅解 counts as compensated → L1 (no clue);
+    # aware → 不予谅解 is negated → not compensated; minor (special) but neither uncompensated nor
+    # hardship words → L11 黄
+    pool = base_pool(proc_documents=[doc("C1", "被害人甲经抢救无效死亡，被告人无赔偿能力。"),
+                                     doc("C3", "被害人丁轻伤，被害人不予谅解。")])
+    plain = panan.screen(pool)
+    aware = panan.screen(pool, negation="aware")
+    assert "丁" not in set(plain.clues["name"])
+    c = aware.clues.set_index("name")
+    assert c.loc["丁", "grade"] == "黄" and c.loc["丁", "tree_leaf"] == "L11"
+
+
+def test_linkage_fallback_lowers_confidence():
+    # 乙's registry record carries her ID with a wrong check digit: "id" linkage finds no registry
+    # → 乙 death + uncompensated, not low income, no hardship, not special → L5 黄.
+    # "fallback" matches name + birth date read from the ID digits (0.8) → 红 with confidence 0.8.
+    bad = I[2][:17] + ("0" if I[2][17] != "0" else "1")
+    pool = base_pool(registries=[{"record_id": "R1", "registry": "农村低保", "agency": "民政局", "name": "乙",
+                                  "id_number": bad, "as_of": "2022-01-01"}])
+    strict = panan.screen(pool).clues.set_index("name")
+    assert strict.loc["乙", "grade"] == "黄" and strict.loc["乙", "registries"] == ""
+    fb = panan.screen(pool, linkage="fallback").clues.set_index("name")
+    assert fb.loc["乙", "grade"] == "红"
+    assert fb.loc["乙", "match"] == "name+birth_date" and fb.loc["乙", "confidence"] == 0.8
+
+
+def test_women_focus_only_in_sex_offence_family():
+    # a woman (I[2] has an even order code? make_ids order 5 → odd → 男); build a woman explicitly
+    woman = identity.make_ids(np.array([AREA]), np.array(["1990-01-01"], dtype="datetime64[D]"), np.array([2]))[0]
+    assert identity.sex(woman) == "女"
+    frames = {"proc_cases": [case("S1", "强奸罪"), case("S2", "盗窃罪")],
+              "proc_parties": [{"record_id": "Q1", "case_id": "S1", "role": "被害人", "name": "甲女", "id_number": woman},
+                               {"record_id": "Q2", "case_id": "S2", "role": "被害人", "name": "甲女", "id_number": woman}],
+              "proc_documents": [doc("S1", "被害人报案。"), doc("S2", "被害人报案。")]}
+    pool = DataPool.from_frames(fill({k: pd.DataFrame(v) for k, v in frames.items()}))
+    r = panan.screen(pool)
+    # S1 (性侵害, focus women): special group, no uncompensated/hardship → L11 黄; S2: nothing → L13
+    assert list(r.clues["source_ref"]) == ["Q1"]
+    assert r.clues.iloc[0]["tree_leaf"] == "L11" and r.clues.iloc[0]["special_group_kinds"] == "妇女"
+    assert "psychological" in r.clues.iloc[0]["needs"]   # sexual offence
+
+
+# ----------------------------------------------------------------------------- decision tree
+LEAF_ROWS = {
+    # leaf: features that are true (all others false)
+    "L1": ["compensated"],
+    "L2": ["death", "low_income", "uncompensated"],
+    "L3": ["death", "low_income"],
+    "L4": ["death", "hardship_or_special"],
+    "L5": ["death"],
+    "L6": ["serious_harm", "low_income", "uncompensated"],
+    "L7": ["serious_harm", "low_income"],
+    "L8": ["serious_harm", "hardship_or_special"],
+    "L9": ["serious_harm"],
+    "L10": ["registry_or_special", "uncompensated_or_hardship"],
+    "L11": ["registry_or_special"],
+    "L12": ["hardship_or_aid_wish"],
+    "L13": [],
+}
+LEAF_GRADES = {"L1": "无", "L2": "红", "L3": "橙", "L4": "橙", "L5": "黄", "L6": "红", "L7": "橙", "L8": "橙",
+               "L9": "黄", "L10": "橙", "L11": "黄", "L12": "黄", "L13": "无"}
+
+
+def test_every_leaf_is_reached_by_a_hand_built_victim():
+    feats = ["compensated", "death", "serious_harm", "low_income", "uncompensated", "hardship_or_special",
+             "registry_or_special", "uncompensated_or_hardship", "hardship_or_aid_wish"]
+    f = pd.DataFrame([{k: k in true for k in feats} for true in LEAF_ROWS.values()], index=list(LEAF_ROWS))
+    g = panan.apply_tree(f)
+    assert list(g["tree_leaf"]) == list(LEAF_ROWS)
+    assert dict(zip(g["tree_leaf"], g["grade"])) == LEAF_GRADES
+    assert g.loc["L2", "tree_path"] == "compensated=否>death=是>low_income=是>uncompensated=是"
+    rules = panan.tree_rules()
+    assert list(rules["leaf"]) == list(LEAF_ROWS) and set(rules["grade"]) == {"红", "橙", "黄", "无"}
+
+
+def test_describe_tree_is_readable():
+    text = panan.describe_tree()
+    for leaf in LEAF_ROWS:
+        assert f"→ {leaf} " in text
+    assert "红" in text and "死亡" in text
+    # a tree asking about an unknown feature is an error, not a silent 无
+    with pytest.raises(KeyError):
+        panan.apply_tree(pd.DataFrame({"x": [True]}), {"node": "nope", "是": {"leaf": "A", "grade": "红"},
+                                                          "否": {"leaf": "B", "grade": "无"}})
+
+
+def test_red_anchor_end_to_end(result):
+    # the brief's anchor: a family after a death, on a low-income list, with no compensation in sight → 红
+    c = result.clues.set_index("name")
+    assert c.loc["乙", "grade"] == "红" and c.loc["乙", "role"] == "近亲属"
+
+
+# ----------------------------------------------------------------------------- supervision
+def test_supervision_and_procedural_not_aided():
+    aid = [
+        # A1 decided in 10 days, paid 2022-04 (20 000); A2 decided in 20 days, paid 2022-05 (10 000)
+        {"aid_id": "A1", "name": "己", "id_number": I[5], "agency": "检察院", "applied_on": "2022-04-01",
+         "decided_on": "2022-04-11", "paid_on": "2022-04-20", "status": "决定救助", "amount": 20000.0},
+        {"aid_id": "A2", "name": "某", "id_number": I[6], "agency": "检察院", "applied_on": "2022-05-01",
+         "decided_on": "2022-05-21", "paid_on": "2022-05-25", "status": "决定救助", "amount": 10000.0},
+        # A3 丙 refused although graded 橙 → procedural_not_aided; A4 乙 已受理 since 2022-01-01, no
+        # decision, reference 2022-12-31 → 364 days > 90 → procedural_not_aided (and removed from clues)
+        {"aid_id": "A3", "name": "丙", "id_number": I[1], "agency": "检察院", "applied_on": "2022-06-01",
+         "decided_on": "2022-06-05", "status": "不予受理"},
+        {"aid_id": "A4", "name": "乙", "id_number": I[2], "agency": "检察院", "applied_on": "2022-01-01",
+         "status": "已受理"},
+        # A5 at the court: not in the procuratorate's supervision figures
+        {"aid_id": "A5", "name": "某", "id_number": I[7], "agency": "法院", "applied_on": "2022-01-01",
+         "decided_on": "2022-12-01", "status": "决定救助", "amount": 99999.0},
+    ]
+    r = panan.screen(base_pool(judicial_aid=aid), reference_date="2022-12-31")
+    s = r.lists["supervision"]
+    val = lambda fig, period="全部": s[(s["figure"] == fig) & (s["period"] == period)]["value"].iloc[0]  # noqa: E731
+    assert val("cases") == 4                       # 检察院 only
+    assert val("handling_days_mean") == pytest.approx((10 + 20 + 4) / 3)   # A3 decided after 4 days too
+    assert val("amount_mean") == 15000 and val("amount_total") == 30000
+    assert val("fund_use", "2022-04") == 20000 and val("fund_use", "2022-05") == 10000
+    assert val("fund_use_cumulative_share", "2022-05") == 1.0
+    p = r.lists["procedural_not_aided"].set_index("aid_id")
+    assert set(p.index) == {"A3", "A4"}
+    assert p.loc["A3", "grade"] == "橙"
+    assert p.loc["A4", "days_pending"] == 364
+    # 乙 (已受理) left the clues, 丙 (不予受理) stays
+    assert set(r.clues["name"]) == {"丙"}
+
+
+def test_registry_and_unknown_parameter():
+    pool = base_pool()
+    r = run_model("panan.screen", pool)
+    assert r.model == "panan.screen" and len(r.clues) == 2
+    with pytest.raises(TypeError):
+        run_model("panan.screen", pool, nonsense=1)
+    with pytest.raises(ValueError):
+        panan.screen(pool, linkage="fuzzy")
+
+
+def test_empty_pool_runs():
+    r = panan.screen(DataPool.from_frames({}))
+    assert len(r.clues) == 0 and len(r.funnel) == len(panan.STEPS)
+    assert len(r.lists["social_referrals"]) == 0
