@@ -229,7 +229,7 @@ def _new_ax(ax, figsize):
 
 
 # --------------------------------------------------------------------------- charts
-def funnel_chart(funnel: pd.DataFrame, *, title: str | None = None, ax=None, wrap: int = 22):
+def funnel_chart(funnel: pd.DataFrame, *, title: str | None = None, ax=None, wrap: int | None = None):
     """漏斗图 — how many rows survive each published step.
 
     At a glance: where the candidates are lost. What it shows: one horizontal bar per step of
@@ -242,6 +242,7 @@ def funnel_chart(funnel: pd.DataFrame, *, title: str | None = None, ax=None, wra
     setup_fonts()
     f = funnel.sort_values("order")
     col = "label_zh" if use_chinese() else "label"
+    wrap = wrap or (24 if use_chinese() else 44)
     names = [f"{int(o)}. {_wrap(label(t, e), wrap)}" for o, t, e in zip(f["order"], f[col], f["label"])]
     values = list(f["n_out"].astype(int))
     first_in = int(f["n_in"].iloc[0]) if len(f) else 0
@@ -420,7 +421,7 @@ def zh_en(zh: str, en: str) -> str:
 def _wrap(s: str, width: int) -> str:
     if len(s) <= width:
         return s
-    return s[: width - 1] + "…"
+    return s[: width - 3] + "..."
 
 
 def _fmt(v: float) -> str:
