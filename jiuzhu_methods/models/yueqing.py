@@ -270,9 +270,12 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
     p, pool = ctx.params, ctx.pool
     docs = pool["proc_documents"]
     docs = docs[docs["case_id"].isin(frame["case_id"])]
-    hit = keywords.contains_any(docs["text"], p["exclude_words"], negation=p["negation"])
+    per_word = {w: keywords.keyword_counts(docs["text"], w, negation=p["negation"]) > 0 for w in p["exclude_words"]}
+    hit = pd.Series(False, index=docs.index)
+    for h in per_word.values():
+        hit |= h
     excluded = docs.loc[hit, "case_id"].unique()
-    words = {w: int(keywords.contains_any(docs["text"], [w], negation=p["negation"]).sum()) for w in p["exclude_words"]}
+    words = {w: int(h.sum()) for w, h in per_word.items()}
     out = frame[~frame["case_id"].isin(excluded)]
     return out, {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
 
