@@ -1,0 +1,206 @@
+"""``jiuzhu run``: parameters stay strings, a failing notebook does not stop the others and
+makes the exit code non-zero, HTML has no code cells, the index links every run, pools are
+reused or generated, and outputs are scanned for unmasked identity numbers.
+
+These tests use tiny throw-away notebooks and a hand-built pool folder, so they do not depend
+on the generator or the models (``tests/test_notebooks.py`` runs the real notebooks).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from jiuzhu_methods import DataPool, cli, identity, report, runner
+
+pytestmark = pytest.mark.notebooks
+
+# A valid identity number built for the tests (330382 乐清, born 1980-01-02, order 011)
+VALID_ID = str(identity.make_ids(np.array(["330382"]), np.array(["1980-01-02"], dtype="datetime64[D]"),
+                                 np.array([11]))[0])
+
+PARAMS_CELL = 'county = "x"\nseed = 1\nscale = 0.5\ndata_dir = ""\nout_dir = "."\ncounty_code = "000000"'
+
+
+def _notebook(path: Path, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell(PARAMS_CELL)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# test notebook"), p, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+OK_BODY = '''
+from jiuzhu_methods import DataPool, report
+pool = DataPool.read(data_dir)
+kinds = {"county": type(county).__name__, "county_code": type(county_code).__name__, "seed": type(seed).__name__}
+zz_marker_in_code = "CODE-ONLY-MARKER"
+print("OUTPUT-MARKER", len(pool["proc_parties"]), county_code)
+report.write_summary(out_dir, NAME, title="ok", county=county,
+                     runs={"demo": {"clues": len(pool["proc_parties"]), "precision": 0.5, "recall": 0.25}}, kinds=kinds)
+'''
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """Notebooks 01_ok, 02_fail, 03_ok and a hand-built pool for county 'panan' at scale 0.005, seed 3."""
+    tmp_path = tmp_path_factory.mktemp("runner")
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    _notebook(nbdir / "01_ok.ipynb", OK_BODY.replace("NAME", '"01_ok"'))
+    _notebook(nbdir / "02_fail.ipynb", 'raise ValueError("boom on purpose")')
+    _notebook(nbdir / "03_ok.ipynb", OK_BODY.replace("NAME", '"03_ok"'))
+    _notebook(nbdir / "_helper.ipynb", "1/0")  # underscore: never run
+    pools = tmp_path / "pools"
+    pool = DataPool.from_frames({"proc_parties": pd.DataFrame({
+        "record_id": ["R1", "R2"], "case_id": ["C1", "C1"], "role": ["被害人", "近亲属"], "name": ["张三", "李四"],
+        "id_number": [VALID_ID, None], "fault": [None, None]})},
+        meta={"county": "panan", "scale": 0.005, "seed": 3, "county_code": "330727"})
+    pool.write(pools / "panan")
+    return tmp_path, nbdir, pools
+
+
+def _run_cli(nbdir, pools, out, *extra) -> int:
+    return cli.main(["run", "--counties", "panan", "--notebook-dir", str(nbdir), "--scale", "0.005", "--seed", "3",
+                     "--jobs", "2", "--pools", str(pools), "--out", str(out), "--quiet", *extra])
+
+
+@pytest.fixture(scope="module")
+def ran(workspace):
+    """One ``jiuzhu run`` over the three notebooks (2 jobs): (out folder, exit code, stderr)."""
+    import contextlib
+    import io
+
+    tmp, nbdir, pools = workspace
+    out = tmp / "reports"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        rc = _run_cli(nbdir, pools, out, "--param", "county_code=330382")
+    return out, rc, err.getvalue()
+
+
+def test_failing_notebook_does_not_stop_the_others(ran):
+    out, rc, err = ran
+    assert rc != 0
+    assert "FAILED panan/02_fail: ValueError: boom on purpose" in err
+    # both good notebooks ran to the end (their summaries exist), before and after the failure
+    for stem in ("01_ok", "03_ok"):
+        s = json.loads((out / "panan" / f"{stem}.summary.json").read_text(encoding="utf-8"))
+        assert s["clues"] == 2 and s["precision"] == 0.5
+        assert (out / "panan" / f"{stem}.html").is_file() and (out / "panan" / f"{stem}.ipynb").is_file()
+    # the failed one still leaves its partial notebook and HTML for diagnosis
+    assert (out / "panan" / "02_fail.ipynb").is_file() and (out / "panan" / "02_fail.html").is_file()
+    assert not (out / "panan" / "_helper.ipynb").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="panan/01_ok.html"' in index and 'href="panan/03_ok.html"' in index
+    assert "FAILED" in index and "boom on purpose" in index
+    assert "demo: 2 clues, P 0.50, R 0.25" in index  # the one-line summary per run
+    runs = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert sorted((r["notebook"], r["ok"]) for r in runs) == [("01_ok", True), ("02_fail", False), ("03_ok", True)]
+
+
+def test_string_parameters_stay_strings(ran):
+    out, _, _ = ran
+    s = json.loads((out / "panan" / "01_ok.summary.json").read_text(encoding="utf-8"))
+    # "330382" arrives as the string "330382", not the int 330382; seed stays an int
+    assert s["kinds"] == {"county": "str", "county_code": "str", "seed": "int"}
+    nb = nbformat.read(str(out / "panan" / "01_ok.ipynb"), as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'county_code = "330382"' in injected.source
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "OUTPUT-MARKER 2 330382" in printed
+
+
+def test_parameters_are_passed_as_a_dict():
+    p = runner.notebook_parameters("shanxian", pool_dir=Path("/p/shanxian"), out_dir=Path("/o/shanxian"),
+                                   scale=0.005, seed=7, extra={"county_code": "371722"})
+    assert p == {"county": "shanxian", "seed": 7, "scale": 0.005, "data_dir": "/p/shanxian",
+                 "out_dir": "/o/shanxian", "county_code": "371722"}
+    assert runner._parse_params(["county_code=330382", "x=a=b"]) == {"county_code": "330382", "x": "a=b"}
+
+
+def test_html_has_outputs_but_no_code(ran):
+    out, _, _ = ran
+    html = (out / "panan" / "01_ok.html").read_text(encoding="utf-8")
+    assert "OUTPUT-MARKER" in html
+    assert "CODE-ONLY-MARKER" not in html and "zz_marker_in_code" not in html
+
+
+def test_pool_is_reused_when_it_matches_and_generated_otherwise(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_generate(county, *, scale, seed):
+        calls.append((county, scale, seed))
+        return DataPool.from_frames({}, meta={"county": county, "scale": scale, "seed": seed})
+
+    monkeypatch.setitem(sys.modules, "jiuzhu_methods.synth", types.SimpleNamespace(generate=fake_generate))
+    folder = tmp_path / "weidu"
+    assert runner.ensure_pool("weidu", folder, scale=0.01, seed=5) == (str(folder), True)
+    assert runner.ensure_pool("weidu", folder, scale=0.01, seed=5) == (str(folder), False)  # reused
+    assert runner.ensure_pool("weidu", folder, scale=0.02, seed=5)[1] is True              # other scale
+    assert runner.ensure_pool("weidu", folder, scale=0.02, seed=6)[1] is True              # other seed
+    assert calls == [("weidu", 0.01, 5), ("weidu", 0.02, 5), ("weidu", 0.02, 6)]
+    assert not runner.pool_matches(folder, county="panan", scale=0.02, seed=6)
+
+
+def test_a_leaked_identity_number_fails_the_run(workspace):
+    tmp, nbdir, pools = workspace
+    leak_dir = tmp / "leak_nbs"
+    leak_dir.mkdir()
+    _notebook(leak_dir / "04_leak.ipynb", f'print("leaked: {VALID_ID}")')
+    out = tmp / "r_leak"
+    results, _ = runner.run(["panan"], runner.resolve_notebooks(["04_leak"], leak_dir), scale=0.005, seed=3, jobs=1,
+                            out=out, pools=pools, progress=False)
+    (r,) = results
+    assert not r.ok and "unmasked identity numbers" in r.error
+    assert VALID_ID not in r.error  # the report of a leak is masked itself
+    assert identity.mask(VALID_ID) in r.error
+
+
+def test_find_unmasked_ids(tmp_path):
+    (tmp_path / "a.html").write_text(f"<td>{identity.mask(VALID_ID)}</td><td>330382198001020119</td>", encoding="utf-8")
+    assert report.find_unmasked_ids(tmp_path) == []  # masked, and a wrong check digit
+    full_width = VALID_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    (tmp_path / "b.json").write_text(json.dumps({"x": f"证号{full_width}号"}, ensure_ascii=False), encoding="utf-8")
+    found = report.find_unmasked_ids(tmp_path)
+    assert found == [(str(tmp_path / "b.json"), identity.mask(VALID_ID))]
+
+
+def test_resolve_notebooks(workspace):
+    _, nbdir, _ = workspace
+    names = [p.stem for p in runner.resolve_notebooks(None, nbdir)]
+    assert names == ["01_ok", "02_fail", "03_ok"]
+    assert [p.stem for p in runner.resolve_notebooks(["03", "01_ok"], nbdir)] == ["03_ok", "01_ok"]
+    with pytest.raises(SystemExit):
+        runner.resolve_notebooks(["nope"], nbdir)
+
+
+def test_summary_line():
+    assert runner.summary_line({}) == ""
+    assert runner.summary_line({"clues": 3, "precision": 0.5, "recall": 0.25}) == "3 clues · precision 0.50 · recall 0.25"
+    assert runner.summary_line({"line": "m1: 1 clues"}) == "m1: 1 clues"
+
+
+def test_repository_notebooks_are_committed_without_outputs():
+    nbs = runner.list_notebooks()
+    assert [p.stem for p in nbs][:6] == ["00_synthetic_county", "01_guanyun", "02_yueqing", "03_panan",
+                                          "04_shanxian", "05_weidu"]
+    for p in nbs:
+        nb = nbformat.read(str(p), as_version=4)
+        params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(params) == 1 and nb.cells.index(params[0]) <= 3, p.name
+        for key in ("county", "seed", "scale", "data_dir", "out_dir", "linkage"):
+            assert f"\n{key} = " in "\n" + params[0].source, (p.name, key)
+        for c in nb.cells:
+            if c.cell_type == "code":
+                assert c.outputs == [] and c.execution_count is None, p.name
+                # thin: no function or class definitions in a notebook
+                assert "\ndef " not in "\n" + c.source and "\nclass " not in "\n" + c.source, p.name
