@@ -535,11 +535,12 @@ def standard_coefficients(*, case_type: str, registries: Iterable[tuple[str, Any
     cap = cap_of(std)
     amount = aid_amount(benchmark, float(ct["value"]), hardship_coef, addon_coef, fault_coef, cap)
     uncapped = (benchmark * (float(ct["value"]) + hardship_coef) + benchmark * addon_coef) * fault_coef
-    trace = (f"基准{benchmark:,.0f} ×（案件类型 {ct['label']} {ct['value']} + 生活困难 {tier}档 {hardship_coef:g}"
-             f"〔{'，'.join(tier_src)}〕）+ 基准 × 追加 {addon_coef:g}"
-             f"〔{'；'.join(f'{t[0]}: ' + '、'.join(t[2]) for t in addon_terms) or '无'}〕）× 过错 {fault_coef:g}"
-             f"〔{f or '无过错记录'}〕= {uncapped:,.2f}" + (f" → 封顶 {cap:,.0f}（36个月月平均工资）" if cap is not None and uncapped > cap else "")
-             + f" = {amount:,.2f} 元")
+    addon_txt = "；".join(f"{t[0]}: " + "、".join(t[2]) for t in addon_terms) or "无"
+    trace = (f"（基准 {benchmark:,.0f} ×（案件类型 {ct['label']} {ct['value']:g} + 生活困难 {tier}档 {hardship_coef:g}"
+             f"〔{'，'.join(tier_src)}〕）+ 基准 × 追加 {addon_coef:g}〔{addon_txt}〕）× 过错 {fault_coef:g}"
+             f"〔{f or '无过错记录'}〕= {uncapped:,.2f} 元")
+    if cap is not None and uncapped > cap:
+        trace += f" → 封顶 {cap:,.0f} 元（36个月 × 上年度月平均工资）"
     return {"case_type": case_type, "case_type_coef": float(ct["value"]), "hardship_tier": tier,
             "hardship_coef": hardship_coef, "addon_group": addon_group, "addon_coef": addon_coef,
             "fault": f or "", "fault_coef": fault_coef, "benchmark": benchmark, "cap": cap,
@@ -568,6 +569,8 @@ class _Index:
         self.enf = pool["court_enforcements"].copy()
         self.enf["_uid"] = identity.usable_ids(self.enf["applicant_id_number"])
         self.judg = pool["court_judgments"].set_index("judgment_id", drop=False)
+        for f in (self.persons, self.cases, self.judg):
+            f.index.name = None
         self.cparties = pool["court_parties"]
         self.pet = pool["petitions"].copy()
         self.pet["_uid"] = identity.usable_ids(self.pet["id_number"])
