@@ -256,14 +256,19 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.Data
     text = frame["case_id"].map(case_text)
     is_pet = frame["source"] == "petitions"
     text = text.where(~is_pet, frame["source_ref"].map(pet)).fillna("").astype("str")
-    tags = keywords.tag_categories(text, lib, negation=negation)
     out = pd.DataFrame(index=frame.index)
-    for k in facts:
-        out[f"fact_{k}"] = tags[k].astype(bool)
-    hit = pd.DataFrame({k: tags[k] for k in facts}, index=frame.index)
-    out["hardship_facts"] = hit.apply(lambda r: "、".join(k for k, v in r.items() if v), axis=1).astype("str") \
-        if len(hit) else pd.Series([], dtype="str")
+    for k, words in lib.items():
+        out[f"fact_{k}"] = keywords.contains_any(text, words, negation=negation).astype(bool)
+    out["hardship_facts"] = _flags_joined(out, {f"fact_{k}": k for k in lib})
     return out
+
+
+def _flags_joined(df: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
+    """Vectorised: the labels of the True boolean columns of each row, joined with "、" in order."""
+    s = pd.Series("", index=df.index, dtype="str")
+    for col, label in labels.items():
+        s = s + np.where(df[col].to_numpy(dtype=bool), label + "、", "")
+    return s.str.rstrip("、").astype("str")
 
 
 def _step_rule2(frame, ctx):
@@ -302,14 +307,14 @@ def agencies_for(frame: pd.DataFrame, *, extra_needs: list[str] | None = None) -
             continue
         ex = frame[col].fillna("").astype("str").str.split("、").explode()
         ex = ex[ex != ""]
-        n = ex.map(lambda v: table.get(v, [])).explode().dropna()
+        n = ex.map(table).dropna().explode().dropna()
         rows.append(n)
     if extra_needs:
         rows.append(pd.Series([extra_needs] * len(frame), index=frame.index).explode())
     if not rows:
         return pd.Series("", index=frame.index, dtype="str")
     needs = pd.concat(rows)
-    ag = needs.map(lambda n: _needs()[n]["agencies"]).explode()
+    ag = needs.map({k: v["agencies"] for k, v in _needs().items()}).dropna().explode()
     df = pd.DataFrame({"k": ag.index, "v": ag.to_numpy()})
     joined = _join_sorted(df["v"], df["k"], [a for n in needs_order for a in _needs()[n]["agencies"]])
     return joined.reindex(frame.index).fillna("").astype("str")
@@ -442,18 +447,20 @@ def addon_coefficients(frame: pd.DataFrame, standard: dict, *, combine: str | No
     point = a["point"]["value"]
     regs = frame["matched_registries"].fillna("").astype("str")
     grade = frame["disability_grade"].fillna("").astype("str")
-    coefs, names = [], []
+    coefs, hits = [], pd.DataFrame(index=frame.index)
     for gname, g in a["groups"].items():
         pat = "|".join(g.get("registries", []))
         hit = regs.str.contains(pat, regex=True) if pat else pd.Series(False, index=frame.index)
-        hit = hit | grade.isin(g.get("disability_grades", []))
+        hit = (hit | grade.isin(g.get("disability_grades", []))).astype(bool)
         coefs.append(hit.astype("float64") * _in_range(g["range"], point))
-        names.append(pd.Series(np.where(hit, gname, ""), index=frame.index))
-    c = pd.concat(coefs, axis=1) if coefs else pd.DataFrame(index=frame.index)
+        hits[gname] = hit
     out = pd.DataFrame(index=frame.index)
-    out["addon_coef"] = (c.max(axis=1) if combine == "max" else c.sum(axis=1)).fillna(0.0) if coefs else 0.0
-    n = pd.concat(names, axis=1) if names else pd.DataFrame(index=frame.index)
-    out["addon_groups"] = n.apply(lambda r: "、".join(v for v in r if v), axis=1).astype("str") if len(n) else ""
+    if coefs:
+        c = pd.concat(coefs, axis=1)
+        out["addon_coef"] = (c.max(axis=1) if combine == "max" else c.sum(axis=1)).fillna(0.0).astype("float64")
+    else:
+        out["addon_coef"] = 0.0
+    out["addon_groups"] = _flags_joined(hits, {g: g for g in hits.columns})
     return out
 
 
@@ -534,8 +541,10 @@ def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_mon
         return pd.DataFrame({c: pd.Series([], dtype="str") for c in cols})
     order = registry_names()
     later = _join_sorted(m["registry"], m["row"], order)
-    before = frame["matched_registries"].fillna("").astype("str").str.split("、")
-    m["new"] = [r not in set(before.loc[i]) for i, r in zip(m["row"], m["registry"])]
+    before = frame["matched_registries"].fillna("").astype("str").str.split("、").explode()
+    seen = pd.DataFrame({"row": before.index, "registry": before.to_numpy(), "_seen": True})
+    m = m.merge(seen.drop_duplicates(["row", "registry"]), on=["row", "registry"], how="left")
+    m["new"] = m["_seen"].isna().to_numpy()
     new = _join_sorted(m.loc[m["new"], "registry"], m.loc[m["new"], "row"], order)
     out = frame.loc[later.index].copy()
     out["later_registries"] = later.reindex(out.index).astype("str")
