@@ -1,0 +1,149 @@
+"""文书 — Chinese prose for case files and petitions from the templates in ``templates.yaml``."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .profiles import package_yaml
+
+_CLEAN = [(re.compile(r"[，。；]*。[，。；]*"), "。"), (re.compile(r"，[，；]+"), "，"), (re.compile(r"：。"), "：无。"),
+          (re.compile(r"^。"), "")]
+
+
+class _Safe(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def _fill(t: str, slots: dict) -> str:
+    s = t.format_map(_Safe(slots))
+    for pat, rep in _CLEAN:
+        s = pat.sub(rep, s)
+    return s
+
+
+def cn_date(d: np.datetime64) -> str:
+    y, m, dd = str(d)[:10].split("-")
+    return f"{int(y)}年{int(m)}月{int(dd)}日"
+
+
+class Writer:
+    """Fills templates with a numpy Generator (one draw per choice, in a fixed order)."""
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+        self.t = package_yaml("templates.yaml")
+
+    def pick(self, options):
+        if not options:
+            return ""
+        return options[int(self.rng.integers(0, len(options)))]
+
+    def outcome(self, sev: str, grade: str, disability: str, loss: float) -> str:
+        key = sev if sev in self.t["outcome"] else "财产"
+        return _fill(self.pick(self.t["outcome"][key]), {"grade": grade, "disability": disability, "loss": f"{loss:.0f}"})
+
+    def family(self, v: dict) -> str:
+        f = self.t["family"]
+        if v["sev"] == "死亡":
+            key = "death"
+        elif v["age"] < 18:
+            key = "minor"
+        elif v["sev"] == "伤残" and self.rng.random() < 0.6:
+            key = "disabled"
+        elif v["poor"] or v["hardship"] >= 2:
+            key = "poor"
+        elif v["age"] >= 60:
+            key = "elderly"
+        elif 20 <= v["age"] < 60 and v["sev"] in ("重伤", "伤残") and self.rng.random() < 0.5:
+            key = "provider"
+        else:
+            key = "ordinary"
+        return self.pick(f[key])
+
+    def case_documents(self, case: dict, victims: list[dict]) -> list[tuple[str, str]]:
+        """(doc_type, text) pairs for one criminal case file."""
+        t, docs = self.t, []
+        v0 = victims[0]
+        amount = f"{case['amount']:.0f}"
+        slots = {"county": case["county_name"], "suspect": case["suspect"], "charge": case["charge"],
+                 "date": case["date"], "place": case["place"], "amount": amount, "years": int(self.rng.integers(1, 11))}
+        if case["settled_paid"]:
+            settle, forgive = self.pick(t["settle_yes"]), self.pick(t["forgive_yes"])
+        elif case["settled"]:
+            settle, forgive = self.pick(t["settle_unpaid"]), self.pick(t["forgive_yes"])
+        else:
+            settle = self.pick(t["settle_no"]) if self.rng.random() < 0.65 else self.pick(t["comp_none"])
+            forgive = self.pick(t["forgive_no"]) if self.rng.random() < 0.5 else ""
+        settle, forgive = _fill(settle, slots), _fill(forgive, slots)
+
+        def incident(v):
+            return _fill(self.pick(t["incident"][case["charge"]]),
+                         {**slots, "victim": v["name"], "loss": f"{v['loss']:.0f}",
+                          "outcome": self.outcome(v["sev"], v["grade"], v["disability"], v["loss"])})
+
+        inc0 = incident(v0)
+        base = {**slots, "victim": v0["name"], "incident": inc0, "settle": settle, "forgive": forgive,
+                "family": self.family(v0), "comp": self.pick(t["comp_none"]) if not case["settled"] else ""}
+        head = "提请批准逮捕书" if case["stage"] == "审查逮捕" else "起诉意见书"
+        docs.append((head, _fill(self.pick(t["documents"][head]), base)))
+        paid_key = "paid" if case["settled_paid"] else "unpaid"
+        for v in victims[:12]:
+            vs = {**base, "victim": v["name"], "age": int(v["age"]), "sex": "男" if v["male"] else "女",
+                  "incident": incident(v), "family": self.family(v),
+                  "victim_comp": _fill(self.pick(t["victim_comp"][paid_key]), slots),
+                  "victim_forgive": self.pick(t["victim_forgive"]["affirm" if case["settled"] else "refuse"])}
+            docs.append(("询问笔录", _fill(self.pick(t["documents"]["询问笔录"]), vs)))
+            if v["sev"] in ("轻微伤", "轻伤", "重伤", "伤残", "死亡"):
+                if v["sev"] == "死亡":
+                    appraisal = "系被他人" + ("驾车撞击" if "交通" in case["charge"] else "伤害") + "致死亡"
+                elif v["sev"] == "伤残":
+                    appraisal = f"的损伤程度为{v['grade']}，伤残等级评定为{v['disability']}伤残，丧失劳动能力"
+                else:
+                    appraisal = f"的损伤程度为{v['grade']}"
+                docs.append(("鉴定意见书", _fill(self.pick(t["documents"]["鉴定意见书"]), {**vs, "appraisal": appraisal})))
+        if case["charge"] == "交通肇事罪":
+            fv = v0["fault"] or "无责任"
+            fs = {"无责任": "全部责任", "次要责任": "主要责任", "同等责任": "同等责任"}.get(fv, "次要责任")
+            docs.append(("道路交通事故认定书", _fill(self.pick(t["documents"]["道路交通事故认定书"]),
+                                              {**base, "fault_suspect": fs, "fault_victim": fv,
+                                               "fault_victim_text": "无责任" if fv == "无责任" else f"负事故{fv}"})))
+        docs.append(("讯问笔录", _fill(self.pick(t["documents"]["讯问笔录"]), {
+            **base, "verb": "骗" if case["charge"] == "诈骗罪" else "伤害",
+            "claim": _fill(self.pick(t["claim_paid"]), slots) if (not case["settled_paid"] and self.rng.random() < 0.2) else "",
+            "suspect_comp": _fill(self.pick(t["suspect_comp"][paid_key]), slots)})))
+        if case["settled"]:
+            docs.append(("和解协议书", _fill(self.pick(t["documents"]["和解协议书"]), base)))
+            if self.rng.random() < 0.7:
+                docs.append(("谅解书", _fill(self.pick(t["documents"]["谅解书"]), base)))
+        if case["has_judgment"]:
+            docs.append(("起诉书", _fill(self.pick(t["documents"]["起诉书"]), base)))
+            award_text = f"，被告人赔偿附带民事诉讼原告人经济损失共计{case['award']:.0f}元" if case["award"] > 0 else ""
+            jc = self.pick(t["judgment_comp"]["settled" if case["settled"] else "unsettled"])
+            docs.append(("刑事判决书", _fill(self.pick(t["documents"]["刑事判决书"]),
+                                         {**base, "judgment_comp": jc, "award_text": award_text})))
+        return docs
+
+    def petition(self, p: dict) -> str:
+        t = self.t
+        hard = self.pick(t["hardship_text"][int(p["hardship"])])
+        return _fill(self.pick(t["petition"][p["category"]]), {
+            "name": p["name"], "date": p.get("date", ""), "relation": p.get("relation", "本人"),
+            "charge_text": p.get("charge_text", ""), "harm_text": p.get("harm_text", ""),
+            "award": f"{p.get('award', 0):.0f}", "hardship_text": hard})
+
+    def enforcement_note(self, closure: str, flawed: bool) -> str:
+        e = self.t["enforcement_note"]
+        key = {"执行完毕": "paid", "未结": "open", "终结执行": "ended"}.get(closure, "flawed" if flawed else "full")
+        return self.pick(e[key])
+
+
+HARM_TEXT = {"轻微伤": "被打伤", "轻伤": "被打伤", "重伤": "被打成重伤", "伤残": "受伤致残", "死亡": "死亡",
+             "财产": "被骗走养老钱", "扶养": "得不到赡养费/抚养费"}
+
+
+def petition_texts(rng, rows: pd.DataFrame) -> list[str]:
+    w = Writer(rng)
+    return [w.petition(r) for r in rows.to_dict("records")]
