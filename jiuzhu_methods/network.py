@@ -1031,20 +1031,20 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
                                                        source=("source", "first"), source_ref=("source_ref", "first")).reset_index()
     g["local"] = g["person"].map(net.local).fillna(True).astype(bool)
     home = pd.Series(net.persons["home_code"].to_numpy(), index=net.persons["person"].to_numpy())
-    if masked:
+    g["home_code_"] = g["person"].map(home)
+    g["needs_list_"] = [sorted(pneeds.get(p, set()) & sv.get(a, set())) or sorted(sv.get(a, set())) or sorted(pneeds.get(p, set()))
+                   for a, p in zip(g["agency"], g["person"])]
+    if masked:  # names, IDs and ID-like person keys (identify="id")
         g = _mask(g)
     measures = tpl.get("measures", {})
     yr = str(year) if year else "____"
     abbr = _abbr(cfg.county_name)
     texts, ids = [], []
     for i, row in enumerate(g.itertuples(index=False), start=1):
-        served = sv.get(row.agency, set())
-        own = pneeds.get(row.person, set())
-        needs = sorted(own & served) or sorted(served) or sorted(own)
+        needs = row.needs_list_
         note = ""
         if not row.local and net.nonlocal_policy == "transfer":
-            hc = home.get(row.person)
-            area = _area_name(str(hc)) if isinstance(hc, str) else ""
+            area = _area_name(str(row.home_code_)) if isinstance(row.home_code_, str) else ""
             note = (f"鉴于其户籍地为{area or '外地'}，本函同时抄送其户籍地（社会救助申请地）人民检察院，"
                     "由其协调当地社会救助职能部门。")
         fields = {"number": f"{abbr}检社救建〔{yr}〕{i}号", "agency": row.agency, "procuratorate": cfg.procuratorate,
@@ -1057,8 +1057,6 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
         ids.append(f"{cfg.county}-L{i:05d}")
     g["letter_id"] = ids
     g["text"] = texts
-    if masked:  # the person key may be an ID in identify="id" mode
-        g = _mask(g[["person"]].assign(**{c: g[c] for c in g.columns if c != "person"}))
     return g[cols].reset_index(drop=True)
 
 
