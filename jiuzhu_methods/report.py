@@ -47,6 +47,13 @@ def load_pool(county: str, data_dir: str | Path | None = None, *, scale: float =
     return generate(str(county), scale=float(scale), seed=int(seed))
 
 
+def display_options() -> None:
+    """pandas display options for reports: long published wording is shown in full."""
+    pd.set_option("display.max_colwidth", 300)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.max_rows", 80)
+
+
 def run(name: str, pool, **params: Any):
     """:func:`jiuzhu_methods.run_model` with only the parameters the model accepts.
 
@@ -590,7 +597,7 @@ def _json_default(v: Any) -> Any:
 
 
 __all__ = [
-    "run", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
+    "run", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "display_options", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
     "find_unmasked_ids", "frame_lists", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
     "mask_frame", "meta_table", "pool_overview", "registry_overview", "rule_paths", "run_summary",
     "show_clues", "show_list", "side_by_side", "truth_overview", "write_summary",

@@ -51,6 +51,7 @@ import matplotlib.pyplot as plt
 from jiuzhu_methods import plotting, report
 
 plotting.setup_fonts()   # Chinese chart labels (English, with one warning, if no CJK font exists)
+report.display_options()
 pool = report.load_pool(county, data_dir or None, scale=scale, seed=seed)
 display(Markdown(f"**县 county**: {pool.meta.get('county_name', pool.meta.get('county', county))} "
                  f"(`{pool.meta.get('county_code', '')}`), **scale** {scale}, **seed** {seed}"))
