@@ -66,6 +66,7 @@ Examples
 """
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -94,6 +95,7 @@ LEDGER_COLUMNS = ["table", "file", "sheet", "row", "key", "status", "reason", "w
 STATUSES = ("accepted", "repaired", "rejected")
 MAX_TITLE_LINES = 5
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+csv.field_size_limit(2**31 - 1)  # exports may carry whole documents in one cell
 
 
 class LoadError(ValueError):
@@ -161,12 +163,16 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
+    """The delimiter most frequent in the busiest of the first lines (title lines have none)."""
     if suffix == ".tsv":
         return "\t"
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";", "|", "，")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    lines = [ln for ln in text.splitlines()[: MAX_TITLE_LINES + 2] if ln.strip()]
+    best, n = ",", 0
+    for d in (",", "\t", ";", "|", "，"):
+        k = max((ln.count(d) for ln in lines), default=0)
+        if k > n:
+            best, n = d, k
+    return best
 
 
 def _grid_to_frame(grid: pd.DataFrame, table: str, where: str) -> tuple[pd.DataFrame, list[str]]:
@@ -235,21 +241,15 @@ def _read_text(path: Path, table: str, encoding: str | None) -> RawPart:
                        [f"{path.name}: empty file"])
     sep = _sniff_delimiter(text, path.suffix.lower())
     try:
-        grid = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                           na_filter=False, skip_blank_lines=False, engine="python", on_bad_lines="error")
-    except (pd.errors.ParserError, ValueError, csv_error()) as exc:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
+    except csv.Error as exc:
         raise LoadError([f"{path.name}: not a readable {sep!r}-separated table ({exc})"]) from None
-    # trailing empty lines of a text file are not rows
-    while len(grid) and all(_blank(v) for v in grid.iloc[-1].tolist()):
-        grid = grid.iloc[:-1]
+    while rows and not any(c.strip() for c in rows[-1]) and len(rows[-1]) <= 1:
+        rows.pop()  # trailing empty lines are not records (a line of empty fields ",,," is)
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="object")
     frame, notes = _grid_to_frame(grid.astype("object"), table, path.name)
     return RawPart(table, path.name, "", frame, enc, notes)
-
-
-def csv_error():
-    import csv
-
-    return csv.Error
 
 
 def _read_excel(path: Path, file_table: str | None) -> list[RawPart]:
@@ -257,9 +257,16 @@ def _read_excel(path: Path, file_table: str | None) -> list[RawPart]:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # zip/xml errors of a corrupt workbook
         raise LoadError([f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"]) from None
+    formulas = _formula_cells(path)
     parts, problems = [], []
     unassigned = []
     for sheet, grid in sheets.items():
+        if formulas.get(sheet):
+            # a formula without a cached value (files written by programs) reads as empty:
+            # keep its text instead, so that nothing is lost (exports neutralise it)
+            for (r, c), f in formulas[sheet].items():
+                if r < len(grid) and c < grid.shape[1] and _blank(grid.iat[r, c]):
+                    grid.iat[r, c] = f
         if _norm_label(sheet) in {_norm_label(s) for s in SKIP_SHEETS}:
             continue
         grid = grid.astype("object").where(grid.notna(), None)
@@ -291,6 +298,35 @@ def _read_excel(path: Path, file_table: str | None) -> list[RawPart]:
     if problems:
         raise LoadError(problems)
     return parts
+
+
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """``{sheet: {(row, col): formula}}`` (0-based) for workbooks that hold formulas at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                return {}
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=False)
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for ws in wb.worksheets:
+            cells = {}
+            for i, row in enumerate(ws.iter_rows()):
+                for j, c in enumerate(row):
+                    v = getattr(c, "value", None)
+                    if getattr(c, "data_type", None) == "f" and isinstance(v, str):
+                        cells[(i, j)] = v if v.startswith("=") else "=" + v
+            out[ws.title] = cells
+    finally:
+        wb.close()
+    return out
 
 
 def _read_parquet(path: Path, table: str) -> RawPart:
@@ -420,7 +456,9 @@ def parse_amounts(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         out[is_num] = pd.to_numeric(s[is_num], errors="coerce").astype("float64")
     text = pd.Series(s.where(present & ~is_num).map(
         lambda v: None if _blank(v) else unicodedata.normalize("NFKC", str(v)).strip()), index=s.index, dtype="str")
-    plain = text.str.fullmatch(r"[+-]?\d+(?:\.\d+)?").fillna(False).astype(bool)
+    raw_text = pd.Series(s.where(present & ~is_num).map(lambda v: None if _blank(v) else str(v).strip()),
+                         index=s.index, dtype="str")
+    plain = raw_text.str.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?").fillna(False).astype(bool)
     cleaned = text.str.replace(_AMOUNT_STRIP, "", regex=True).str.replace(r"万元$", "万", regex=True)
     m = cleaned.str.extract(_AMOUNT_RE)
     val = pd.to_numeric(m[0], errors="coerce") * np.where(m[1].notna(), 10000.0, 1.0)
@@ -611,10 +649,11 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     for part in parts:
         t = schema.TABLES[part.table]
         where = part.file + (f"[{part.sheet}]" if part.sheet else "")
+        headerless = len(part.frame) == 0 and list(part.frame.columns) == ["_row"]  # an empty file
         for name, col in t.columns.items():
             if name in part.frame.columns:
                 continue
-            if len(part.frame) == 0 and len(part.frame.columns) <= 1:
+            if headerless:
                 part.frame[name] = pd.Series([], dtype="object")
                 continue
             if col.required:
@@ -771,7 +810,8 @@ def example_rows() -> dict[str, pd.DataFrame]:
             {"record_id": f"{ex}-S2", "name": "测试丙", "id_number": c, "aid_type": "医疗救助", "agency": "医保局",
              "granted_on": "2023-04-01"}],
     }
-    return {k: pd.DataFrame(v, columns=schema.TABLES[k].column_names) for k, v in rows.items()}
+    return {k: pd.DataFrame(v, columns=schema.TABLES[k].column_names).replace({"": None})
+            for k, v in rows.items()}
 
 
 def write_template(path: str | Path, *, examples: bool = True) -> Path:

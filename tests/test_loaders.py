@@ -1,0 +1,424 @@
+"""Loaders for real exports: encodings, header languages, repairs, the row ledger, templates.
+
+All data here is synthetic: names are 测试甲/乙/丙…, ID numbers are built with valid check
+digits by ``identity.make_ids`` (birth 1900-01-01, order codes 9xx).
+"""
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jiuzhu_methods import DataPool, identity, schema
+from jiuzhu_methods.loaders import (LoadError, parse_amounts, parse_dates, read_exports, table_for_name,
+                                    write_ledger, write_template)
+
+IDS = [str(x) for x in identity.make_ids(np.array(["330382"] * 4), np.array(["1900-01-01"] * 4, dtype="datetime64[D]"),
+                                         np.array([901, 902, 903, 904]))]
+A, B, C, D = IDS
+BAD = A[:17] + ("0" if A[17] != "0" else "1")  # wrong check digit
+
+
+def _csv(rows, header, encoding, sep=","):
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+def _labels(table):
+    return [c.label for c in schema.TABLES[table].columns.values()]
+
+
+def _xlsx(path, sheets):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+
+
+@pytest.fixture
+def export_folder(tmp_path):
+    d = tmp_path / "exports"
+    d.mkdir()
+    # 1. proc_cases: GBK, Chinese headers, Chinese file name. 9 data rows:
+    #    r2 accepted; r3 2022/6/1 repaired; r4 2022年6月1日 repaired; r5 Excel serial repaired;
+    #    r6 no key → rejected; r7 unreadable required date → rejected; r8 unknown business (kept, warning);
+    #    r9 exact duplicate of r2 → rejected; r10 same key as r3, other content → kept, warning
+    cases = [
+        ["C1", "刑事检察", "审查起诉", "故意伤害罪", "2022-03-01", "330382"],
+        ["C2", "刑事检察", "审查起诉", "交通肇事罪", "2022/6/1", "330382"],
+        ["C3", "民事检察", "支持起诉", "赡养纠纷", "2022年6月1日", "330382"],
+        ["C4", "刑事检察", "审查逮捕", "盗窃罪", "44713", "330382"],
+        ["", "刑事检察", "审查起诉", "盗窃罪", "2022-03-01", "330382"],
+        ["C6", "刑事检察", "审查起诉", "盗窃罪", "去年春天", "330382"],
+        ["C7", "刑事", "审查起诉", "诈骗罪", "2022-04-01", "330382"],
+        ["C1", "刑事检察", "审查起诉", "故意伤害罪", "2022-03-01", "330382"],
+        ["C2", "刑事检察", "审查起诉", "抢劫罪", "2022-06-02", "330382"],
+    ]
+    (d / "检察案件.csv").write_bytes(_csv(cases, _labels("proc_cases"), "gbk"))
+    # 2. proc_parties: UTF-8 with BOM, English headers, a title line above the header.
+    #    r3 lower-case x / spaces → repaired; r4 wrong check digit → accepted + warning (kept);
+    #    r5 full-width → repaired; r6 15-digit → repaired; r7 missing ID → accepted; r8 empty row → rejected
+    x_id = A if A[-1] != "X" else A
+    parties = [
+        ["P1", "C1", "被害人", "测试甲", A, "无责任"],
+        ["P2", "C1", "犯罪嫌疑人", "测试乙", " " + x_id[:6] + " " + x_id[6:].lower(), ""],
+        ["P3", "C2", "被害人", "测试丙", BAD, ""],
+        ["P4", "C2", "近亲属", "测试丁", "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in B), ""],
+        ["P5", "C3", "申请人", "测试戊", "330382000101901", ""],
+        ["P6", "C3", "被申请人", "测试己", "", ""],
+        ["", "", "", "", "", ""],
+    ]
+    text = "检察案件当事人导出 2023年\n" + _csv(parties, schema.TABLES["proc_parties"].column_names, "utf-8").decode()
+    (d / "proc_parties.csv").write_bytes(text.encode("utf-8-sig"))
+    # 3. judicial_aid: GB18030 with a character outside GBK (𠮷), tab-separated, mixed headers
+    aid_header = ["aid_id", "救助申请人姓名", "id_number", "办理机关", "case_id", "申请/启动日期", "decided_on",
+                  "paid_on", "状态", "救助金额"]
+    aid = [["A1", "测试𠮷", C, "检察院", "C1", "2022.7.1", "", "", "已受理", "2万元"],
+           ["A2", "测试庚", "", "法院", "", "20220702", "2022-08-01", "bad date", "决定救助", "1,200.50元"]]
+    (d / "国家司法救助案件.txt").write_bytes(_csv(aid, aid_header, "gb18030", sep="\t"))
+    # 4. court_enforcements: one-sheet .xlsx named after the table, amounts as text, an ID as a number cell
+    enf = [_labels("court_enforcements"),
+           ["E1", "J1", "测试甲", A, "测试乙", B, "终结本次执行", "50,000元", 0, "2023/1/10", None],
+           ["E2", None, "测试丙", int(D[:17] + "0") if D[17] == "X" else int(D), "测试丁", None, "未结", 8000, "¥1000",
+            pd.Timestamp("2023-02-01").to_pydatetime(), None],
+           ["E3", None, "测试辛", None, "测试壬", None, "其他方式", "很多", 0, "2023-02-02", None]]
+    _xlsx(d / "执行案件.xlsx", {"Sheet1": enf})
+    # 5. a workbook with one table per sheet (信访 and social_aid) plus a 数据字典 sheet that is skipped
+    pet = [_labels("petitions"), ["X1", "测试甲", A, "涉法涉诉", "2022-08-01", "=HYPERLINK(\"http://x\",\"y\")"]]
+    soc = [schema.TABLES["social_aid"].column_names, ["S1", "测试甲", A, "临时救助", "民政局", 45000]]
+    _xlsx(d / "partners.xlsx", {"信访": pet, "social_aid": soc, "数据字典": [["whatever"]]})
+    # 6. registries as Parquet
+    reg = pd.DataFrame({"record_id": ["G1", "G2"], "registry": ["城市低保", "持证残疾人"], "agency": ["民政局", "残联"],
+                        "name": ["测试甲", "测试丙"], "id_number": [A, C], "detail": [None, "肢体二级"],
+                        "address": [None, None], "phone": [None, None],
+                        "as_of": pd.to_datetime(["2023-06-01", "2023-06-01"])})
+    reg.to_parquet(d / "救助名单_民政局.parquet")
+    return d
+
+
+def _row(ledger, file, row):
+    r = ledger[(ledger["file"] == file) & (ledger["row"] == row)]
+    assert len(r) == 1, (file, row)
+    return r.iloc[0]
+
+
+def test_mixed_folder_loads_and_ledger_accounts_for_every_row(export_folder):
+    pool = DataPool.read(export_folder)
+    led = pool.ledger
+    assert list(led.columns)[:8] == ["table", "file", "sheet", "row", "key", "status", "reason", "warnings"]
+    # every data row of every file: 9 + 7 + 2 + 3 + 1 + 1 + 2
+    per_file = led.groupby("file").size().to_dict()
+    assert per_file == {"检察案件.csv": 9, "proc_parties.csv": 7, "国家司法救助案件.txt": 2, "执行案件.xlsx": 3,
+                        "partners.xlsx": 2, "救助名单_民政局.parquet": 2}
+    assert set(led["status"]) <= {"accepted", "repaired", "rejected"}
+    # what the pool holds is exactly what the ledger did not reject
+    for table in schema.CONTRACT_TABLES:
+        kept = led[(led["table"] == table) & (led["status"] != "rejected")]
+        assert len(pool[table]) == len(kept), table
+    from jiuzhu_methods.loaders import ledger_summary
+
+    s = ledger_summary(led)
+    assert s["balanced"].all()
+    assert s["rows"].sum() == len(led) == 25
+
+    f = "检察案件.csv"
+    assert _row(led, f, 2)["status"] == "accepted"
+    for r, raw in [(3, "2022/6/1"), (4, "2022年6月1日"), (5, "44713")]:
+        x = _row(led, f, r)
+        assert x["status"] == "repaired" and raw in x["reason"] and "受理日期" in x["reason"]
+    assert pool["proc_cases"].set_index("case_id").loc["C4", "accepted_on"] == pd.Timestamp("2022-06-01")
+    assert _row(led, f, 6)["status"] == "rejected" and "missing row key" in _row(led, f, 6)["reason"]
+    assert _row(led, f, 7)["status"] == "rejected" and "去年春天" in _row(led, f, 7)["reason"]
+    x = _row(led, f, 8)
+    assert x["status"] == "accepted" and "'刑事' not in the vocabulary" in x["warnings"]
+    assert _row(led, f, 9)["status"] == "rejected" and _row(led, f, 9)["reason"] == "duplicate of 检察案件.csv row 2"
+    x = _row(led, f, 10)
+    assert x["status"] == "accepted" and "duplicate key case_id (first at 检察案件.csv row 3)" in x["warnings"]
+    assert pool["proc_cases"]["business"].tolist().count("刑事") == 1  # unknown vocabulary kept
+    assert {"table": "proc_cases", "column": "business", "label": "业务类别", "value": "刑事", "count": 1} \
+        in pool.meta["vocabulary"]
+
+    f = "proc_parties.csv"  # title line: header is row 2, data from row 3
+    assert _row(led, f, 3)["status"] == "accepted"
+    assert _row(led, f, 4)["status"] == "repaired" and "ID number normalised" in _row(led, f, 4)["reason"]
+    x = _row(led, f, 5)
+    assert x["status"] == "accepted" and "invalid ID number (checksum), kept" in x["warnings"]
+    assert BAD not in x["warnings"]  # the ledger never repeats an ID number
+    assert _row(led, f, 6)["status"] == "repaired" and _row(led, f, 7)["status"] == "repaired"
+    assert _row(led, f, 8)["status"] == "accepted"
+    assert _row(led, f, 9)["status"] == "rejected" and _row(led, f, 9)["reason"] == "empty row"
+    parties = pool["proc_parties"].set_index("record_id")
+    assert parties.loc["P2", "id_number"] == A.upper()
+    assert parties.loc["P3", "id_number"] == BAD  # invalid ID kept
+    assert parties.loc["P4", "id_number"] == B
+    assert identity.is_valid(parties.loc["P5", "id_number"]) and len(parties.loc["P5", "id_number"]) == 18
+    assert any("title line" in n for n in pool.meta["load"]["notes"])
+    assert pool.meta["load"]["encodings"]["检察案件.csv"] == "gbk"
+    assert pool.meta["load"]["encodings"]["proc_parties.csv"] == "utf-8-sig"
+    assert pool.meta["load"]["encodings"]["国家司法救助案件.txt"] == "gb18030"
+
+    aid = pool["judicial_aid"].set_index("aid_id")
+    assert aid.loc["A1", "name"] == "测试𠮷"
+    assert aid.loc["A1", "amount"] == 20000.0 and aid.loc["A2", "amount"] == 1200.5
+    assert aid.loc["A1", "applied_on"] == pd.Timestamp("2022-07-01")
+    x = _row(led, "国家司法救助案件.txt", 3)
+    assert x["status"] == "repaired" and "'bad date' set missing" in x["reason"] and pd.isna(aid.loc["A2", "paid_on"])
+
+    enf = pool["court_enforcements"].set_index("enforcement_id")
+    assert enf.loc["E1", "amount_due"] == 50000.0 and enf.loc["E2", "amount_paid"] == 1000.0
+    assert enf.loc["E1", "filed_on"] == pd.Timestamp("2023-01-10")
+    assert "stored as a number in Excel" in _row(led, "执行案件.xlsx", 3)["warnings"]
+    x = _row(led, "执行案件.xlsx", 4)
+    assert x["status"] == "rejected" and "unreadable amount '很多'" in x["reason"]
+
+    assert pool["petitions"]["text"].iloc[0].startswith("=HYPERLINK")  # data kept as is; exports neutralise
+    assert pool["social_aid"]["granted_on"].iloc[0] == pd.Timestamp("2023-03-15")  # Excel serial 45000
+    assert sorted(led.loc[led["file"] == "partners.xlsx", "sheet"]) == ["social_aid", "信访"]
+    assert len(pool["registries"]) == 2 and pool["registries"]["as_of"].dtype == "datetime64[us]"
+    assert pool.meta["county_code"] == "330382"
+
+
+def test_ledger_written_as_csv_and_xlsx(export_folder, tmp_path):
+    pool = DataPool.read(export_folder)
+    paths = write_ledger(pool.ledger, tmp_path / "out", vocabulary=pool.meta["vocabulary"])
+    back = pd.read_csv(paths["ledger_csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert len(back) == len(pool.ledger)
+    xl = pd.read_excel(paths["xlsx"], sheet_name=None)
+    assert set(xl) == {"summary", "rows", "vocabulary", "notes"}
+    assert xl["summary"]["rows"].sum() == len(pool.ledger)
+    # no ID number of the inputs reaches the ledger
+    blob = paths["ledger_csv"].read_text(encoding="utf-8-sig")
+    assert not any(i in blob for i in IDS + [BAD])
+
+
+def test_validate_command(export_folder, tmp_path, capsys):
+    from jiuzhu_methods.cli import main
+
+    assert main(["validate", str(export_folder), "--out", str(tmp_path / "led")]) == 0
+    out = capsys.readouterr().out
+    assert "total: 25 rows = " in out and "检察案件.csv" in out
+    assert (tmp_path / "led" / "ledger.xlsx").exists()
+
+
+def test_missing_required_column_names_file_column_and_label(tmp_path):
+    header = [h for h in _labels("proc_cases") if h != "受理日期"]
+    (tmp_path / "proc_cases.csv").write_bytes(_csv([["C1", "刑事检察", "审查起诉", "盗窃罪", "330382"]], header, "utf-8"))
+    with pytest.raises(LoadError, match=r"proc_cases\.csv: table proc_cases \(检察案件\) lacks required column "
+                                        r"accepted_on \(受理日期\)"):
+        DataPool.read(tmp_path)
+    # … while a missing optional column is added empty and reported
+    header = [c for c in schema.TABLES["proc_parties"].column_names if c != "fault"]
+    (tmp_path / "proc_cases.csv").unlink()
+    (tmp_path / "proc_parties.csv").write_bytes(_csv([["P1", "C1", "被害人", "测试甲", A]], header, "utf-8"))
+    pool = DataPool.read(tmp_path)
+    assert pool["proc_parties"]["fault"].isna().all()
+    assert any("fault (过错责任) absent" in n for n in pool.meta["load"]["notes"])
+
+
+def test_unassignable_and_undecodable_files_are_errors(tmp_path):
+    (tmp_path / "stuff.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "petitions.csv").write_bytes(b"\xff\xfe\x00\x00garbage\x81")
+    with pytest.raises(LoadError) as e:
+        read_exports(tmp_path)
+    assert len(e.value.problems) == 2
+    assert any("stuff.csv: cannot tell which table" in p for p in e.value.problems)
+    assert any(p.startswith("petitions.csv") for p in e.value.problems)
+
+
+def test_forced_encoding(tmp_path):
+    rows = [["X1", "测试甲", "", "其他", "2022-01-01", "事项"]]
+    (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "gbk"))
+    with pytest.raises(LoadError, match="cannot decode as utf-8"):
+        read_exports(tmp_path, encoding="utf-8")
+    assert read_exports(tmp_path, encoding="gb18030")["petitions"]["name"].tolist() == ["测试甲"]
+
+
+def test_written_pool_still_round_trips(tmp_path, export_folder):
+    pool = DataPool.read(export_folder)
+    pool.write(tmp_path / "p")
+    back = DataPool.read(tmp_path / "p")
+    for name in schema.CONTRACT_TABLES:
+        pd.testing.assert_frame_equal(back[name], pool[name])
+    assert back.ledger is None  # a written pool is not re-validated
+
+
+def test_table_names_in_both_languages():
+    assert table_for_name("执行案件") == "court_enforcements"
+    assert table_for_name("Court_Enforcements ") == "court_enforcements"
+    assert table_for_name("救助名单_民政局") == "registries"
+    assert table_for_name("2023-检察案件当事人") == "proc_parties"  # longest label wins over 检察案件
+    assert table_for_name("truth_persons") is None
+    assert table_for_name("notes") is None
+
+
+def test_date_and_amount_repairs():
+    v, rep, bad = parse_dates(pd.Series(["2022-06-01", "2022/6/1", "2022年6月1日", "2022.6.1", "20220601", 44713,
+                                         "44713", "2022-06-01 00:00:00", "1899-01-01", "2022-02-30", "", None],
+                                        dtype=object))
+    assert v.iloc[:8].dt.strftime("%Y-%m-%d").tolist() == ["2022-06-01"] * 8
+    assert rep.tolist() == [False, True, True, True, True, True, True, False, False, False, False, False]
+    assert bad.tolist() == [False] * 8 + [True, True, False, False]
+    v, rep, bad = parse_amounts(pd.Series(["1,200.50元", "¥1200", "１２００", "1.2万元", "人民币500元整", 7, "1200",
+                                           "abc", "", None], dtype=object))
+    assert v.iloc[:7].tolist() == [1200.5, 1200.0, 1200.0, 12000.0, 500.0, 7.0, 1200.0]
+    assert rep.tolist() == [True, True, True, True, True, False, False, False, False, False]
+    assert bad.tolist() == [False] * 7 + [True, False, False]
+
+
+def test_template_round_trip(tmp_path):
+    p = write_template(tmp_path / "模板.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(p)
+    assert wb.sheetnames[0] == "说明" and wb.sheetnames[-1] == "数据字典"
+    assert [wb[s].title for s in wb.sheetnames[1:-1]] == [schema.TABLES[t].label for t in schema.CONTRACT_TABLES]
+    ws = wb["执行案件"]
+    assert [c.value for c in ws[1]] == _labels("court_enforcements")
+    assert ws.max_row >= 3  # example rows
+    ids = [c.value for c in ws["D"][1:3]]
+    assert all(identity.is_valid(i) for i in ids)
+    # the filled template loads; the example rows are rejected with their reason, nothing else is in it
+    d = tmp_path / "in"
+    d.mkdir()
+    p.rename(d / "模板.xlsx")
+    pool = read_exports(d)
+    assert (pool.ledger["status"] == "rejected").all()
+    assert pool.ledger["reason"].str.contains("example row of the template").all()
+    assert len(pool.ledger) == 2 * len(schema.CONTRACT_TABLES)
+    # with the example keys renamed they are valid contract rows
+    from jiuzhu_methods.loaders import example_rows
+
+    frames = {t: df.replace({"示例-": ""}, regex=True) for t, df in example_rows().items()}
+    DataPool.from_frames(frames, validate=True)
+
+
+def test_template_command(tmp_path):
+    from jiuzhu_methods.cli import main
+
+    assert main(["template", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- property-based
+def _balanced(d):
+    """Load ``d``: either a clear LoadError or a pool whose ledger balances with the pool."""
+    try:
+        pool = read_exports(d)
+    except LoadError as exc:
+        assert exc.problems and all(isinstance(p, str) for p in exc.problems)
+        return None
+    led = pool.ledger
+    for t in schema.CONTRACT_TABLES:
+        assert len(pool[t]) == int(((led["table"] == t) & (led["status"] != "rejected")).sum())
+    return pool
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(data=st.binary(max_size=2000), name=st.sampled_from(["petitions.csv", "信访.xlsx", "petitions.parquet",
+                                                            "信访.txt"]))
+def test_random_bytes_never_crash(tmp_path_factory, data, name):
+    d = tmp_path_factory.mktemp("rb")
+    (d / name).write_bytes(data)
+    _balanced(d)
+
+
+cell = st.one_of(st.text(max_size=30), st.sampled_from(["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@SUM(A1)",
+                                                       "2022/6/1", "1,200元", "", "  ", "\t=1"]),
+                 # huge cells (beyond Excel's 32 767 characters too)
+                 st.builds(lambda c, n: c * n, st.sampled_from(["测", "a", "=1,", "\"\n"]), st.integers(5000, 40000)))
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(cell, min_size=6, max_size=6), max_size=8),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]), english=st.booleans())
+def test_random_cells_every_row_accounted(tmp_path_factory, rows, encoding, english):
+    d = tmp_path_factory.mktemp("rc")
+    header = schema.TABLES["petitions"].column_names if english else _labels("petitions")
+    # keys present so that every record is a row; the rest is arbitrary text
+    rows = [[f"K{i}"] + [c.replace("\x00", "") for c in r[1:]] for i, r in enumerate(rows)]
+    try:
+        data = _csv(rows, header, encoding)
+    except UnicodeEncodeError:
+        return
+    (d / "petitions.csv").write_bytes(data)
+    pool = _balanced(d)
+    if pool is not None:
+        assert len(pool.ledger) == len(rows)
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(cell, min_size=6, max_size=6), min_size=1, max_size=5))
+def test_random_cells_excel(tmp_path_factory, rows):
+    from jiuzhu_methods.privacy import excel_safe_value
+
+    d = tmp_path_factory.mktemp("rx")
+    rows = [[f"K{i}"] + [excel_safe_value(c) for c in r[1:]] for i, r in enumerate(rows)]
+    _xlsx(d / "信访.xlsx", {"信访": [_labels("petitions")] + rows})
+    pool = _balanced(d)
+    assert pool is not None and len(pool.ledger) == len(rows)
+
+
+@SETTINGS
+@given(text=st.text(min_size=1, max_size=200))
+def test_wrong_encoding_is_a_clear_error_or_loads(tmp_path_factory, text):
+    d = tmp_path_factory.mktemp("we")
+    data = _csv([["K1", text, "", "其他", "2022-01-01", "x"]], _labels("petitions"), "utf-8")
+    (d / "petitions.csv").write_bytes(data)
+    try:
+        pool = read_exports(d, encoding="utf-16")
+    except LoadError:
+        return
+    assert pool.ledger is not None
+
+
+def test_empty_files(tmp_path):
+    (tmp_path / "信访.csv").write_bytes(b"")
+    (tmp_path / "social_aid.csv").write_bytes("\ufeff".encode("utf-8"))
+    (tmp_path / "registries.csv").write_text(",".join(schema.TABLES["registries"].column_names) + "\n", encoding="utf-8")
+    pool = read_exports(tmp_path)
+    assert len(pool.ledger) == 0 and len(pool["petitions"]) == 0 and len(pool["registries"]) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.none(), st.integers(), st.floats(allow_nan=True)))
+def test_identity_normalise_and_check_never_fail(value):
+    n = identity.normalise(value)
+    assert n is None or isinstance(n, str)
+    assert identity.normalise(n) == n  # idempotent
+    assert identity.check(value) in identity.REASONS
+    ser = identity.check_series(pd.Series([value], dtype="object")).iloc[0]
+    assert ser == identity.check(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(area=st.sampled_from(["330382", "371722", "411003", "320723", "330727"]),
+       birth=st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2020-12-31").date()),
+       order=st.integers(0, 999), spaces=st.booleans(), fullwidth=st.booleans(), lower=st.booleans())
+def test_identity_spelling_variants_normalise_to_the_valid_id(area, birth, order, spaces, fullwidth, lower):
+    i = str(identity.make_ids(np.array([area]), np.array([birth], dtype="datetime64[D]"), np.array([order]))[0])
+    assert identity.check(i) == ""
+    v = i.lower() if lower else i
+    if spaces:
+        v = f" {v[:6]} {v[6:14]}-{v[14:]} "
+    if fullwidth:
+        v = "".join(chr(ord(ch) + 0xFEE0) if ch.isalnum() else ch for ch in v)
+    assert identity.normalise(v) == i
+    assert identity.check(v) == ""
+    # any single changed digit breaks the check digit (MOD 11-2 detects single substitutions)
+    pos = order % 17
+    wrong = i[:pos] + str((int(i[pos]) + 1) % 10) + i[pos + 1:]
+    assert identity.check(wrong) != ""
