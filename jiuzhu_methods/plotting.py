@@ -403,7 +403,9 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
 
             jitter = np.linspace(-0.25, 0.25, len(y)) if len(y) > 1 else np.array([0.0])
             ax.scatter(i + jitter, y, s=14, color="#333333", zorder=3)
-    ax.set_xticks(range(len(classes)), _labels(classes), rotation=20 if len(classes) > 4 else 0, ha="right")
+    names = [n.replace(" · ", "\n") for n in _labels(classes)]
+    long = max((len(n) for n in names), default=0) > 8 and len(classes) > 3
+    ax.set_xticks(range(len(classes)), names, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
     ax.set_xlim(-0.6, len(classes) - 0.4)
     ax.set_ylabel(text("amount"))
     ax.set_title(title if title is not None else text("amount_title"))

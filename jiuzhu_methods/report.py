@@ -226,15 +226,17 @@ def mask_frame(df: pd.DataFrame, *, drop_hidden: bool = True) -> pd.DataFrame:
 CLUE_DISPLAY = ["clue_id", "name", "id_number", "rule_path", "match", "confidence", "recommended_agencies"]
 
 
-def show_clues(clues: pd.DataFrame, n: int | None = 20, columns: list[str] | None = None) -> pd.DataFrame:
-    """The first ``n`` clues, masked, with the contract columns first (``model``,
-    ``source``, ``source_ref`` left out unless asked for)."""
+def show_clues(clues: pd.DataFrame, n: int | None = 20, columns: list[str] | None = None,
+               max_extra: int = 8) -> pd.DataFrame:
+    """The first ``n`` clues, masked, with the contract columns first and at most
+    ``max_extra`` model-specific columns (``model``, ``source``, ``source_ref`` left out
+    unless asked for by ``columns``)."""
     if clues is None or len(clues) == 0:
         return pd.DataFrame(columns=columns or CLUE_DISPLAY)
     if columns is None:
         skip = {"model", "source", "source_ref"} | HIDDEN_COLUMNS
         columns = [c for c in CLUE_DISPLAY if c in clues.columns] + \
-                  [c for c in clues.columns if c not in CLUE_DISPLAY and c not in skip]
+                  [c for c in clues.columns if c not in CLUE_DISPLAY and c not in skip][:max_extra]
     df = clues[[c for c in columns if c in clues.columns]]
     if n is not None:
         df = df.head(n)
