@@ -285,13 +285,13 @@ def evaluate_result(result, pool) -> dict[str, Any] | None:
     return dict(evaluate(result, pool))
 
 
-EVAL_COLUMNS = {"clues": "线索 clues", "tp": "真阳性 TP", "fp": "误报 FP", "fn": "漏报 FN",
+EVAL_COLUMNS = {"tp": "真阳性 TP", "fp": "误报 FP", "fn": "漏报 FN",
                 "precision": "精确率 precision", "recall": "召回率 recall", "f1": "F1",
                 "workload": "人工核查量 workload"}
 
 
 def evaluation_table(evals: Mapping[str, Mapping[str, Any] | None]) -> pd.DataFrame:
-    """One row per model run: clues, TP/FP/FN, precision, recall, F1, workload."""
+    """One row per model run: TP/FP/FN, precision, recall, F1, workload (= clue rows to verify)."""
     rows = []
     for name, ev in evals.items():
         row = {"模型 model": name}

@@ -151,7 +151,7 @@ def summary_cell(stem: str, title: str, names_vars: list[tuple[str, str]], extra
     runs = ", ".join(f'"{n}": report.run_summary({v}, ev_{v})' for n, v in names_vars)
     return code(f'''
 # one-line summary for reports/index.html (read by `jiuzhu run`)
-report.write_summary(out_dir, "{stem}", title="{title}", county=county,
+summary_file = report.write_summary(out_dir, "{stem}", title="{title}", county=county,
                      runs={{{runs}}}{extra})
 ''')
 
@@ -252,7 +252,7 @@ display(report.mask_frame(pool["registries"].head(8)))
 '''),
         code('''
 # one-line summary for reports/index.html (read by `jiuzhu run`)
-report.write_summary(out_dir, "00_synthetic_county", title="合成县数据池 synthetic county", county=county,
+summary_file = report.write_summary(out_dir, "00_synthetic_county", title="合成县数据池 synthetic county", county=county,
                      n_persons=int(len(pool.truth["truth_persons"])) if "truth_persons" in pool.truth else 0,
                      n_cases=int(len(pool["proc_cases"])), n_registry_rows=int(len(pool["registries"])))
 '''),
