@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -221,6 +222,14 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
     return out
 
 
+def _has_any(joined: pd.Series, names: list[str]) -> pd.Series:
+    """True where a "、"-joined list contains one of ``names`` as a whole item (vectorised regex)."""
+    if not names:
+        return pd.Series(False, index=joined.index)
+    alt = "|".join(re.escape(n) for n in names)
+    return joined.fillna("").astype("str").str.contains(f"(?:^|、)(?:{alt})(?:、|$)", regex=True).astype(bool)
+
+
 def _ages(id_numbers: pd.Series, on: pd.Series) -> pd.Series:
     birth = identity.birth_dates_series(id_numbers)
     on = pd.to_datetime(on)
@@ -293,7 +302,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):
-        has_family = out.groupby("case_id")["role"].transform(lambda r: (r == "近亲属").any())
+        has_family = out["case_id"].isin(out.loc[out["role"] == "近亲属", "case_id"])
         drop = out["kw_death"] & has_family & (out["role"] == "被害人")
         detail["deceased_replaced_by_family"] = int(drop.sum())
         out = out[~drop].reset_index(drop=True)
@@ -310,11 +319,11 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]
-    regs = frame["registries"].fillna("").str.split("、")
-    frame["low_income"] = regs.map(lambda xs: any(x in p["low_income"] for x in xs)).astype(bool)
+    regs = frame["registries"].fillna("").astype("str")
+    frame["low_income"] = _has_any(regs, p["low_income"])
     frame["on_registry"] = r["hit"].astype(bool)
-    frame["special_registry"] = regs.map(lambda xs: any(x in p["special_groups"] for x in xs)).astype(bool)
-    frame["disabled_registry"] = frame["registries"].fillna("").str.contains("持证残疾人", regex=False)
+    frame["special_registry"] = _has_any(regs, p["special_groups"])
+    frame["disabled_registry"] = _has_any(regs, ["持证残疾人"])
     pet = ctx.pool["petitions"]
     pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
     rp = _collide(frame, pet, linkage=lk)
@@ -344,8 +353,8 @@ def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     b = lambda c: frame[c].fillna(False).astype(bool) if c in frame.columns else pd.Series(False, index=frame.index)  # noqa: E731
     age = _ages(frame["id_number"], frame["accepted_on"])
     sex = identity.sex_series(frame["id_number"])
-    focus = frame["analysis_model"].map({k: v.get("focus", []) for k, v in params["charge_models"].items()})
-    women_focus = focus.map(lambda x: "women" in (x if isinstance(x, list) else []) ).astype(bool) & (sex == "女").fillna(False)
+    women_families = [k for k, v in params["charge_models"].items() if "women" in (v.get("focus") or [])]
+    women_focus = frame["analysis_model"].isin(women_families) & (sex == "女").fillna(False).astype(bool)
     f["death"] = b("kw_death")
     f["serious_injury"] = b("kw_serious_injury")
     f["injury"] = b("kw_injury")
