@@ -20,6 +20,8 @@ ADMIN_CAUSES = np.array(["行政处罚", "工伤认定", "房屋征收补偿", "
 
 
 def _ids(prefix: str, n: int, width: int = 7, start: int = 0) -> np.ndarray:
+    if n == 0:
+        return np.array([], dtype=object)
     return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width)).astype(object)
 
 
@@ -374,6 +376,7 @@ class _Builder:
         by_event = {e: g.to_dict("records") for e, g in vv.groupby("event", sort=True)}
         award = h.groupby("event")["award"].sum()
         towns = np.array(self.prof["towns"])
+        mention = float(self.prof["documents"]["negated_mention"])
         out = []
         for r in crim.to_dict("records"):
             victims = by_event.get(r["event"])
@@ -383,7 +386,7 @@ class _Builder:
             case = {"county_name": self.prof["county_name"], "suspect": pop.name[r["offender"]], "charge": r["charge"],
                     "date": docs_mod.cn_date(self.date([r["t0"]])[0]), "place": place, "stage": r["stage"],
                     "settled": bool(r["settled"]), "settled_paid": bool(r["settled_paid"]),
-                    "has_judgment": bool(r["has_judgment"]), "award": float(award.get(r["event"], 0.0) or 0.0),
+                    "has_judgment": bool(r["has_judgment"]), "mention": bool(w.rng.random() < mention), "award": float(award.get(r["event"], 0.0) or 0.0),
                     "amount": float(np.round(float(self.prof["avg_monthly_wage"]) * w.rng.uniform(1, 12), -2))}
             if not r["award_event"]:
                 case["award"] = 0.0

@@ -74,15 +74,21 @@ class Writer:
             settle, forgive = self.pick(t["settle_yes"]), self.pick(t["forgive_yes"])
         elif case["settled"]:
             settle, forgive = self.pick(t["settle_unpaid"]), self.pick(t["forgive_yes"])
-        else:
-            settle = self.pick(t["settle_no"]) if self.rng.random() < 0.65 else self.pick(t["comp_none"])
-            forgive = self.pick(t["forgive_no"]) if self.rng.random() < 0.5 else ""
+        elif case["mention"]:
+            settle = self.pick(t["settle_no"])
+            forgive = self.pick(t["forgive_no"]) if self.rng.random() < 0.6 else ""
+        else:  # the file never mentions settlement or forgiveness
+            settle, forgive = self.pick(t["silent_settle"]), ""
         settle, forgive = _fill(settle, slots), _fill(forgive, slots)
 
+        outcomes: dict[int, str] = {}
+        tmpl = self.pick(t["incident"][case["charge"]])
+
         def incident(v):
-            return _fill(self.pick(t["incident"][case["charge"]]),
-                         {**slots, "victim": v["name"], "loss": f"{v['loss']:.0f}",
-                          "outcome": self.outcome(v["sev"], v["grade"], v["disability"], v["loss"])})
+            key = id(v)
+            if key not in outcomes:
+                outcomes[key] = self.outcome(v["sev"], v["grade"], v["disability"], v["loss"])
+            return _fill(tmpl, {**slots, "victim": v["name"], "loss": f"{v['loss']:.0f}", "outcome": outcomes[key]})
 
         inc0 = incident(v0)
         base = {**slots, "victim": v0["name"], "incident": inc0, "settle": settle, "forgive": forgive,
@@ -90,11 +96,14 @@ class Writer:
         head = "提请批准逮捕书" if case["stage"] == "审查逮捕" else "起诉意见书"
         docs.append((head, _fill(self.pick(t["documents"][head]), base)))
         paid_key = "paid" if case["settled_paid"] else "unpaid"
+        forgive_key = "affirm" if case["settled"] else ("refuse" if case["mention"] else "silent")
         for v in victims[:12]:
             vs = {**base, "victim": v["name"], "age": int(v["age"]), "sex": "男" if v["male"] else "女",
                   "incident": incident(v), "family": self.family(v),
                   "victim_comp": _fill(self.pick(t["victim_comp"][paid_key]), slots),
-                  "victim_forgive": self.pick(t["victim_forgive"]["affirm" if case["settled"] else "refuse"])}
+                  "victim_forgive": self.pick(t["victim_forgive"][forgive_key])}
+            vs["forgive_qa"] = f"问：你是否谅解对方？答：{vs['victim_forgive']}。" if forgive_key != "silent" else \
+                f"问：你还有什么要求？答：{vs['victim_forgive']}。"
             docs.append(("询问笔录", _fill(self.pick(t["documents"]["询问笔录"]), vs)))
             if v["sev"] in ("轻微伤", "轻伤", "重伤", "伤残", "死亡"):
                 if v["sev"] == "死亡":
@@ -121,7 +130,7 @@ class Writer:
         if case["has_judgment"]:
             docs.append(("起诉书", _fill(self.pick(t["documents"]["起诉书"]), base)))
             award_text = f"，被告人赔偿附带民事诉讼原告人经济损失共计{case['award']:.0f}元" if case["award"] > 0 else ""
-            jc = self.pick(t["judgment_comp"]["settled" if case["settled"] else "unsettled"])
+            jc = self.pick(t["judgment_comp"]["settled" if case["settled"] else ("unsettled" if case["mention"] else "silent")])
             docs.append(("刑事判决书", _fill(self.pick(t["documents"]["刑事判决书"]),
                                          {**base, "judgment_comp": jc, "award_text": award_text})))
         return docs

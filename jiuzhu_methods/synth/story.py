@@ -35,6 +35,7 @@ def _groups(pop: Population) -> dict[str, np.ndarray]:
     a = pop.age
     return {
         "all": np.flatnonzero(a >= 3),
+        "poor_all": np.flatnonzero((a >= 3) & (pop.poor > 0)),
         "adult": np.flatnonzero((a >= 18) & (a < 80)),
         "elderly": np.flatnonzero(a >= 60),
         "minor": np.flatnonzero((a >= 3) & (a < 18)),
@@ -97,7 +98,7 @@ def draw_events(rng: np.random.Generator, prof: dict, pop: Population, days: int
             grp = np.where(rng.random(m) < float(spec["female"]), 3, 0)
         else:
             grp = np.where(rng.random(m) < 0.08, 2, np.where(rng.random(m) < 0.12, 1, 0))
-        pid = _pick(rng, g["all"], m)
+        pid = np.where(rng.random(m) < float(prof["victims_poor_share"]), _pick(rng, g["poor_all"], m), _pick(rng, g["all"], m))
         for code, key in ((1, "elderly"), (2, "minor"), (3, "female")):
             sel = grp == code
             pid[sel] = _pick(rng, g[key], int(sel.sum()))
