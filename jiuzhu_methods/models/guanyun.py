@@ -229,9 +229,10 @@ def compensated_rows(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", set
     if settlement == "doc_type":
         settled_cases = docs.loc[docs["doc_type"].isin(comp["settlement_doc_types"]["value"]), "case_id"]
     else:
-        text = keywords.texts_by(docs, "case_id", "text")
-        hit = keywords.contains_any(text, comp["settlement_keywords"]["value"], negation=negation)
-        settled_cases = pd.Series(text.index[hit.to_numpy()])
+        docs = docs.loc[docs["case_id"].isin(set(frame["case_id"].dropna()))]
+        hit = keywords.contains_any(docs["text"].fillna("").astype("str"), comp["settlement_keywords"]["value"],
+                                    negation=negation)
+        settled_cases = docs.loc[hit.to_numpy(), "case_id"]
     by_settle = frame.index[frame["case_id"].isin(set(settled_cases.dropna()))]
     return by_enf, by_settle
 
@@ -251,14 +252,21 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.Data
     (the fact keys joined with "、")."""
     facts = _params()["hardship_facts"]["values"]
     lib = {k: v["words"] for k, v in facts.items()}
-    case_text = keywords.texts_by(pool["proc_documents"], "case_id", "text")
+    # per document, then any() per case: the same as testing the concatenated file (a clause never
+    # spans two documents) without building one string per case
+    docs = pool["proc_documents"]
+    docs = docs.loc[docs["case_id"].isin(set(frame["case_id"].dropna()))]
+    is_pet = (frame["source"] == "petitions").to_numpy()
     pet = pool["petitions"].set_index("petition_id")["text"]
-    text = frame["case_id"].map(case_text)
-    is_pet = frame["source"] == "petitions"
-    text = text.where(~is_pet, frame["source_ref"].map(pet)).fillna("").astype("str")
+    pet_text = frame.loc[is_pet, "source_ref"].map(pet).fillna("").astype("str")
     out = pd.DataFrame(index=frame.index)
     for k, words in lib.items():
-        out[f"fact_{k}"] = keywords.contains_any(text, words, negation=negation).astype(bool)
+        doc_hit = keywords.contains_any(docs["text"].fillna("").astype("str"), words, negation=negation)
+        by_case = doc_hit.groupby(docs["case_id"].to_numpy()).any()
+        hit = frame["case_id"].map(by_case).fillna(False).astype(bool)
+        if is_pet.any():
+            hit.loc[is_pet] = keywords.contains_any(pet_text, words, negation=negation).to_numpy()
+        out[f"fact_{k}"] = hit.astype(bool)
     out["hardship_facts"] = _flags_joined(out, {f"fact_{k}": k for k in lib})
     return out
 
