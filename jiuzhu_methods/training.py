@@ -105,6 +105,13 @@ LEGAL_CONDITIONS = pd.DataFrame([
      "出处 source": "seed 003 第四; 案例一 数据推送"},
 ])
 
+
+
+def rules_table() -> pd.DataFrame:
+    """The answer codes for "under which rule" (依据代码) with their meaning."""
+    return pd.DataFrame({"代码 code": list(RULES), "含义 meaning": list(RULES.values())})
+
+
 DIFFICULTIES = {
     # share of traps among the cards beyond the first one of each kind; hints shown on cards
     "easy": {"trap_share": 0.3, "hints": True, "max_docs": 3, "max_chars": 400},
@@ -346,7 +353,7 @@ class ExerciseSet:
             body = "\n".join(c.html() for c in self.cards)
             intro = ("<p>每张卡片回答三个问题，写在答题卡（answer_sheet.xlsx）上。法律条件：</p>"
                      + LEGAL_CONDITIONS.to_html(index=False) + "<p>依据代码：</p>"
-                     + pd.DataFrame({"代码": list(RULES), "含义": list(RULES.values())}).to_html(index=False))
+                     + rules_table().to_html(index=False))
             title = head
         elif what == "key":
             body = self.key_table().to_html(index=False, na_rep="")
@@ -383,7 +390,7 @@ class ExerciseSet:
                     _to(df[["卡片编号"] + [x for x in df.columns if x != "卡片编号"]], name)
                 _to(self.answer_sheet(), "答题卡")
                 _to(LEGAL_CONDITIONS, "法律条件")
-                _to(pd.DataFrame({"代码": list(RULES), "含义": list(RULES.values())}), "依据代码")
+                _to(rules_table(), "依据代码")
             elif what == "key":
                 _to(self.key_table(), "答案")
             elif what == "sheet":
@@ -579,6 +586,10 @@ class _Index:
         reg_links = self.links[self.links["source"] == "registries"][["source_ref", "person_id"]]
         self.regs = self.regs.merge(reg_links.rename(columns={"source_ref": "record_id", "person_id": "_owner"}),
                                     on="record_id", how="left")
+        for attr, src, key in (("ja", "judicial_aid", "aid_id"), ("sa", "social_aid", "record_id")):
+            lk = self.links[self.links["source"] == src][["source_ref", "person_id"]].drop_duplicates("source_ref")
+            setattr(self, attr, getattr(self, attr).merge(lk.rename(columns={"source_ref": key, "person_id": "_owner"}),
+                                                          on=key, how="left"))
         pp = self.parties.merge(self.links[self.links["source"] == "proc_parties"][["source_ref", "person_id"]]
                                 .rename(columns={"source_ref": "record_id"}), on="record_id", how="left")
         self.parties_p = pp
@@ -616,7 +627,7 @@ def _search(frame: pd.DataFrame, name: str, uid: Any, name_col: str = "name") ->
 
 
 def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | None, case_id: Any,
-                 diff: dict, title: str) -> tuple[Card, dict[str, Any]]:
+                 diff: dict, title: str, planted: str | None = None) -> tuple[Card, dict[str, Any]]:
     """Build a card and the observed facts the key needs (own registries, party record)."""
     party = ix.party_record(person_id, case_id)
     name, raw_id = _observed_identity(ix, person_id, party)
@@ -661,6 +672,11 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
         case["案发日期"] = str(pd.Timestamp(victim["harmed_on"]).date())
     if not case:
         case["案件"] = "（无检察案件记录）"
+    if "案件编号" not in case and "生效裁判" not in case and victim is not None:
+        case["线索来源"] = "网格员走访/来访登记（无检察、法院案件记录）"
+        if "charge" in victim.index and isinstance(victim["charge"], str):
+            case["事由"] = victim["charge"]
+        case["损害"] = str(victim["harm"])
     # documents
     docs = ix.docs[ix.docs["case_id"] == cid] if isinstance(cid, str) else ix.docs.iloc[0:0]
     if diff["max_docs"] is not None and len(docs) > diff["max_docs"]:
@@ -671,6 +687,9 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
     enf = _search(ix.enf, name, uid, name_col="applicant_name")
     names |= set(enf["respondent_name"].dropna().astype("str"))
     regs = _search(ix.regs, name, uid)
+    if planted:
+        extra = ix.regs[ix.regs["record_id"] == planted].assign(_basis="姓名近似（脱敏后相同），身份证号不同")
+        regs = pd.concat([regs, extra]) if len(regs) else extra
     ja = _search(ix.ja, name, uid)
     sa = _search(ix.sa, name, uid)
     pet = _search(ix.pet, name, uid)
@@ -731,8 +750,10 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
             hints.append("注意此人在案件中的诉讼地位")
     card = Card(card_id=card_id, title=title, identity=ident, case=case, documents=documents, registry_hits=reg_tab,
                 enforcement=enf_tab, judicial_aid=ja_tab, social_aid=sa_tab, petitions=pet_tab, hints=hints)
+    strangers = [f[(f["_basis"] != "身份证号一致") & f["_owner"].notna() & (f["_owner"] != person_id)]
+                 for f in (regs, ja, sa) if len(f)]
     facts = {"party": party, "case_id": cid, "own_regs": ix.own_registries(person_id),
-             "name_only_hits": regs[(regs["_basis"] != "身份证号一致") & (regs["_owner"] != person_id)] if len(regs) else regs}
+             "name_only_hits": pd.concat(strangers) if strangers else regs.iloc[0:0]}
     return card, facts
 
 
@@ -753,19 +774,28 @@ def _case_type(ix: _Index, victim: pd.Series | None, case_id: Any) -> str:
 
 
 def _truth_reasons(victim: pd.Series | None, fault: Any) -> list[str]:
+    """Why the truth says (not) eligible, as rule codes; uses the generator's condition columns
+    (``qualifying_harm``, ``no_effective_compensation``, ``fault``) when the truth has them."""
     if victim is None:
         return ["not_victim"]
     if bool(victim["judicial_aid_eligible"]):
         return ["eligible"]
     el = _eligibility()
+    get = lambda c: victim[c] if c in victim.index and not _blank(victim[c]) else None  # noqa: E731
     r = []
-    if bool(victim["compensated"]) or bool(victim["settled"]):
+    if get("qualifying_harm") is not None and not bool(get("qualifying_harm")):
+        r.append("harm")
+    no_comp = get("no_effective_compensation")
+    # 研判规则一 fails when the victim got effective compensation; a 谅解 whose agreed payment
+    # never came is *not* effective compensation (the generator's no_effective_compensation)
+    if (not bool(no_comp)) if no_comp is not None else (bool(victim["compensated"]) or bool(victim["settled"])):
         r.append("rule1")
     if int(victim["hardship"]) < el["min_hardship"]:
         r.append("rule2")
     if bool(victim["aided_before"]):
         r.append("rule3")
-    if isinstance(fault, str) and fault in el["excluded_fault"]:
+    f = get("fault") if get("fault") is not None else fault
+    if isinstance(f, str) and f in el["excluded_fault"]:
         r.append("fault")
     return r or ["harm"]
 
@@ -783,7 +813,7 @@ def _truth_sentence(victim: pd.Series | None, reasons: list[str], own_regs: pd.D
     if len(own_regs):
         s += " 本人名单：" + "、".join(sorted(set(own_regs["registry"].astype("str")))) + "。"
     if len(name_hits):
-        s += f" 名单检索中 {len(name_hits)} 条仅姓名一致的记录属于另一个人（同名不同人），不能作为本人困难的依据。"
+        s += f" 检索中 {len(name_hits)} 条仅凭姓名命中的记录属于另一个人（同名不同人），不能作为本人困难或已获救助的依据。"
     return s
 
 
@@ -834,13 +864,24 @@ def _candidates(ix: _Index, flagged: set[str]) -> dict[str, pd.DataFrame]:
     sus = sus.drop_duplicates("person_id").sort_values("record_id", kind="stable")
     sus = sus.assign(flagged=sus["person_id"].isin(flagged), victim_id=None)
     out["suspect_trap"] = sus.sort_values("flagged", ascending=False, kind="stable")
-    # namesakes: a registry record with the same name belongs to another person
+    # namesakes: a record with the same name (registry, judicial aid, social aid) belongs to
+    # another person; when the pool has none, a stranger on a low-income list whose *masked*
+    # name is the same (同姓同字数) is planted into the card's registry search instead
     tp = ix.persons[["person_id", "name"]].astype("str")
     vn = v.merge(tp.rename(columns={"name": "_name"}), on="person_id", how="left")
-    regs = ix.regs.dropna(subset=["_owner"])
-    pairs = vn.merge(regs[["name", "_owner"]].rename(columns={"name": "_name"}), on="_name", how="inner")
+    others = pd.concat([f.dropna(subset=["_owner"])[["name", "_owner"]] for f in (ix.regs, ix.ja, ix.sa)], ignore_index=True)
+    pairs = vn.merge(others.rename(columns={"name": "_name"}), on="_name", how="inner")
     pairs = pairs[pairs["_owner"].astype("str") != pairs["person_id"]]
-    nv = vn[vn["victim_id"].isin(set(pairs["victim_id"]))]
+    nv = vn[vn["victim_id"].isin(set(pairs["victim_id"]))].assign(_planted=None)
+    if not len(nv):
+        low = ix.regs[ix.regs["registry"].isin(LOW_INCOME) & ix.regs["_uid"].notna() & ix.regs["_owner"].notna()]
+        low = low.sort_values("record_id", kind="stable").drop_duplicates("_owner")
+        low = low.assign(_masked=identity.mask_name_series(low["name"]))
+        cand = vn[~vn["judicial_aid_eligible"].astype(bool) & ~vn["on_registry"]].copy()
+        cand["_masked"] = identity.mask_name_series(cand["_name"])
+        m = cand.merge(low[["_masked", "record_id", "_owner"]], on="_masked", how="inner")
+        m = m[m["_owner"].astype("str") != m["person_id"]].drop_duplicates("victim_id")
+        nv = m.rename(columns={"record_id": "_planted"}).drop(columns=["_masked", "_owner"])
     nv = nv.assign(_pref=(~nv["judicial_aid_eligible"].astype(bool)).astype(int) * 2 + (~nv["on_registry"]).astype(int) + nv["flagged"].astype(int))
     out["namesake_trap"] = nv.sort_values("_pref", ascending=False, kind="stable")
     return out
@@ -933,7 +974,9 @@ def make_exercises(pool, *, n: int = 10, seed: int = 0, difficulty: str = "mediu
         victim = row if kind != "suspect_trap" else None
         case_id = row["case_id"] if isinstance(row.get("case_id"), str) else None
         title = _title(ix, victim, case_id)
-        card, facts = _render_card(ix, card_id, person_id, victim, case_id, DIFFICULTIES[difficulty], title)
+        planted = row.get("_planted") if kind == "namesake_trap" else None
+        planted = planted if isinstance(planted, str) else None
+        card, facts = _render_card(ix, card_id, person_id, victim, case_id, DIFFICULTIES[difficulty], title, planted)
         party = facts["party"]
         fault = party["fault"] if party is not None else None
         reasons = _truth_reasons(victim, fault)
@@ -1373,4 +1416,4 @@ def _cmd_exercise(args) -> int:
 
 __all__ = ["Card", "DIFFICULTIES", "ExerciseSet", "GradeReport", "KINDS", "LEGAL_CONDITIONS", "RULES", "SHEET_COLUMNS",
            "add_commands", "agencies_for", "clue_persons", "grade", "make_exercises", "mask_text", "parse_agencies",
-           "parse_amount", "parse_eligible", "parse_rules", "run_models", "standard_coefficients", "worked_examples"]
+           "parse_amount", "parse_eligible", "parse_rules", "rules_table", "run_models", "TRAPS", "standard_coefficients", "worked_examples"]
