@@ -102,6 +102,7 @@ class ReferralConfig:
     aliases: dict[str, str] = field(default_factory=dict)
     aid_types: dict[str, str] = field(default_factory=dict)
     need_labels: dict[str, str] = field(default_factory=dict)
+    transfer_agencies: frozenset = frozenset()
 
     # -- reading ------------------------------------------------------------------------
     def agency(self, name: object) -> str | None:
@@ -193,7 +194,8 @@ def load_county(county: str, path: str | Path | None = None) -> ReferralConfig:
                           procuratorate=d.get("procuratorate", hub), county_code=str(d.get("county_code", "")),
                           mechanism=d.get("mechanism", ""), hub=hub, channels=ch.reset_index(drop=True),
                           services=sv.reset_index(drop=True), aliases=aliases,
-                          aid_types=dict(com["aid_types"]["map"]), need_labels=labels)
+                          aid_types=dict(com["aid_types"]["map"]), need_labels=labels,
+                          transfer_agencies=frozenset(com.get("transfer_agencies", {}).get("names", [])))
 
 
 # =========================================================================== persons
@@ -410,6 +412,8 @@ def assess(needs: pd.DataFrame, referrals: pd.DataFrame, cfg: ReferralConfig, *,
     m["_local"] = m["index"].map(loc).astype(bool)
     m["_chan"] = m["agency"].isin(reach)
     transfer = (~m["_local"]) & (nonlocal_policy == "transfer")
+    # a non-local person's case transferred to the home procuratorate reaches every need (seed 003)
+    m["_serves"] = m["_serves"] | (transfer & m["agency"].isin(cfg.transfer_agencies))
     m["_ok"] = m["_serves"] & (m["_chan"] | transfer)
     g = m.groupby("index")
     any_ref = g["agency"].count() > 0
@@ -843,6 +847,25 @@ def agency_graph(net: ReferralNetwork) -> nx.DiGraph:
     return g
 
 
+def _agency_betweenness(net: ReferralNetwork, *, k: int = 300) -> dict[str, float]:
+    """Betweenness of agencies in the undirected person–agency graph (referral, aid and channel
+    edges): agencies that bridge many persons to the rest of the network score high. Sampled
+    (``k`` pivots, fixed seed) on large graphs."""
+    g = nx.Graph()
+    hub = net.cfg.hub
+    g.add_edges_from(zip(net.cfg.channels["from"], net.cfg.channels["to"]))
+    r = net.referrals[net.referrals["person"].notna()][["person", "agency"]].drop_duplicates()
+    g.add_edges_from(zip("P:" + r["person"].astype("str"), r["agency"]))
+    s = net.social_aid[["person", "agency"]].dropna().drop_duplicates()
+    g.add_edges_from(zip("P:" + s["person"].astype("str"), s["agency"]))
+    g.add_edges_from((m, hub) for m in net.clues["model"].dropna().unique())
+    if g.number_of_nodes() < 3:
+        return {}
+    kk = min(k, g.number_of_nodes())
+    bc = nx.betweenness_centrality(g, k=kk if kk < g.number_of_nodes() else None, seed=0)
+    return {n: v for n, v in bc.items() if not str(n).startswith("P:")}
+
+
 def agency_load(net: ReferralNetwork) -> pd.DataFrame:
     """Referrals per agency and bottlenecks: ``referrals``/``persons`` pushed to it,
     ``covered`` needs it covers, ``sole`` needs only it covers (lost if its channel went),
@@ -856,10 +879,7 @@ def agency_load(net: ReferralNetwork) -> pd.DataFrame:
         else:
             sole[a] = 0
     cov["sole"] = cov["agency"].map(sole).fillna(0).astype(int)
-    ag = agency_graph(net)
-    ug = ag.to_undirected()
-    bc = nx.betweenness_centrality(ug) if ug.number_of_nodes() > 2 else {}
-    cov["betweenness"] = cov["agency"].map(bc).fillna(0.0)
+    cov["betweenness"] = cov["agency"].map(_agency_betweenness(net)).fillna(0.0)
     if net.graph is not None:
         deg = dict(net.graph.in_degree(["A:" + a for a in cov["agency"] if ("A:" + a) in net.graph]))
         cov["graph_in_degree"] = ("A:" + cov["agency"]).map(deg).fillna(0).astype(int)
@@ -868,28 +888,54 @@ def agency_load(net: ReferralNetwork) -> pd.DataFrame:
     return cov[cols].sort_values(["referrals", "covered"], ascending=False).reset_index(drop=True)
 
 
-def what_if(net: ReferralNetwork, *, top: int | None = None) -> pd.DataFrame:
-    """Coverage gained by adding one channel (to an agency that receives referrals or serves a
-    need but has none) or one service (an agency that receives referrals starts serving a need),
-    ranked by needs gained — which agreement to sign next."""
+def plausible_services() -> set[tuple[str, str]]:
+    """(need, agency) pairs some pilot county's data (or ``needs.yaml``) says exist: the
+    services a county could plausibly add (an agency doing in one county what it does in another)."""
+    pairs = {(n, a) for n, s in needs_catalogue().items() for a in s["agencies"]}
+    for c in COUNTIES:
+        pairs |= load_county(c).serve_pairs()
+    return pairs
+
+
+def what_if(net: ReferralNetwork, *, top: int | None = None, services: str = "plausible",
+            policy: str | None = None) -> pd.DataFrame:
+    """Coverage gained by one change, ranked by needs gained — which agreement to sign next.
+
+    Candidates: a channel to an agency that has none (and receives referrals or serves a need);
+    a service (need, agency) for an agency that receives referrals — ``services="plausible"``
+    only pairs that exist in some pilot county's data or ``needs.yaml`` (:func:`plausible_services`),
+    ``"any"`` every pair. ``policy``: the referral policy under which to compare (default the
+    network's); with ``"needs"`` clues are re-referred on needs for every candidate, so a new
+    channel counts for everyone whose need that agency serves.
+    """
+    if services not in ("plausible", "any"):
+        raise ValueError("services must be 'plausible' or 'any'")
+    policy = policy or net.policy
     cfg = net.cfg
-    a0 = net.assessment
+    cp = set(net.clues["person"].dropna())
+
+    def run(c):
+        refs = net.referrals if policy == "recommended" else referrals_on_needs(net.clues, net.needs, c)
+        return net.reassess(c, referrals=refs, clue_persons=cp)
+
+    a0 = run(cfg)
     base = int(a0["covered"].sum()) if len(a0) else 0
     total = len(a0)
     reach = cfg.reachable()
-    cands = []
-    referred = set(net.referrals["agency"].dropna())
-    for ag in sorted((referred | set(cfg.services["agency"])) - reach - {cfg.hub}):
-        cands.append(("channel", ag, "", cfg.with_channel(ag)))
+    skip = {cfg.hub} | set(cfg.transfer_agencies)
+    referred = set(net.referrals["agency"].dropna()) - skip
+    cands = [("channel", ag, "", cfg.with_channel(ag))
+             for ag in sorted((referred | set(cfg.services["agency"])) - reach - skip)]
     pairs = cfg.serve_pairs()
+    allowed = plausible_services() if services == "plausible" else None
     for ag in sorted(referred):
         for need in sorted(set(net.needs["need"])):
-            if (need, ag) not in pairs:
+            if (need, ag) not in pairs and (allowed is None or (need, ag) in allowed):
                 cands.append(("service", ag, need, cfg.with_service(need, ag)))
     rows = []
     for kind, ag, need, c2 in cands:
-        a1 = net.reassess(c2)
-        gained = a1["covered"] & ~a0["covered"]
+        a1 = run(c2)
+        gained = a1["covered"].to_numpy() & ~a0["covered"].to_numpy()
         rows.append({"change": kind, "agency": ag, "need": need,
                      "need_zh": cfg.need_labels.get(need, need) if need else "",
                      "needs_gained": int(gained.sum()), "persons_gained": int(a0.loc[gained, "person"].nunique()),
@@ -897,11 +943,12 @@ def what_if(net: ReferralNetwork, *, top: int | None = None) -> pd.DataFrame:
                      "coverage_after": int(a1["covered"].sum()) / total if total else np.nan})
     out = pd.DataFrame(rows, columns=["change", "agency", "need", "need_zh", "needs_gained", "persons_gained",
                                       "coverage_before", "coverage_after"])
-    out["label"] = np.where(out["change"] == "channel", "渠道：检察院→" + out["agency"],
-                            "服务：" + out["agency"] + "承担" + out["need_zh"])
+    out["label"] = np.where(out["change"] == "channel", "渠道：检察院→" + out["agency"].astype("str"),
+                            "服务：" + out["agency"].astype("str") + "承担" + out["need_zh"].astype("str"))
     out = out.sort_values(["needs_gained", "persons_gained", "change", "agency"], ascending=[False, False, True, True],
                           kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    out.attrs["policy"] = policy
     return out.head(top) if top else out
 
 
@@ -916,17 +963,26 @@ def summary(net: ReferralNetwork) -> dict[str, Any]:
 
 
 # =========================================================================== outputs
+def _mask_ids(s: pd.Series) -> pd.Series:
+    if not len(s):
+        return s.astype("str")
+    x = s.astype("object").where(s.notna(), None)
+    return identity.mask_series(x).astype("str")
+
+
 def _mask(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
+    if not len(out):
+        return out
     if "name" in out.columns:
         out["name"] = identity.mask_name_series(out["name"])
     if "id_number" in out.columns:
-        out["id_number"] = identity.mask_series(out["id_number"].astype("object").where(out["id_number"].notna(), None)).astype("str")
+        out["id_number"] = _mask_ids(out["id_number"])
     if "person" in out.columns:
         # keys are valid IDs in identify="id" mode: never show them
         looks_id = out["person"].astype("str").str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
         if looks_id.any():
-            out["person"] = out["person"].astype("object").where(~looks_id, identity.mask_series(out["person"].where(looks_id)))
+            out["person"] = out["person"].astype("object").where(~looks_id, _mask_ids(out["person"].where(looks_id)))
     return out
 
 
@@ -1306,7 +1362,7 @@ __all__ = [
     "COUNTIES", "STAGES", "STAGE_ZH", "ReferralConfig", "ReferralNetwork", "agency_graph", "agency_load", "assess",
     "build_graph", "build_network", "chain_breaks", "clue_keys", "collect_clues", "county_models", "coverage_by",
     "draft_letters", "judicial_aid_twice", "letter_template", "load_county", "needs_catalogue", "neutralise",
-    "nonlocal_referrals", "overlapping_aid", "person_keys", "person_needs", "person_subgraph", "plot_agency_network",
+    "nonlocal_referrals", "overlapping_aid", "plausible_services", "person_keys", "person_needs", "person_subgraph", "plot_agency_network",
     "plot_coverage", "plot_person_subgraph", "plot_what_if", "referral_lists", "referrals_from_clues",
     "referrals_on_needs", "sample_persons", "social_aid_needs", "summary", "unreached", "what_if",
     "write_letters", "write_referral_lists",

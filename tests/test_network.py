@@ -152,15 +152,29 @@ def test_removing_one_channel_lowers_coverage_exactly_for_those_who_needed_it(ne
 
 
 def test_what_if_ranking(net):
+    # default: only services some pilot county has (民政局 serving education/medical is not one)
     w = rn.what_if(net)
     top = w.iloc[0]
     assert (top["change"], top["agency"], top["needs_gained"]) == ("channel", "医保局", 1)
-    second = w.iloc[1]
-    assert (second["change"], second["agency"], second["need"], second["needs_gained"]) == ("service", "民政局", "education", 1)
-    third = w.iloc[2]
-    assert (third["change"], third["agency"], third["need"], third["needs_gained"]) == ("service", "民政局", "medical", 1)
-    assert w["needs_gained"].iloc[3:].eq(0).all()
+    assert w["needs_gained"].iloc[1:].eq(0).all()
     assert w.loc[0, "coverage_after"] == pytest.approx(5 / 8)
+    assert not ((w["agency"] == "民政局") & (w["need"] == "education")).any()
+    # every pair: 民政局 serving education gains F, serving medical gains B
+    w = rn.what_if(net, services="any")
+    got = [tuple(r) for r in w[["change", "agency", "need", "needs_gained"]].head(3).values.tolist()]
+    assert got == [("channel", "医保局", "", 1), ("service", "民政局", "education", 1), ("service", "民政局", "medical", 1)]
+    assert w["needs_gained"].iloc[3:].eq(0).all()
+
+
+def test_what_if_when_referring_on_needs(net):
+    """policy="needs": clue persons go to every serving agency. Baseline covered: A-sub (aided),
+    A-edu, B-sub, E-sub (transfer), F-edu (教育局) = 5; B-medical (医保局) and C-employment (人社局)
+    lack a channel → each of those two channels gains 1; 妇联 gains 0 (D has no clue)."""
+    w = rn.what_if(net, policy="needs")
+    assert w.loc[0, "coverage_before"] == pytest.approx(5 / 8)
+    top2 = {tuple(r) for r in w[["change", "agency", "needs_gained"]].head(2).values.tolist()}
+    assert top2 == {("channel", "医保局", 1), ("channel", "人社局", 1)}
+    assert w["needs_gained"].iloc[2:].eq(0).all()
 
 
 def test_chain_breaks_and_unreached(net):
@@ -283,3 +297,18 @@ def test_county_data_quote_seeds_or_say_assumption():
     assert {"卫健委", "妇联", "教育局", "人社局", "检察院未检工作室"} <= set(rn.load_county("weidu").channels["to"])
     tpl = rn.letter_template()
     assert "社会救助建议函" in tpl["text"] and "{id_number}" in tpl["text"]
+
+
+def test_transfer_to_home_procuratorate_covers_a_non_local_need(tmp_path):
+    """E (non-local) referred only to 户籍地检察院 (yueqing model 4's wording): under the seed-003
+    transfer rule the need is covered (transfer_home); a local person referred there is not
+    (F → wrong_agency); with nonlocal_policy="local" E is wrong_agency too."""
+    cl = clues()
+    cl.loc[3, "recommended_agencies"] = "户籍地检察院"
+    cl.loc[4, "recommended_agencies"] = "户籍地检察院"
+    n = rn.build_network(pool(), cl, config(tmp_path), needs=NEEDS, identify="id", graph=False)
+    assert stages(n)[(E, "subsistence")] == "transfer_home"
+    assert stages(n)[(F, "education")] == "wrong_agency"
+    n2 = rn.build_network(pool(), cl, config(tmp_path), needs=NEEDS, identify="id", graph=False, nonlocal_policy="local")
+    assert stages(n2)[(E, "subsistence")] == "wrong_agency"
+    assert "户籍地检察院" not in set(rn.what_if(n)["agency"])
