@@ -631,12 +631,12 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
     """Build a card and the observed facts the key needs (own registries, party record)."""
     party = ix.party_record(person_id, case_id)
     name, raw_id = _observed_identity(ix, person_id, party)
-    uid = identity.usable_ids(pd.Series([raw_id], dtype="object").astype("str")).iloc[0] if raw_id is not None and not pd.isna(raw_id) else None
-    uid = uid if isinstance(uid, str) else None
+    reason = "missing" if _blank(raw_id) else identity.check(raw_id)
+    uid = identity.normalise(raw_id) if reason == "" else None
     person = ix.persons.loc[person_id]
     names: set[str] = {name, str(person["name"])}
     ident = {"姓名": identity.mask_name(name) or "*", "身份证号": _mask_id(raw_id)}
-    note = _id_note(raw_id)
+    note = "" if reason == "" else identity.REASONS.get(reason, reason)
     if note:
         ident["身份证号"] += f"（{note}）"
     ident["性别"] = str(person["sex"]) if isinstance(person["sex"], str) else ""
