@@ -551,7 +551,9 @@ def build_network(pool, clues: pd.DataFrame, cfg: ReferralConfig | str | None = 
     net = ReferralNetwork(cfg=cfg, identify=mode, policy=policy, nonlocal_policy=nonlocal_policy, clues=clues,
                           referrals=refs, needs=nd, persons=persons, social_aid=sa, judicial_aid=jad, assessment=a,
                           meta={"skipped_models": dict(clues.attrs.get("skipped", {})),
-                                "unidentified_clues": int(clues["person"].isna().sum())})
+                                "unidentified_clues": int(clues["person"].isna().sum()),
+                                "needs_source": "verified" if needs is not None else "truth",
+                                "reference_date": str(getattr(pool, "meta", {}).get("reference_date") or "")})
     if graph:
         net.graph = build_graph(pool, net)
     return net
@@ -1068,19 +1070,32 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
                   date: str | None = None, year: str | int | None = None) -> pd.DataFrame:
     """Draft 社会救助建议函, one per referral (person × agency), from the template kept as data.
 
-    Identity masked unless ``masked=False``. ``date``/``year``: the letter's date and year;
-    default from ``pool.meta`` is not available here, so a blank date line (never today's date).
+    Identity masked unless ``masked=False``. The needs named are those the clue's model derived
+    (a ``needs`` column of the clues) or, when the network was built with verified ``needs``,
+    those — never the hidden truth of a synthetic pool; without either, the agency's services
+    are named as needs "to be verified". Referrals to the procuratorate's own units (names
+    starting with the hub's name, e.g. 检察院未检工作室) get no letter. ``year`` defaults to the
+    year of ``pool.meta["reference_date"]``; ``date`` to a blank line (never today's date).
     Returns ``letter_id, agency, person, clue_id, model, text``.
     """
     tpl = template if isinstance(template, dict) else letter_template(template)
-    r = net.referrals[net.referrals["person"].notna()]
+    cfg = net.cfg
+    r = net.referrals[net.referrals["person"].notna() & ~net.referrals["agency"].astype("str").str.startswith(cfg.hub)]
     cols = ["letter_id", "agency", "person", "clue_id", "model", "text"]
     if not len(r):
         return pd.DataFrame(columns=cols)
-    cfg = net.cfg
     lab = cfg.need_labels
     sv = cfg.services.groupby("agency")["need"].agg(set)
-    pneeds = net.needs.groupby("person")["need"].agg(set)
+    if net.meta.get("needs_source") == "verified":
+        pneeds = net.needs.groupby("person")["need"].agg(set)
+    elif "needs" in net.clues.columns:
+        cn = net.clues[["person", "needs"]].dropna()
+        cn = cn.assign(need=_split_list(cn["needs"])).explode("need").dropna(subset=["need"])
+        pneeds = cn.groupby("person")["need"].agg(set)
+    else:
+        pneeds = pd.Series(dtype=object)
+    if year is None and net.meta.get("reference_date"):
+        year = str(net.meta["reference_date"])[:4]
     g = r.groupby(["agency", "person"], sort=True).agg(clue_id=("clue_id", lambda s: "、".join(s)),
                                                        model=("model", lambda s: "、".join(sorted(set(s)))),
                                                        name=("name", "first"), id_number=("id_number", "first"),
@@ -1088,8 +1103,9 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
     g["local"] = g["person"].map(net.local).fillna(True).astype(bool)
     home = pd.Series(net.persons["home_code"].to_numpy(), index=net.persons["person"].to_numpy())
     g["home_code_"] = g["person"].map(home)
-    g["needs_list_"] = [sorted(pneeds.get(p, set()) & sv.get(a, set())) or sorted(sv.get(a, set())) or sorted(pneeds.get(p, set()))
-                   for a, p in zip(g["agency"], g["person"])]
+    known = [sorted(pneeds.get(p, set()) & sv.get(a, set())) for a, p in zip(g["agency"], g["person"])]
+    g["needs_known_"] = [bool(k) for k in known]
+    g["needs_list_"] = [k or sorted(sv.get(a, set())) for k, a in zip(known, g["agency"])]
     if masked:  # names, IDs and ID-like person keys (identify="id")
         g = _mask(g)
     measures = tpl.get("measures", {})
@@ -1106,7 +1122,8 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
         fields = {"number": f"{abbr}检社救建〔{yr}〕{i}号", "agency": row.agency, "procuratorate": cfg.procuratorate,
                   "mechanism": cfg.mechanism or "司法救助与社会救助衔接机制", "name": row.name or "",
                   "id_number": row.id_number or "", "case_ref": f"{row.source}:{row.source_ref}",
-                  "model": row.model, "needs_zh": "、".join(lab.get(x, x) for x in needs) or "生活困难",
+                  "model": row.model,
+                  "needs_zh": ("、".join(lab.get(x, x) for x in needs) or "生活困难") + ("" if row.needs_known_ else "（待核实）"),
                   "measures": "；".join(measures.get(x, lab.get(x, x)) for x in needs) or "社会救助",
                   "nonlocal_note": note, "date": date or "____年__月__日"}
         texts.append(tpl["text"].format_map(fields))
@@ -1175,11 +1192,13 @@ def plot_agency_network(net: ReferralNetwork, *, ax=None, title: str | None = No
     ags = sorted(n for n, d in g.nodes(data=True) if d.get("type") == "agency")
     models = sorted(n for n, d in g.nodes(data=True) if d.get("type") == "model")
     pos = {h: (0.0, 0.0)}
+    # agencies on an arc that leaves the left side free for the models
+    span = np.linspace(-5 * np.pi / 6, 5 * np.pi / 6, max(len(ags), 2))
     for i, a in enumerate(ags):
-        t = 2 * np.pi * i / max(len(ags), 1) - np.pi / 3
-        pos[a] = (np.cos(t) * 1.0 + 0.35, np.sin(t) * 1.0)
+        t = span[i] if len(ags) > 1 else 0.0
+        pos[a] = (np.cos(t) * 1.1, np.sin(t) * 1.1)
     for i, m in enumerate(models):
-        pos[m] = (-1.5, (i - (len(models) - 1) / 2) * 0.35)
+        pos[m] = (-1.9, (i - (len(models) - 1) / 2) * 0.4)
     mx = max([d.get("referrals", 0) for _, _, d in g.edges(data=True)] + [1])
     for u, v, d in g.edges(data=True):
         n = d.get("referrals", 0) or d.get("clues", 0)
@@ -1265,8 +1284,17 @@ def plot_person_subgraph(net: ReferralNetwork, sub: nx.MultiDiGraph | None = Non
         fig, ax = plt.subplots(figsize=(10, 7))
     else:
         fig = ax.figure
-    und = nx.Graph(sub)
-    pos = nx.spring_layout(und, seed=seed, k=1.2 / max(np.sqrt(max(und.number_of_nodes(), 1)), 1))
+    # layered layout: cases and registries | persons | agencies | the procuratorate
+    col = {"case": 0.0, "registry": 0.0, "person": 1.0, "agency": 2.0}
+    layers: dict[float, list[str]] = {}
+    for nd, d in sub.nodes(data=True):
+        x = 3.0 if d.get("hub") else col.get(d.get("type"), 0.0)
+        layers.setdefault(x, []).append(nd)
+    pos = {}
+    for x, nodes in layers.items():
+        nodes = sorted(nodes, key=lambda v: (sub.nodes[v].get("type", ""), str(v)))
+        ys = np.linspace(1, 0, len(nodes)) if len(nodes) > 1 else [0.5]
+        pos.update({v: (x, y) for v, y in zip(nodes, ys)})
     order = {s: i for i, s in enumerate(STAGES)}
     worst = net.assessment.assign(_o=net.assessment["stage"].map(order)).sort_values("_o").groupby("person")["stage"].first()
     ecol = {"referral": "#3182bd", "social_aid": "#31a354", "judicial_aid": "#756bb1", "party_of": "#bdbdbd",
@@ -1292,8 +1320,8 @@ def plot_person_subgraph(net: ReferralNetwork, sub: nx.MultiDiGraph | None = Non
             text = lab(d.get("label", nd[2:]))
         else:
             ax.scatter([x], [y], s=90, c="#f0f0f0", edgecolors="#666666", zorder=3, marker="^")
-            text = nd
-        ax.text(x, y - 0.06, text, fontsize=7, ha="center", va="top", zorder=4)
+            text = nd[2:] if len(nd) < 24 else nd[2:22] + "…"
+        ax.text(x, y - 0.025, text, fontsize=7, ha="center", va="top", zorder=4)
     from matplotlib.lines import Line2D
 
     handles = [Line2D([0], [0], color=c, lw=2, label=lab(k.replace("_", " "))) for k, c in ecol.items()
@@ -1347,6 +1375,10 @@ def plot_what_if(table: pd.DataFrame, *, top: int = 10, ax=None, title: str | No
     names = [lab(l, (f"channel -> {_AGENCY_EN.get(a, a)}" if c == "channel" else f"{_AGENCY_EN.get(a, a)} serves {n}"))
              for l, c, a, n in zip(t["label"], t["change"], t["agency"], t["need"])]
     ax.barh(names, t["needs_gained"], color=np.where(t["change"] == "channel", "#2ca25f", "#3182bd"))
+    if not len(t) or int(t["needs_gained"].max()) == 0:
+        ax.text(0.5, 0.5, zh("没有任何单项改变能提高覆盖率", "no single change raises coverage"), transform=ax.transAxes,
+                ha="center", va="center", fontsize=10, color="#c0392b")
+        ax.set_xlim(0, 1)
     for i, v in enumerate(t["needs_gained"]):
         ax.text(v, i, f" {v}", va="center", fontsize=8)
     ax.invert_yaxis()

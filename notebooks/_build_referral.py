@@ -220,6 +220,20 @@ plt.show()
 display(wi.head(15))
 '''),
     md('''
+上表假定线索仍按模型建议的部门推送。若办案人员在核查时**按核实后的需求推送**（每项需求推送给承担该服务的部门，
+参数 `policy="needs"`），新增一条渠道的作用会更大——下表就是这种情况下的排名。两张表都为 0 时，说明问题不在渠道，
+而在**找人**（未形成线索）或推送后的**反馈**。
+
+*If referrals followed the verified needs instead of the models' recommendations:*
+'''),
+    code('''
+wi_needs = rn.what_if(net, policy="needs")
+rn.plot_what_if(wi_needs, top=10, title=plotting.zh_en("按核实需求推送时：增加一条渠道或服务的覆盖增益",
+                                                       "What-if, referring on verified needs"))
+plt.show()
+display(wi_needs.head(10))
+'''),
+    md('''
 ## 10 可以直接使用的产出 / Outputs a pilot team can act on
 
 - **各部门转介名单**（Excel，每个部门一个文件，默认脱敏；以公式开头的单元格已中和）：`referral_lists/`；
