@@ -212,3 +212,13 @@ def test_amount_same_screen_variants(pool):
 def test_ids_are_valid():
     from jiuzhu_methods import identity
     assert all(identity.is_valid(v) for v in ids().values())
+
+
+def test_lookup_matches_evidence(pool):
+    lm = guanyun.screen(pool).lists["lookup_matches"]
+    # A's victim record P1 (case 2022-03) links to R1 (2022-04, inside the 6-month window) and R2 (2023-06, outside)
+    a = lm.loc[lm["source_ref"] == "P1"].set_index("registry_record_id")
+    assert sorted(a.index) == ["R1", "R2"]
+    assert bool(a.loc["R1", "in_window"]) and not bool(a.loc["R2", "in_window"])
+    # I's typo ID links to nothing under linkage="id"
+    assert "P8" not in set(lm["source_ref"])

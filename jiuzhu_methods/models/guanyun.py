@@ -151,47 +151,63 @@ def _grade(detail: pd.Series) -> pd.Series:
 
 
 def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", snapshot: str = "window",
-                     window_months: int | None = None, period: str = "screen") -> pd.DataFrame:
+                     window_months: int | None = None, period: str = "screen",
+                     registry_ids: "pd.Series | None" = None) -> pd.DataFrame:
     """Registry rows matched to each row of ``frame`` (which needs ``name``, ``id_number`` and
     ``case_date``), restricted to the snapshots of ``period``:
 
     ``period="screen"`` — the lookup of step 2 (``snapshot``: ``"window"`` = case month …
     case month + ``window_months``; ``"latest"`` = the pool's last snapshot; ``"any"``);
-    ``period="after"`` — the snapshots after the lookup window (接续救助 re-query).
+    ``period="after"`` — the snapshots after the lookup window (接续救助 re-query);
+    ``period="all"`` — every snapshot, with a boolean ``in_window`` (the screen's lookup).
 
-    Returns one row per (frame row, registry row): ``row`` (frame index label), ``registry``,
-    ``grade``, ``as_of``, ``match``, ``confidence``.
+    ``registry_ids`` restricts the search to those ``registries.record_id`` (a shortcut when
+    an earlier lookup of the same persons already found every candidate row).
+
+    Returns one row per (frame row, registry row): ``row`` (frame index label),
+    ``registry_record_id``, ``registry``, ``grade``, ``as_of``, ``match``, ``confidence``.
     """
     if snapshot not in SNAPSHOTS:
         raise ValueError(f"snapshot must be one of {SNAPSHOTS}, not {snapshot!r}")
     window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
     reg = _registries(pool)
-    cols = ["row", "registry", "grade", "as_of", "match", "confidence"]
+    if registry_ids is not None:
+        reg = reg.loc[reg["record_id"].isin(set(registry_ids))]
+    cols = ["row", "registry_record_id", "registry", "grade", "as_of", "match", "confidence", "in_window"]
     if frame.empty or reg.empty:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
     pairs = linkage.link(frame, reg, linkage=linkage_mode)
     r = reg.loc[pairs["right"]]
-    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry": r["registry"].to_numpy(),
+    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].to_numpy(),
+                        "registry": r["registry"].to_numpy(),
                         "grade": _grade(r["detail"]).to_numpy(), "as_of": r["as_of"].to_numpy(),
                         "match": pairs["match"].to_numpy(), "confidence": pairs["confidence"].to_numpy()})
     start = _month_start(frame["case_date"]).reindex(out["row"]).to_numpy()
     end = (pd.Series(start).astype("datetime64[us]") + pd.DateOffset(months=window)).to_numpy()
     as_of = out["as_of"].to_numpy()
     known = ~pd.isna(start)
+    if snapshot == "window":
+        in_window = ~known | ((as_of >= start) & (as_of <= end))
+    elif snapshot == "latest":
+        in_window = as_of == _registries(pool)["as_of"].max()
+    else:
+        in_window = np.ones(len(out), dtype=bool)
+    out["in_window"] = in_window
     if period == "after":
         keep = known & (as_of > end)
-    elif snapshot == "window":
-        keep = ~known | ((as_of >= start) & (as_of <= end))
-    elif snapshot == "latest":
-        keep = as_of == reg["as_of"].max()
-    else:
+    elif period == "all":
         keep = np.ones(len(out), dtype=bool)
+    else:
+        keep = in_window
     return out.loc[keep].reset_index(drop=True)
 
 
 def _step_lookup(frame, ctx):
-    m = registry_matches(frame, ctx.pool, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
-                         window_months=ctx.param("window_months"))
+    m_all = registry_matches(frame, ctx.pool, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
+                             window_months=ctx.param("window_months"), period="all")
+    ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].reindex(m_all["row"]).to_numpy(),
+                                                  source_ref=frame["source_ref"].reindex(m_all["row"]).to_numpy())
+    m = m_all.loc[m_all["in_window"].astype(bool)]
     out = frame.copy()
     order = registry_names()
     regs = _join_sorted(m["registry"], m["row"], order)
@@ -263,7 +279,7 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.Data
     for k, words in lib.items():
         doc_hit = keywords.contains_any(docs["text"].fillna("").astype("str"), words, negation=negation)
         by_case = doc_hit.groupby(docs["case_id"].to_numpy()).any()
-        hit = frame["case_id"].map(by_case).fillna(False).astype(bool)
+        hit = frame["case_id"].map(by_case).astype("boolean").fillna(False).astype(bool)
         if is_pet.any():
             hit.loc[is_pet] = keywords.contains_any(pet_text, words, negation=negation).to_numpy()
         out[f"fact_{k}"] = hit.astype(bool)
@@ -412,7 +428,11 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
     frame = frame.drop(columns=["_type_order"], errors="ignore")
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
-    return ModelResult(MODEL_SCREEN, clues, funnel, {"suggestion_letters": _suggestion_letters(ctx)}, p)
+    lm = ctx.results["_lookup_matches"]
+    lm = lm[["source", "source_ref", "registry_record_id", "registry", "grade", "as_of", "in_window", "match",
+             "confidence"]].reset_index(drop=True)
+    return ModelResult(MODEL_SCREEN, clues, funnel,
+                       {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": lm}, p)
 
 
 # ============================================================================ 模型二 amount
@@ -535,14 +555,16 @@ def _step_cap(frame, ctx):
     return out, {"capped": int(out["capped"].sum()), "cap": cap, "total": float(out["amount"].sum())}
 
 
-def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_months: int | None = None) -> pd.DataFrame:
+def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_months: int | None = None,
+              registry_ids: "pd.Series | None" = None) -> pd.DataFrame:
     """接续救助: recipients on a registry in a snapshot after their lookup window.
 
     ``status`` is ``"still"`` (found at screening and again later) or ``"newly"`` (not found
     at screening, on a list later); ``later_registries`` the lists, ``new_registries`` those
     not seen at screening, ``last_seen`` the latest snapshot month.
     """
-    m = registry_matches(frame, pool, linkage_mode=linkage_mode, window_months=window_months, period="after")
+    m = registry_matches(frame, pool, linkage_mode=linkage_mode, window_months=window_months, period="after",
+                         registry_ids=registry_ids)
     cols = ["clue_id", "name", "id_number", "status", "later_registries", "new_registries", "last_seen",
             "matched_registries", "recommended_agencies"]
     if m.empty:
@@ -565,7 +587,10 @@ def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_mon
 
 
 def _step_follow_up(frame, ctx):
-    fu = follow_up(frame, ctx.pool, linkage_mode=ctx.param("linkage"), window_months=ctx.param("window_months"))
+    # the screen's lookup already linked every candidate to every snapshot: search only those rows
+    ids = ctx.results["_screen"].lists["lookup_matches"]["registry_record_id"]
+    fu = follow_up(frame, ctx.pool, linkage_mode=ctx.param("linkage"), window_months=ctx.param("window_months"),
+                   registry_ids=ids)
     ctx.results["_follow_up"] = fu
     return frame, {"still": int((fu["status"] == "still").sum()), "newly": int((fu["status"] == "newly").sum())}
 
@@ -630,7 +655,7 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     fu["clue_id"] = fu["clue_id"].str.replace(MODEL_SCREEN, MODEL_AMOUNT, regex=False)
     trace = ctx.results["_trace"].copy()
     trace["clue_id"] = trace["clue_id"].str.replace(MODEL_SCREEN, MODEL_AMOUNT, regex=False)
-    lists = {"follow_up": fu, "suggestion_letters": screen_res.lists["suggestion_letters"], "trace": trace,
+    lists = {"follow_up": fu, "suggestion_letters": screen_res.lists["suggestion_letters"], "trace": trace, "lookup_matches": screen_res.lists["lookup_matches"],
              "screen_funnel": screen_res.funnel}
     return ModelResult(MODEL_AMOUNT, clues.reset_index(drop=True), funnel, lists, p)
 
