@@ -312,3 +312,19 @@ def test_transfer_to_home_procuratorate_covers_a_non_local_need(tmp_path):
     n2 = rn.build_network(pool(), cl, config(tmp_path), needs=NEEDS, identify="id", graph=False, nonlocal_policy="local")
     assert stages(n2)[(E, "subsistence")] == "wrong_agency"
     assert "户籍地检察院" not in set(rn.what_if(n)["agency"])
+
+
+def test_agency_to_agency_channel_reaches_and_breaks_downstream(tmp_path):
+    """民政局 → 医保局 (a platform relay like 乐清's 社会大救助平台): B's medical need is now covered
+    (5/8). Removing the 检察院 → 民政局 channel cuts 民政局 and 医保局: A-sub, B-sub and B-medical
+    are lost (2/8), exactly those three needs."""
+    cfg = config(tmp_path).with_channel("医保局", frm="民政局")
+    assert "医保局" in cfg.reachable()
+    n = rn.build_network(pool(), clues(), cfg, needs=NEEDS, identify="id")
+    assert stages(n)[(B, "medical")] == "no_feedback" and int(n.assessment["covered"].sum()) == 5
+    after = n.reassess(cfg.without_channel("民政局"))
+    lost = n.assessment["covered"] & ~after["covered"]
+    assert sorted(zip(n.assessment.loc[lost, "person"], n.assessment.loc[lost, "need"])) == sorted(
+        [(A, "subsistence"), (B, "subsistence"), (B, "medical")])
+    load = rn.agency_load(n).set_index("agency")
+    assert load.loc["民政局", "sole"] == 3  # A-sub, B-sub and (through the relay) B-medical
