@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import linkage as lk
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .yueqing import dedupe, join_agencies, load_params, map_unique, registry_rows, semi
+from .yueqing import dedupe, join_agencies, join_by, load_params, map_unique, registry_rows
 from .yueqing import reference_date as _reference
 
 _NO_CONTACT = {"phone_col": None, "address_col": None}
@@ -82,30 +82,37 @@ def _comparison_points(frame: pd.DataFrame, ctx: Context):
 
 def _four_comparisons(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
-    hits, by = [], {}
-    for g, spec in p["groups"].items():
-        reg = registry_rows(ctx.pool, spec["registries"], snapshots=p["snapshots"], reference=p["reference"])
-        h = semi(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, collect="registry")
-        by[f"组{g}"] = len(h)
-        hits.append(pd.DataFrame({"_row": h.index, "group": str(g), "match": h["match"].to_numpy(),
-                                  "confidence": h["confidence"].to_numpy(),
-                                  "registry": h["matched_registry"].to_numpy()}))
-    allh = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame(columns=["_row", "group", "match", "confidence", "registry"])
-    if allh.empty:
+    group_of = pd.DataFrame([(r, g) for g, spec in p["groups"].items() for r in spec["registries"]],
+                            columns=["registry", "group"])
+    # the four comparisons share one join: every registry of every group at once, then each
+    # matched registry says which group it belongs to (a registry may sit in one group only)
+    reg = registry_rows(ctx.pool, list(group_of["registry"]), snapshots=p["snapshots"], reference=p["reference"],
+                        like=frame, linkage=p["linkage"])
+    pairs = lk.link(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT)
+    hits = pd.DataFrame({"_row": pairs["left"].to_numpy(), "match": pairs["match"].to_numpy(),
+                         "confidence": pairs["confidence"].to_numpy(),
+                         "registry": reg.loc[pairs["right"], "registry"].astype("str").to_numpy()})
+    hits = hits.merge(group_of, on="registry", how="left")
+    order = {g: i for i, g in enumerate(p["groups"])}
+    hits["_g"] = hits["group"].map(order)
+    by = {f"组{g}": int(hits.loc[hits["group"] == g, "_row"].nunique()) for g in p["groups"]}
+    if hits.empty:
         out = frame.iloc[0:0].assign(groups=pd.Series([], dtype="str"), matched_registry=pd.Series([], dtype="str"),
                                      match=pd.Series([], dtype="str"), confidence=pd.Series([], dtype="float64"),
                                      path_tag=pd.Series([], dtype="str"))
         return out, {"by_group": by}
-    allh = allh.sort_values(["_row", "group"], kind="stable")
-    groups = allh.groupby("_row")["group"].agg("、".join)
-    regs = allh.groupby("_row")["registry"].agg(lambda s: "、".join(sorted(set("、".join(s).split("、")))))
-    best = allh.sort_values(["_row", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("_row").set_index("_row")
-    out = frame.loc[frame.index.isin(groups.index)].copy()
+    g = hits[["_row", "_g", "group"]].drop_duplicates().sort_values(["_row", "_g"], kind="stable")
+    groups = join_by(g["_row"].to_numpy(), g["group"])
+    r = hits[["_row", "registry"]].drop_duplicates().sort_values(["_row", "registry"], kind="stable")
+    regs = join_by(r["_row"].to_numpy(), r["registry"])
+    best = (hits.sort_values(["_row", "confidence"], ascending=[True, False], kind="stable")
+                .drop_duplicates("_row").set_index("_row"))
+    out = frame.loc[frame.index.isin(best.index)].copy()
     out["groups"] = groups.reindex(out.index).astype("str").to_numpy()
     out["matched_registry"] = regs.reindex(out.index).astype("str").to_numpy()
     out["match"] = best["match"].reindex(out.index).astype("str").to_numpy()
     out["confidence"] = best["confidence"].reindex(out.index).astype("float64").to_numpy()
-    out["path_tag"] = ("组" + out["groups"].str.replace("、", "、组", regex=False)).astype("str")
+    out["path_tag"] = map_unique(out["groups"], lambda v: "组" + v.replace("、", "、组"))
     return out, {"by_group": by}
 
 

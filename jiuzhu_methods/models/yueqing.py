@@ -27,6 +27,7 @@ Examples
 """
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -72,19 +73,57 @@ def reference_date(pool, explicit=None) -> pd.Timestamp | None:
     return None if ref is None else pd.Timestamp(ref)
 
 
-def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None) -> pd.DataFrame:
+_INDEX: dict[int, tuple[Any, pd.DataFrame]] = {}
+
+
+def registry_index(pool) -> pd.DataFrame:
+    """``pool["registries"]`` with linkage keys ``_id`` (valid normalised ID) and ``_name``
+    (normalised name), computed once per distinct raw value and cached for the pool's table
+    (registries repeat every person in every monthly snapshot)."""
+    reg = pool["registries"]
+    hit = _INDEX.get(id(reg))
+    if hit is not None and hit[0]() is reg:
+        return hit[1]
+    ids = reg["id_number"]
+    u = pd.Series(ids.dropna().unique(), dtype="str")
+    id_map = pd.Series(identity.usable_ids(u).to_numpy(), index=u.to_numpy())
+    n = pd.Series(reg["name"].dropna().unique(), dtype="str")
+    name_map = pd.Series(lk.normalise_name(n).to_numpy(), index=n.to_numpy())
+    out = reg.assign(_id=ids.map(id_map).astype("str"), _name=reg["name"].map(name_map).astype("str"))
+    for k in [k for k, (ref, _) in _INDEX.items() if ref() is None]:
+        del _INDEX[k]
+    _INDEX[id(reg)] = (weakref.ref(reg), out)
+    return out
+
+
+def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None,
+                  like: pd.DataFrame | None = None, linkage: str = "id") -> pd.DataFrame:
     """Rows of ``registries`` that count: any snapshot up to ``reference`` (``"any"``), or for
-    each registry only its last snapshot up to ``reference`` (``"latest"``)."""
+    each registry only its last snapshot up to ``reference`` (``"latest"``); one row per
+    distinct entry (registry, name, ID, address, phone), the earliest snapshot's kept.
+
+    With ``like`` (the frame about to be linked to these rows), only the rows that could
+    match one of its records under ``linkage`` are returned — the same ID (``"id"``,
+    ``"id+name"``), or the same ID or name (``"fallback"``, whose rules all need the name):
+    the result of the join is unchanged, the work much smaller."""
     if snapshots not in SNAPSHOTS:
         raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
-    reg = pool["registries"]
+    reg = registry_index(pool)
     reg = reg[reg["registry"].isin(list(registries))]
     if reference is not None:
         reg = reg[reg["as_of"] <= pd.Timestamp(reference)]
     if snapshots == "latest" and len(reg):
         last = reg.groupby("registry")["as_of"].transform("max")
         reg = reg[reg["as_of"] == last]
-    return reg
+    if like is not None:
+        k = lk.keys(like, phone_col=None, address_col=None)
+        keep = reg["_id"].isin(k["_id"].dropna())
+        if linkage == "fallback":
+            keep |= reg["_name"].isin(k["_name"].dropna())
+        reg = reg[keep]
+    # the same entry repeats in every monthly snapshot: link each distinct entry once
+    reg = reg.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
+    return reg.drop(columns=["_id", "_name"]).sort_index()
 
 
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
@@ -96,6 +135,19 @@ def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "
     lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
     row = pd.Series(np.arange(len(df)), index=df.index).astype("str")
     return person.where(~lone, "#" + row).astype("str")
+
+
+def join_by(keys, values) -> pd.Series:
+    """The distinct ``values`` of each key joined with "、" in order of first appearance (a
+    Series indexed by key). Keys with one value (most) skip the per-group join."""
+    d = pd.DataFrame({"k": np.asarray(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
+    d = d.drop_duplicates()
+    multi = d["k"].duplicated(keep=False).to_numpy()
+    single = d.loc[~multi].set_index("k")["v"]
+    if not multi.any():
+        return single
+    joined = d.loc[multi].groupby("k", sort=False)["v"].agg("、".join)
+    return pd.concat([single, joined])
 
 
 def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[pd.DataFrame, int]:
@@ -113,17 +165,32 @@ def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[
     out = frame.loc[~key.duplicated()].copy()
     for col, dst in collect.items():
         if col in frame.columns:
-            agg = frame[col].astype("str").groupby(key).agg(lambda s: "、".join(dict.fromkeys(s.dropna())))
+            agg = join_by(key.to_numpy(), frame[col])
             out[dst] = key.loc[out.index].map(agg).astype("str").to_numpy()
     return out, len(frame) - len(out)
 
 
-def semi(frame: pd.DataFrame, right: pd.DataFrame, **kw) -> pd.DataFrame:
-    """:func:`linkage.semi_join` that keeps the weakest link of the chain: when ``frame``
-    already carries ``match``/``confidence`` from an earlier match, the lower confidence (and
-    its ``match`` label) is kept, so a fallback match is never upgraded to exact later."""
+def semi(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id", left_cols: dict | None = None,
+         right_cols: dict | None = None, collect: str | None = None) -> pd.DataFrame:
+    """交集 as :func:`linkage.semi_join` (same rows, ``match``, ``confidence``, ``matched_<collect>``),
+    with two differences: the collected values are gathered with one vectorised group-by,
+    and the chain keeps its weakest link — when ``frame`` already carries ``match`` /
+    ``confidence`` from an earlier match, the lower confidence (and its ``match`` label) is
+    kept, so a fallback match is never upgraded to exact later."""
     prev = frame[["match", "confidence"]] if {"match", "confidence"} <= set(frame.columns) else None
-    out = lk.semi_join(frame.drop(columns=["match", "confidence"], errors="ignore"), right, **kw)
+    left = frame.drop(columns=["match", "confidence"], errors="ignore")
+    pairs = lk.link(left, right, linkage=linkage, left_cols=left_cols, right_cols=right_cols)
+    best = (pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable")
+                 .drop_duplicates("left").set_index("left"))
+    out = left.loc[left.index.isin(best.index)].copy()
+    out["match"] = best["match"].reindex(out.index).astype("str").to_numpy()
+    out["confidence"] = best["confidence"].reindex(out.index).astype("float64").to_numpy()
+    if collect:
+        v = pd.DataFrame({"left": pairs["left"].to_numpy(),
+                          "v": right.loc[pairs["right"], collect].astype("str").to_numpy()})
+        v = v.dropna().sort_values(["left", "v"], kind="stable")
+        agg = join_by(v["left"].to_numpy(), v["v"])
+        out[f"matched_{collect}"] = agg.reindex(out.index).astype("str").to_numpy()
     if prev is not None and len(out):
         pc = prev.loc[out.index]
         weaker = (pc["confidence"] < out["confidence"]).to_numpy()
@@ -166,7 +233,7 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
     if len(frame):
         # (a) registries
         reg_map = _v("needs", "from_registries")
-        reg = registry_rows(pool, list(reg_map), reference=reference)
+        reg = registry_rows(pool, list(reg_map), reference=reference, like=frame, linkage=linkage)
         if len(reg):
             hit = lk.semi_join(frame[["name", "id_number"]], reg, linkage=linkage, left_cols=_NO_CONTACT,
                                collect="registry")
@@ -241,7 +308,8 @@ def _check_common(linkage: str, negation: str | None = None, snapshots: str | No
 def _low_income_step(name: str, label_zh: str, source: str) -> Step:
     def intersect(frame: pd.DataFrame, ctx: Context):
         p = ctx.params
-        reg = registry_rows(ctx.pool, p["low_income_registries"], snapshots=p["snapshots"], reference=p["reference"])
+        reg = registry_rows(ctx.pool, p["low_income_registries"], snapshots=p["snapshots"], reference=p["reference"],
+                            like=frame, linkage=p["linkage"])
         out = semi(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, collect="registry")
         out, merged = dedupe(out, collect={"source_ref": "source_refs", "case_id": "case_ids",
                                            "matched_registry": "matched_registry"})
@@ -249,7 +317,7 @@ def _low_income_step(name: str, label_zh: str, source: str) -> Step:
             out["matched_registry"] = map_unique(out["matched_registry"], lambda v: "、".join(sorted(set(v.split("、")))))
         per = {r: int(out["matched_registry"].str.contains(r, regex=False).sum()) if len(out) else 0
                for r in p["low_income_registries"]}
-        return out, {"registry_rows": len(reg), "by_registry": per, "records_merged": merged}
+        return out, {"candidate_registry_entries": len(reg), "by_registry": per, "records_merged": merged}
     return Step(name, "intersect with the low-income and grid hardship lists", label_zh, source, intersect)
 
 
@@ -574,5 +642,5 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     return ModelResult("yueqing.m4", clues, funnel, params=params)
 
 
-__all__ = ["map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
+__all__ = ["join_by", "map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
            "person_key", "reference_date", "join_agencies"]
