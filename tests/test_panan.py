@@ -54,8 +54,8 @@ def base_pool(**over):
        → 特别困难 → band 12–36 months of wage. Needs: psychological (death), subsistence (low_income,
        death). Stage 审查起诉 but a criminal judgment of C1 exists → 审判.
     C2 诈骗罪 (养老诈骗): 丙 71 years old, 被害人; 生活困难 → not compensated, no death, no serious harm,
-       special group (elderly) → uncompensated_or_hardship (hardship) → L10 橙. Score hardship 10 +
-       special_group 10 = 20 → 一般困难. Stage 审查逮捕 → 审查逮捕.
+       hardship evidence (生活困难) but no 未获赔偿 word → L11 黄. Score hardship 10 + special_group
+       (elderly) 10 = 20 → 一般困难. Stage 审查逮捕 → 审查逮捕.
     C3 故意伤害罪: 丁 (11, minor) 轻伤, 双方达成和解 → compensated → L1 无 → not a clue; but minor
        (special group) → social referral (浙政钉).
     C4 盗窃罪: 戊 (37, man), no words at all → L13 无, not a clue, not a referral.
@@ -137,7 +137,7 @@ def test_funnel_has_every_step_in_order(result):
     assert f.loc["charge_models", "detail"]["by_model"] == {"命案": 2, "养老诈骗": 1, "故意伤害": 2, "盗窃毁财": 1}
     # keyword_features: 甲 (deceased, family exists) dropped → 5
     assert f.loc["keyword_features", "n_out"] == 5
-    # decision_tree: 乙 红, 丙 橙, 己 黄 graded; 丁 (L1) and 戊 (L13) not
+    # decision_tree: 乙 红, 丙 黄, 己 黄 graded; 丁 (L1) and 戊 (L13) not
     assert f.loc["decision_tree", "n_out"] == 3
     # already_aided: 己 (决定救助) removed
     assert f.loc["already_aided", "n_out"] == 2
@@ -145,9 +145,9 @@ def test_funnel_has_every_step_in_order(result):
 
 def test_clues_grades_and_rule_paths(result):
     c = result.clues.set_index("name")
-    assert list(result.clues["name"]) == ["乙", "丙"]          # 红 before 橙
+    assert list(result.clues["name"]) == ["乙", "丙"]          # 红 before 黄
     assert c.loc["乙", "grade"] == "红" and c.loc["乙", "tree_leaf"] == "L2"
-    assert c.loc["丙", "grade"] == "橙" and c.loc["丙", "tree_leaf"] == "L10"
+    assert c.loc["丙", "grade"] == "黄" and c.loc["丙", "tree_leaf"] == "L11"
     assert c.loc["乙", "rule_path"].startswith("charge_models[命案] > keyword_features > registry_collision > "
                                               "decision_tree[红:L2]")
     assert c.loc["乙", "source"] == "proc_parties" and c.loc["乙", "source_ref"] == "P2"
@@ -203,11 +203,11 @@ def test_family_after_death_variant():
 
 
 def test_negation_aware_variant():
-    # C3 now reads "被害人丁轻伤，被害人不予谅解。": plain → 谅解 counts as compensated → L1 (no clue);
-    # aware → 不予谅解 is negated → not compensated; minor (special) but neither uncompensated nor
-    # hardship words → L11 黄
+    # C3 now reads "被害人丁轻伤，家庭经济困难，被害人不予谅解。": plain → 谅解 counts as compensated
+    # → L1 (no clue); aware → 不予谅解 is negated → not compensated; hardship evidence (经济困难), no
+    # 未获赔偿 word → L11 黄
     pool = base_pool(proc_documents=[doc("C1", "被害人甲经抢救无效死亡，被告人无赔偿能力。"),
-                                     doc("C3", "被害人丁轻伤，被害人不予谅解。")])
+                                     doc("C3", "被害人丁轻伤，家庭经济困难，被害人不予谅解。")])
     plain = panan.screen(pool)
     aware = panan.screen(pool, negation="aware")
     assert "丁" not in set(plain.clues["name"])
@@ -236,12 +236,13 @@ def test_women_focus_only_in_sex_offence_family():
     frames = {"proc_cases": [case("S1", "强奸罪"), case("S2", "盗窃罪")],
               "proc_parties": [{"record_id": "Q1", "case_id": "S1", "role": "被害人", "name": "甲女", "id_number": woman},
                                {"record_id": "Q2", "case_id": "S2", "role": "被害人", "name": "甲女", "id_number": woman}],
-              "proc_documents": [doc("S1", "被害人报案。"), doc("S2", "被害人报案。")]}
+              "proc_documents": [doc("S1", "被害人报案，被告人至今未赔偿。"), doc("S2", "被害人报案，被告人至今未赔偿。")]}
     pool = DataPool.from_frames(fill({k: pd.DataFrame(v) for k, v in frames.items()}))
     r = panan.screen(pool)
-    # S1 (性侵害, focus women): special group, no uncompensated/hardship → L11 黄; S2: nothing → L13
+    # S1 (性侵害, focus women): special group and uncompensated, no hardship evidence → L12 黄;
+    # S2 (盗窃毁财, no women focus): a 32-year-old woman is not a special group there → L13 无
     assert list(r.clues["source_ref"]) == ["Q1"]
-    assert r.clues.iloc[0]["tree_leaf"] == "L11" and r.clues.iloc[0]["special_group_kinds"] == "妇女"
+    assert r.clues.iloc[0]["tree_leaf"] == "L12" and r.clues.iloc[0]["special_group_kinds"] == "妇女"
     assert "psychological" in r.clues.iloc[0]["needs"]   # sexual offence
 
 
@@ -257,9 +258,9 @@ LEAF_ROWS = {
     "L7": ["serious_harm", "low_income"],
     "L8": ["serious_harm", "hardship_or_special"],
     "L9": ["serious_harm"],
-    "L10": ["registry_or_special", "uncompensated_or_hardship"],
-    "L11": ["registry_or_special"],
-    "L12": ["hardship_or_aid_wish"],
+    "L10": ["hardship_evidence", "uncompensated"],
+    "L11": ["hardship_evidence"],
+    "L12": ["special_and_uncompensated"],
     "L13": [],
 }
 LEAF_GRADES = {"L1": "无", "L2": "红", "L3": "橙", "L4": "橙", "L5": "黄", "L6": "红", "L7": "橙", "L8": "橙",
@@ -268,7 +269,7 @@ LEAF_GRADES = {"L1": "无", "L2": "红", "L3": "橙", "L4": "橙", "L5": "黄", 
 
 def test_every_leaf_is_reached_by_a_hand_built_victim():
     feats = ["compensated", "death", "serious_harm", "low_income", "uncompensated", "hardship_or_special",
-             "registry_or_special", "uncompensated_or_hardship", "hardship_or_aid_wish"]
+             "hardship_evidence", "special_and_uncompensated"]
     f = pd.DataFrame([{k: k in true for k in feats} for true in LEAF_ROWS.values()], index=list(LEAF_ROWS))
     g = panan.apply_tree(f)
     assert list(g["tree_leaf"]) == list(LEAF_ROWS)
@@ -303,7 +304,7 @@ def test_supervision_and_procedural_not_aided():
          "decided_on": "2022-04-11", "paid_on": "2022-04-20", "status": "决定救助", "amount": 20000.0},
         {"aid_id": "A2", "name": "某", "id_number": I[6], "agency": "检察院", "applied_on": "2022-05-01",
          "decided_on": "2022-05-21", "paid_on": "2022-05-25", "status": "决定救助", "amount": 10000.0},
-        # A3 丙 refused although graded 橙 → procedural_not_aided; A4 乙 已受理 since 2022-01-01, no
+        # A3 丙 refused although graded 黄 → procedural_not_aided; A4 乙 已受理 since 2022-01-01, no
         # decision, reference 2022-12-31 → 364 days > 90 → procedural_not_aided (and removed from clues)
         {"aid_id": "A3", "name": "丙", "id_number": I[1], "agency": "检察院", "applied_on": "2022-06-01",
          "decided_on": "2022-06-05", "status": "不予受理"},
@@ -323,7 +324,7 @@ def test_supervision_and_procedural_not_aided():
     assert val("fund_use_cumulative_share", "2022-05") == 1.0
     p = r.lists["procedural_not_aided"].set_index("aid_id")
     assert set(p.index) == {"A3", "A4"}
-    assert p.loc["A3", "grade"] == "橙"
+    assert p.loc["A3", "grade"] == "黄"
     assert p.loc["A4", "days_pending"] == 364
     # 乙 (已受理) left the clues, 丙 (不予受理) stays
     assert set(r.clues["name"]) == {"丙"}

@@ -63,6 +63,8 @@ FEATURES: dict[str, str] = {
     "low_income": "本人或申请人在低收入名单（低保、特困、低保边缘、低收入、防返贫监测等）？",
     "uncompensated": "赔偿无望（文书\"未获赔偿/无力赔偿/在逃\"等，或执行终结未足额到位）？",
     "hardship_or_special": "文书显示经济困难、系家庭主要劳动力，或属特殊群体？",
+    "hardship_evidence": "有困难证据（在重点困难群体名单，或文书显示经济困难、系家庭主要劳动力）？",
+    "special_and_uncompensated": "属特殊群体（老年人、未成年人、妇女、残疾人等）且赔偿无望？",
     "registry_or_special": "在重点困难群体名单，或属特殊群体（老年人、未成年人、妇女、残疾人等）？",
     "uncompensated_or_hardship": "赔偿无望或文书显示经济困难？",
     "hardship_or_aid_wish": "文书显示经济困难，或有救助意愿/涉法涉诉信访？",
@@ -380,6 +382,8 @@ def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     f["registry_or_special"] = f["on_registry"] | f["special_group"]
     f["uncompensated_or_hardship"] = f["uncompensated"] | f["hardship"] | f["breadwinner"]
     f["hardship_or_aid_wish"] = f["hardship"] | f["breadwinner"] | f["aid_wish"]
+    f["hardship_evidence"] = f["on_registry"] | f["hardship"] | f["breadwinner"]
+    f["special_and_uncompensated"] = f["special_group"] & f["uncompensated"]
     f["age"] = age
     return f
 
@@ -411,8 +415,12 @@ def _step_already_aided(frame: pd.DataFrame, ctx: Context):
     return out, {"removed": int(len(frame) - len(out))}
 
 
-def _band_table(p: dict) -> tuple[float, dict]:
+def _band_table(p: dict, meta: dict | None = None) -> tuple[float, dict]:
+    """Monthly wage and bands: the pool's own ``meta["avg_monthly_wage"]`` (the county the data
+    describe) first, else data/amount/panan.yaml (the amount module's profile), else ours."""
     wage = float(p["monthly_wage"])
+    if meta and isinstance(meta.get("avg_monthly_wage"), (int, float)):
+        return float(meta["avg_monthly_wage"]), p["bands"]
     amt = _amount_data()
     if amt:  # the amount module's county profile, when present
         for key in ("monthly_wage", "average_monthly_wage", "local_monthly_wage"):
@@ -439,7 +447,7 @@ def _step_hardship_score(frame: pd.DataFrame, ctx: Context):
     for lv in levels[1:]:
         level = level.where(frame["hardship_score"] < lv["min"], lv["level"])
     frame["difficulty"] = level
-    wage, bands = _band_table(p)
+    wage, bands = _band_table(p, getattr(ctx.pool, "meta", None))
     lo = level.map({k: v[0] * wage for k, v in bands.items()}).astype("float64")
     hi = level.map({k: v[1] * wage for k, v in bands.items()}).astype("float64")
     frame["amount_low"] = lo
