@@ -490,22 +490,24 @@ def _point(lo: float, hi: float, point: str) -> float:
 
 
 def standard_coefficients(*, case_type: str, registries: Iterable[tuple[str, Any]], harm: str | None,
-                          fault: Any, standard: dict | None = None) -> dict[str, Any]:
+                          fault: Any, hardship_level: int | None = None, standard: dict | None = None) -> dict[str, Any]:
     """The coefficients of the 灌云 standard for one recipient (案例一 模型二).
 
     ``registries`` are ``(registry, detail)`` pairs of the person's own list records;
     ``harm`` the truth's harm type (a case fact: 死亡 → 急迫, 伤残 → 较重); ``fault`` the
-    recipient's 过错责任. Returns the coefficients, the amount and a readable trace.
+    recipient's 过错责任; ``hardship_level`` the degree of hardship the manual check (走访核查)
+    established, 1–3 = tier 1–3 (生活困难系数根据不同的困难程度确定). The tier is the highest
+    of all these. Returns the coefficients, the amount and a readable trace.
     """
     std = standard or load_standard("guanyun")
-    regs = list(registries)
+    regs = list(dict.fromkeys((str(r), d if isinstance(d, str) else None) for r, d in registries))  # snapshots → once
     ct = std["case_type"]["values"][case_type]
     tier_src = []
     tiers = [int(std["hardship"]["default_tier"]["value"])]
     tier_src.append(f"默认{tiers[0]}档")
     reg_tiers = std["hardship"]["registries"]["values"]
     grades = {g for r, d in regs if r == "持证残疾人" for g in [_disability_grade(d)] if g}
-    for r, _d in regs:
+    for r in dict.fromkeys(r for r, _d in regs):
         if r in reg_tiers:
             tiers.append(int(reg_tiers[r]))
             tier_src.append(f"{r}→{reg_tiers[r]}档")
@@ -518,6 +520,10 @@ def standard_coefficients(*, case_type: str, registries: Iterable[tuple[str, Any
         t = int(std["hardship"]["facts"]["values"][facts[harm]])
         tiers.append(t)
         tier_src.append(f"{harm}→{t}档")
+    if hardship_level is not None and int(hardship_level) in std["hardship"]["tiers"]:
+        lvl = int(hardship_level)
+        tiers.append(lvl)
+        tier_src.append(f"走访核查{std['hardship']['tiers'][lvl]['label']}→{lvl}档")
     tier = max(tiers)
     lo, hi = std["hardship"]["tiers"][tier]["range"]
     hardship_coef = _point(lo, hi, std["hardship"]["point"]["value"])
@@ -740,6 +746,16 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
         "登记日期": [str(pd.Timestamp(v).date()) if pd.notna(v) else "" for v in pet["received_on"]],
         "信访事项": [text(t) for t in pet["text"]],
     })
+    if victim is not None:
+        # what the manual check (走访核查) finds: the household's hardship, and, when no case
+        # record shows it, whether compensation came
+        level = {0: "无明显困难", 1: "一般困难", 2: "较重困难", 3: "急迫困难"}.get(int(victim["hardship"]), "")
+        case["走访核查"] = f"生活困难程度：{level}"
+        if not len(docs) and not len(enf):
+            paid = bool(victim["compensated"]) or (("no_effective_compensation" in victim.index)
+                                                   and not _blank(victim["no_effective_compensation"])
+                                                   and not bool(victim["no_effective_compensation"]))
+            case["走访核查"] += "；" + ("已获赔偿" if paid else ("已和解，赔偿未到位" if bool(victim["settled"]) else "未获赔偿"))
     hints = []
     if diff["hints"]:
         if (regs["_basis"] != "身份证号一致").any() if len(regs) else False:
@@ -984,7 +1000,9 @@ def make_exercises(pool, *, n: int = 10, seed: int = 0, difficulty: str = "mediu
         own = facts["own_regs"]
         coefs = standard_coefficients(case_type=_case_type(ix, victim, facts["case_id"]),
                                       registries=list(zip(own["registry"].astype("str"), own["detail"])),
-                                      harm=victim["harm"] if victim is not None else None, fault=fault, standard=std)
+                                      harm=victim["harm"] if victim is not None else None, fault=fault,
+                                      hardship_level=int(victim["hardship"]) if victim is not None else None,
+                                      standard=std)
         needs = [x.strip() for x in str(victim["needs"]).split(",") if x.strip()] if victim is not None and isinstance(victim.get("needs"), str) else []
         needs_zh = "、".join(_needs().get(x, {}).get("label", x) for x in needs)
         person_hits = hits[hits["person_id"].astype("str") == person_id]
@@ -1289,9 +1307,16 @@ def grade(answers: Any, key: Any, *, amount_tolerance: float | None = None) -> G
     if unreadable:
         messages.append(f"{unreadable} 个答案无法识别，按 0 分计。")
     n_cards = len(k)
-    answered = 0 if sheet is None else int(sum(cid in sheet.index for cid in k["card_id"]))
-    if sheet is not None and answered == 0:
-        messages.append("答题卡上没有与本套练习对应的卡片。No card of this set was answered.")
+    answered = 0
+    if sheet is not None:
+        cols = [c for c in SHEET_COLUMNS if c != "card_id" and c in sheet.columns]
+        mine = sheet[sheet.index.isin(set(k["card_id"]))]
+        if len(mine) and cols:
+            answered = int((~mine[cols].map(_blank)).any(axis=1).sum())
+        if not len(mine):
+            messages.append("答题卡上没有与本套练习对应的卡片。No card of this set was answered.")
+        elif answered == 0:
+            messages.append("答题卡为空：所有卡片都未作答。The answer sheet is blank.")
 
     def mean(q: str, col: str = "score") -> float:
         s = res.loc[res["question"] == q, col]

@@ -155,10 +155,10 @@ print(blank.messages[:3] or "(no messages)")
     code('''
 # one-line summary for reports/index.html (read by `jiuzhu run`)
 kinds = ex.key["kind"].value_counts().to_dict()
-report.write_summary(out_dir, "07_training", title="培训练习 case exercises", county=county, runs={},
-                     n_cards=len(ex), n_traps=int(ex.key["kind"].isin(training.TRAPS).sum()),
-                     n_eligible=int(ex.key["eligible"].sum()), kinds=kinds,
-                     perfect_score=perfect.summary["score"], difficulty=difficulty)
+summary_file = report.write_summary(out_dir, "07_training", title="培训练习 case exercises", county=county, runs={},
+                                   n_cards=len(ex), n_traps=int(ex.key["kind"].isin(training.TRAPS).sum()),
+                                   n_eligible=int(ex.key["eligible"].sum()), kinds=kinds,
+                                   perfect_score=perfect.summary["score"], difficulty=difficulty)
 '''),
 ]
 
