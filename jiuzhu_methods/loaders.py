@@ -739,8 +739,8 @@ def write_ledger(ledger: pd.DataFrame, out_dir: str | Path, *, vocabulary: list 
     summary = ledger_summary(ledger)
     paths = {"ledger_csv": out / "ledger.csv", "summary_csv": out / "ledger_summary.csv",
              "xlsx": out / "ledger.xlsx"}
-    excel_safe(ledger).to_csv(paths["ledger_csv"], index=False, encoding="utf-8-sig")
-    excel_safe(summary).to_csv(paths["summary_csv"], index=False, encoding="utf-8-sig")
+    excel_safe(ledger).to_csv(paths["ledger_csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    excel_safe(summary).to_csv(paths["summary_csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n")
     sheets = {"summary": summary, "rows": ledger,
               "vocabulary": pd.DataFrame(vocabulary or [], columns=["table", "column", "label", "value", "count"]),
               "notes": pd.DataFrame({"note": list(notes)})}

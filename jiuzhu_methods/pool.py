@@ -106,13 +106,14 @@ class DataPool(Mapping[str, pd.DataFrame]):
             target[name] = schema.coerce(name, df)
         return DataPool(tables, truth, self.meta, self.ledger)
 
-    def pseudonymise(self, key: bytes | str, *, text: bool = True) -> "DataPool":
+    def pseudonymise(self, key: bytes | str, *, text: bool = True, attributes: bool = False) -> "DataPool":
         """A new pool whose ID numbers are keyed tokens (HMAC-SHA256 over the normalised valid
-        ID; see :mod:`jiuzhu_methods.privacy` for invalid and missing IDs). ``key`` comes from
-        the caller (:func:`jiuzhu_methods.privacy.load_key`) and is never stored."""
+        ID; see :mod:`jiuzhu_methods.privacy` for invalid and missing IDs, ID numbers inside
+        text (``text``) and the birth date / sex / area companion columns (``attributes``)).
+        ``key`` comes from the caller (:func:`jiuzhu_methods.privacy.load_key`), never stored."""
         from .privacy import pseudonymise_pool
 
-        return pseudonymise_pool(self, key, text=text)
+        return pseudonymise_pool(self, key, text=text, attributes=attributes)
 
     def without_truth(self) -> "DataPool":
         return DataPool(dict(self._tables), None, self.meta, self.ledger)

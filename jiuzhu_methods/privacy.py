@@ -7,7 +7,8 @@ Masking (default for every report and export)
 names (``name``, ``*_name``, headers ending in 姓名) become ``张**``; ID-number-shaped
 strings (17 digits + digit/X) inside any other text column are masked too. Pseudonym tokens
 (below) are not personal ID numbers and are left as they are, so partners can match them.
-Raw values only with ``raw=True`` — the explicit option every exporter passes through.
+Companion columns of a pseudonymised pool (birth date, sex, area; ``attributes=True``)
+are blanked. Raw values only with ``raw=True`` — the explicit option every exporter passes through.
 
 Pseudonymised linkage
 ---------------------
@@ -77,6 +78,7 @@ TOKEN_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 INVALID_TOKEN_RE = re.compile(r"^![0-9a-fA-F]{32}(?::[0-9a-fA-F]{16})?$")
 #: ID-number-shaped substrings in free text
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z０-９])([0-9０-９]{17}[0-9Xx０-９Ｘｘ])(?![0-9A-Za-z０-９])")
+_ID_IN_TEXT_PROBE = re.compile(ID_IN_TEXT.pattern.replace("([", "(?:[", 1))
 EXCEL_MAX_CELL = 32767
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -91,6 +93,12 @@ def is_id_column(name: object) -> bool:
 def is_name_column(name: object) -> bool:
     n = str(name)
     return n == "name" or n.endswith("_name") or n.endswith("姓名")
+
+
+def is_attribute_column(name: object) -> bool:
+    """A companion column of :func:`pseudonymise_pool` (``id_number_birth_date`` …)."""
+    n = str(name)
+    return any(n.endswith(suf) and is_id_column(n[: -len(suf)]) for suf in ("_birth_date", "_sex", "_area"))
 
 
 def id_columns(df: pd.DataFrame) -> list[str]:
@@ -129,6 +137,9 @@ def mask_frame(df: pd.DataFrame, *, raw: bool = False, text: bool = True) -> pd.
         return out
     for c in out.columns:
         s = out[c]
+        if is_attribute_column(c):
+            out[c] = pd.Series(None, index=s.index, dtype="object")
+            continue
         if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
             continue
         if is_id_column(c):
@@ -230,7 +241,7 @@ def to_csv(df: pd.DataFrame, path: str | Path, *, raw: bool = False) -> Path:
     ``raw=True``, formula-safe."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    excel_safe(mask_frame(df, raw=raw)).to_csv(p, index=False, encoding="utf-8-sig")
+    excel_safe(mask_frame(df, raw=raw)).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return p
 
 
@@ -301,31 +312,83 @@ def pseudonymise_text(s: pd.Series, key: bytes | str) -> pd.Series:
     return x.str.replace(ID_IN_TEXT, lambda m: token(m.group(1), k) or m.group(1), regex=True)
 
 
-def pseudonymise_frame(df: pd.DataFrame, key: bytes | str, *, text: bool = True) -> pd.DataFrame:
+#: suffixes of the companion columns :func:`pseudonymise_frame` adds with ``attributes=True``
+ATTRIBUTE_SUFFIXES = {"birth_date": "_birth_date", "sex": "_sex", "area": "_area"}
+
+
+def id_attributes(s: pd.Series) -> pd.DataFrame:
+    """What the published models read from an ID number's digits, per row: ``birth_date``
+    and ``sex`` of a valid ID (as :func:`identity.birth_dates_series` / :func:`identity.sex_series`)
+    and ``area``, the first six digits of any 18-character ID (valid or not)."""
+    norm = identity.normalise_series(s)
+    shaped = norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
+    return pd.DataFrame({"birth_date": identity.birth_dates_series(s), "sex": identity.sex_series(s),
+                         "area": norm.str.slice(0, 6).where(shaped).astype("str")}, index=s.index)
+
+
+def _attribute(frame: pd.DataFrame, col: str, what: str) -> pd.Series:
+    companion = col + ATTRIBUTE_SUFFIXES[what]
+    if companion in frame.columns:
+        return frame[companion]
+    return id_attributes(frame[col])[what]
+
+
+def birth_dates(frame: pd.DataFrame, col: str = "id_number") -> pd.Series:
+    """Birth date per row from ``frame[col]`` — or, on a pseudonymised pool, from its companion
+    column ``<col>_birth_date``. Models that need ages use this instead of the ID digits."""
+    return _attribute(frame, col, "birth_date")
+
+
+def sexes(frame: pd.DataFrame, col: str = "id_number") -> pd.Series:
+    """男/女 per row (valid IDs), from the digits or the companion ``<col>_sex``."""
+    return _attribute(frame, col, "sex")
+
+
+def area_codes(frame: pd.DataFrame, col: str = "id_number") -> pd.Series:
+    """The 6-digit area code of 18-character IDs, from the digits or the companion ``<col>_area``."""
+    return _attribute(frame, col, "area")
+
+
+def pseudonymise_frame(df: pd.DataFrame, key: bytes | str, *, text: bool = True,
+                       attributes: bool = False) -> pd.DataFrame:
     """A copy of ``df`` with every ID column pseudonymised (and, ``text=True``, ID numbers
-    inside the other text columns)."""
+    inside the other text columns). ``attributes=True`` adds, per ID column ``c``, the
+    companion columns ``c_birth_date``, ``c_sex``, ``c_area`` (:func:`id_attributes`)."""
     k = _check_key(key)
     out = df.copy()
-    for c in out.columns:
+    for c in list(out.columns):
         s = out[c]
         if is_id_column(c):
+            if attributes:
+                attrs = id_attributes(s)
+                for what, suffix in ATTRIBUTE_SUFFIXES.items():
+                    if c + suffix not in out.columns:
+                        out[c + suffix] = attrs[what]
             out[c] = pseudonymise_ids(s, k)
         elif text and not is_name_column(c) and pd.api.types.is_string_dtype(s):
-            has = s.str.contains(ID_IN_TEXT, regex=True, na=False)
+            has = s.str.contains(_ID_IN_TEXT_PROBE, regex=True, na=False)
             if has.any():
                 out[c] = s.where(~has, pseudonymise_text(s.where(has), k)).astype(s.dtype)
     return out
 
 
-def pseudonymise_pool(pool: "DataPool", key: bytes | str, *, text: bool = True) -> "DataPool":
+def pseudonymise_pool(pool: "DataPool", key: bytes | str, *, text: bool = True,
+                      attributes: bool = False) -> "DataPool":
     """A new pool whose ID columns (contract and truth tables) hold pseudonyms; ``meta``
-    gains ``pseudonymised = True`` and ``pseudonym_scheme`` (never the key). ``ledger`` kept."""
+    gains ``pseudonymised = True`` and ``pseudonym_scheme`` (never the key). ``ledger`` kept.
+
+    ``attributes=True`` keeps what models read from the ID digits — birth date, sex, area
+    code — in companion columns (``id_number_birth_date`` …, read with :func:`birth_dates`,
+    :func:`sexes`, :func:`area_codes`), so that age- and locality-based steps can give the
+    same result; the default ``False`` keeps tokens and names only. :func:`mask_frame` blanks
+    companion columns on output."""
     from .pool import DataPool
 
     k = _check_key(key)
-    tables = {n: pseudonymise_frame(df, k, text=text) for n, df in pool.tables.items()}
+    tables = {n: pseudonymise_frame(df, k, text=text, attributes=attributes) for n, df in pool.tables.items()}
     truth = {n: pseudonymise_frame(df, k, text=False) for n, df in pool.truth.items()}
-    meta = {**pool.meta, "pseudonymised": True, "pseudonym_scheme": SCHEME}
+    meta = {**pool.meta, "pseudonymised": True, "pseudonym_scheme": SCHEME,
+            "pseudonym_attributes": bool(attributes)}
     return DataPool(tables, truth or None, meta, pool.ledger)
 
 
@@ -334,7 +397,7 @@ def person_columns(table: str) -> list[str]:
     return [c for c in schema.spec(table).columns if is_id_column(c) or is_name_column(c)]
 
 
-__all__ = ["KEY_ENV", "SCHEME", "excel_safe", "excel_safe_value", "find_ids", "id_columns", "is_id_column",
+__all__ = ["ATTRIBUTE_SUFFIXES", "KEY_ENV", "SCHEME", "area_codes", "birth_dates", "id_attributes", "sexes", "excel_safe", "excel_safe_value", "find_ids", "id_columns", "is_id_column",
            "is_name_column", "is_token", "load_key", "mask_frame", "mask_ids_in_text", "name_columns",
            "person_columns", "pseudonymise_frame", "pseudonymise_ids", "pseudonymise_pool", "pseudonymise_text",
            "scan_outputs", "to_csv", "to_excel", "token"]

@@ -1,0 +1,251 @@
+"""Personal data: masking, pseudonymised linkage (HMAC-SHA256 tokens), formula-safe exports.
+
+Synthetic data only: names 测试甲…, ID numbers built by ``identity.make_ids`` (birth 1900-01-01).
+"""
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jiuzhu_methods import DataPool, identity, linkage, privacy
+
+KEY = b"0123456789abcdef-test-key"
+IDS = [str(x) for x in identity.make_ids(np.array(["330382"] * 3), np.array(["1900-01-01"] * 3, dtype="datetime64[D]"),
+                                         np.array([911, 912, 913]))]
+A, B, C = IDS
+BAD = A[:17] + ("0" if A[17] != "0" else "1")
+
+
+def test_token_is_hmac_sha256_over_the_normalised_valid_id():
+    expected = hmac.new(KEY, A.encode("ascii"), hashlib.sha256).hexdigest()
+    assert privacy.token(A, KEY) == expected
+    assert privacy.token(" " + A.lower() + " ", KEY) == expected  # normalised first
+    assert privacy.token(A, KEY.decode()) == expected  # str keys are UTF-8
+    assert privacy.token(A, KEY + b"x") != expected
+    assert privacy.token(None, KEY) is None or pd.isna(privacy.token(None, KEY))
+
+
+def test_invalid_ids_deterministic_and_never_an_id():
+    t = privacy.token(BAD, KEY)
+    assert t == privacy.token(BAD.lower(), KEY)  # same wrong number → same token
+    assert t.startswith("!") and len(t) == 1 + 32 + 1 + 16  # birth digits 19000101 readable
+    assert privacy.token("12345", KEY).startswith("!") and ":" not in privacy.token("12345", KEY)
+    # pseudonymising twice changes nothing
+    s = pd.Series([A, BAD, None, "12345"], dtype="str")
+    once = privacy.pseudonymise_ids(s, KEY)
+    pd.testing.assert_series_equal(privacy.pseudonymise_ids(once, KEY), once)
+    assert once.isna().tolist() == [False, False, True, False]
+
+
+def test_key_from_env_or_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIUZHU_PSEUDONYM_KEY", KEY.decode())
+    assert privacy.load_key() == KEY
+    (tmp_path / "k").write_bytes(KEY + b"\n")
+    assert privacy.load_key(file=tmp_path / "k") == KEY
+    monkeypatch.delenv("JIUZHU_PSEUDONYM_KEY")
+    with pytest.raises(KeyError, match="JIUZHU_PSEUDONYM_KEY"):
+        privacy.load_key()
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        privacy.pseudonymise_ids(pd.Series([A]), b"short")
+
+
+def _pool():
+    parties = pd.DataFrame({"record_id": ["P1", "P2", "P3", "P4"], "case_id": ["C1"] * 4,
+                            "role": ["被害人", "被害人", "被害人", "犯罪嫌疑人"],
+                            "name": ["测试甲", "测试乙", "测试丙", "测试丁"],
+                            "id_number": [A.lower(), BAD, None, B], "fault": [None] * 4})
+    reg = pd.DataFrame({"record_id": ["G1", "G2", "G3"], "registry": ["城市低保"] * 3, "agency": ["民政局"] * 3,
+                        "name": ["测试甲", "测试乙", "测试丙"], "id_number": [A, BAD[:-1] + BAD[-1], C],
+                        "detail": [None] * 3, "address": [None] * 3, "phone": [None] * 3,
+                        "as_of": ["2023-06-01"] * 3})
+    enf = pd.DataFrame({"enforcement_id": ["E1"], "judgment_id": [None], "applicant_name": ["测试甲"],
+                        "applicant_id_number": [A], "respondent_name": ["测试丁"], "respondent_id_number": [B],
+                        "closure": ["终结本次执行"], "amount_due": [1.0], "amount_paid": [0.0],
+                        "filed_on": ["2023-01-01"], "closed_on": [None]})
+    docs = pd.DataFrame({"doc_id": ["D1"], "case_id": ["C1"], "doc_type": ["起诉书"],
+                         "text": [f"被害人测试甲（公民身份号码{A}）受伤。"]})
+    return DataPool.from_frames({"proc_parties": parties, "registries": reg, "court_enforcements": enf,
+                                 "proc_documents": docs}, meta={"county": "test"})
+
+
+def test_pseudonymised_pool_links_like_the_plain_one():
+    plain = _pool()
+    pseudo = plain.pseudonymise(KEY)
+    assert pseudo is not plain and pseudo.meta["pseudonymised"] is True and "key" not in str(pseudo.meta).lower().replace("pseudonym_scheme", "")
+    assert plain["proc_parties"]["id_number"].iloc[0] == A.lower()  # the plain pool is unchanged
+    for table, cols in [("proc_parties", ["id_number"]), ("registries", ["id_number"]),
+                        ("court_enforcements", ["applicant_id_number", "respondent_id_number"])]:
+        for c in cols:
+            v = pseudo[table][c].dropna()
+            assert not identity.valid_series(v).any()
+            assert privacy.is_token(v).all()
+    assert A not in pseudo["proc_documents"]["text"].iloc[0]
+    assert privacy.token(A, KEY) in pseudo["proc_documents"]["text"].iloc[0]
+    # the same pairs under every linkage that reads only IDs; dedupe identical
+    for how in ("id", "id+name"):
+        pd.testing.assert_frame_equal(linkage.link(plain["proc_parties"], plain["registries"], linkage=how),
+                                      linkage.link(pseudo["proc_parties"], pseudo["registries"], linkage=how))
+    # P1 matches G1 by ID; P2/G2 share an invalid ID → no exact match, but name + birth digits (fallback)
+    fb_plain = linkage.link(plain["proc_parties"], plain["registries"], linkage="fallback")
+    fb_pseudo = linkage.link(pseudo["proc_parties"], pseudo["registries"], linkage="fallback")
+    pd.testing.assert_frame_equal(fb_plain, fb_pseudo)
+    assert fb_plain.values.tolist() == [[0, 0, "id", 1.0], [1, 1, "name+birth_date", 0.8]]
+    twice = pd.concat([plain["proc_parties"], plain["proc_parties"]], ignore_index=True)
+    twice_p = pd.concat([pseudo["proc_parties"], pseudo["proc_parties"]], ignore_index=True)
+    assert linkage.dedupe_persons(twice).index.tolist() == linkage.dedupe_persons(twice_p).index.tolist()
+    # applicant columns too
+    pairs = linkage.link(pseudo["court_enforcements"], pseudo["registries"],
+                         left_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"})
+    assert pairs[["left", "right"]].values.tolist() == [[0, 0]]
+
+
+def test_mask_frame_masks_every_identity_column():
+    pool = _pool()
+    m = privacy.mask_frame(pool["court_enforcements"])
+    assert m["applicant_name"].iloc[0] == "测**" and m["respondent_name"].iloc[0] == "测**"
+    assert m["applicant_id_number"].iloc[0] == identity.mask(A)
+    assert m["respondent_id_number"].iloc[0] == identity.mask(B)
+    d = privacy.mask_frame(pool["proc_documents"])
+    assert A not in d["text"].iloc[0] and identity.mask(A) in d["text"].iloc[0]
+    raw = privacy.mask_frame(pool["court_enforcements"], raw=True)
+    pd.testing.assert_frame_equal(raw, pool["court_enforcements"])
+    # tokens are not ID numbers: kept so that partners can match them
+    p = privacy.mask_frame(pool.pseudonymise(KEY)["proc_parties"])
+    assert p["id_number"].iloc[0] == privacy.token(A, KEY)
+    # Chinese headers too
+    zh = privacy.mask_frame(pd.DataFrame({"申请执行人姓名": ["测试甲"], "申请执行人身份证号": [A]}))
+    assert zh.values.tolist() == [["测**", identity.mask(A)]]
+
+
+def test_scan_outputs_finds_unmasked_ids(tmp_path):
+    pool = _pool()
+    privacy.to_csv(pool["proc_parties"], tmp_path / "masked.csv")
+    privacy.to_excel({"parties": pool["proc_parties"], "docs": pool["proc_documents"]}, tmp_path / "masked.xlsx")
+    assert privacy.scan_outputs(tmp_path).empty
+    privacy.to_csv(pool["proc_parties"], tmp_path / "raw.csv", raw=True)
+    found = privacy.scan_outputs(tmp_path)
+    assert found["file"].str.endswith("raw.csv").tolist() == [True]
+    assert found["valid_ids"].iloc[0] == 2  # A and B (BAD is not a valid ID)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", " =1",
+            "＝1+1", "\r=1"]
+
+
+def test_excel_exports_neutralise_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    df = pd.DataFrame({"text": FORMULAS, "n": range(len(FORMULAS))})
+    p = privacy.to_excel(df, tmp_path / "x.xlsx")
+    ws = load_workbook(p)["data"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    texts = [ws.cell(row=i + 2, column=1).value for i in range(len(FORMULAS))]
+    assert all(t.startswith("'") for t in texts)
+    assert [ws.cell(row=i + 2, column=2).value for i in range(len(FORMULAS))] == list(range(len(FORMULAS)))
+    privacy.to_csv(df, tmp_path / "x.csv")
+    back = pd.read_csv(tmp_path / "x.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert back["text"].str.startswith("'").all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=50), st.sampled_from(FORMULAS),
+                          st.builds(lambda c, n: c * n, st.sampled_from(["=", "测", "a"]), st.integers(30000, 40000))),
+                min_size=1, max_size=5))
+def test_exported_cells_never_formulas(tmp_path_factory, values):
+    from openpyxl import load_workbook
+
+    p = privacy.to_excel(pd.DataFrame({"v": values}), tmp_path_factory.mktemp("x") / "x.xlsx")
+    ws = load_workbook(p)["data"]
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            assert c.data_type != "f"
+            assert c.value is None or len(str(c.value)) <= privacy.EXCEL_MAX_CELL
+
+
+# --------------------------------------------------------------------------- every model
+def _clue_key(df):
+    return df.sort_values(["source", "source_ref"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def small_pools():
+    synth = pytest.importorskip("jiuzhu_methods.synth")
+    out = {}
+
+    def get(county):
+        if county not in out:
+            plain = synth.generate(county, scale=0.005, seed=1)
+            out[county] = (plain, plain.pseudonymise(KEY, attributes=True))
+        return out[county]
+
+    return get
+
+
+def _models():
+    from jiuzhu_methods import MODELS
+
+    return MODELS
+
+
+#: models that read the ID digits themselves instead of through linkage.keys / privacy helpers
+#: (checked 2026-11-23 on scale 0.005, seed 1; see the privacy module doc):
+#: - yueqing.registry_index uses identity.usable_ids, which rejects tokens, so registry
+#:   collisions find nobody (yueqing.m1–m4 and shanxian, which imports it);
+#: - yueqing.local_split reads the area code and the needs step the birth date (minors) from the
+#:   digits: privacy.area_codes / privacy.birth_dates read them from the companion columns;
+#: - panan.features_of reads age and sex from the digits: privacy.birth_dates / privacy.sexes.
+_KNOWN = {
+    "yueqing.m1": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
+    "yueqing.m2": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
+    "yueqing.m3": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
+    "yueqing.m4": "yueqing.local_split reads the area code from the ID digits (use privacy.area_codes)",
+    "shanxian.screen": "imports yueqing.registry_rows (identity.usable_ids rejects tokens)",
+    "panan.screen": "panan.features_of reads age/sex from the ID digits (use privacy.birth_dates/sexes)",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", [pytest.param(m, marks=pytest.mark.xfail(reason=_KNOWN[m], strict=False))
+                                   if m in _KNOWN else m for m in _models()])
+def test_every_model_gives_identical_clues_on_a_pseudonymised_pool(model, small_pools):
+    """Same clue rows (same sources and row keys, same values), tokens in place of IDs."""
+    from jiuzhu_methods import run_model
+
+    plain, pseudo = small_pools(model.split(".")[0])
+    a = run_model(model, plain)
+    b = run_model(model, pseudo)
+    assert len(a.clues) == len(b.clues), model
+    ca, cb = _clue_key(a.clues), _clue_key(b.clues)
+    # companion columns (birth date, sex, area) may ride along; every plain column must agree
+    assert set(ca.columns) <= set(cb.columns)
+    assert not any(privacy.is_attribute_column(c) for c in privacy.mask_frame(cb).dropna(axis=1, how="all").columns)
+    expected = privacy.pseudonymise_frame(ca, KEY)
+    for col in ca.columns:
+        if col == "clue_id":
+            continue
+        pd.testing.assert_series_equal(expected[col].astype("object").where(expected[col].notna(), None),
+                                       cb[col].astype("object").where(cb[col].notna(), None),
+                                       check_names=False, obj=f"{model} clues[{col}]")
+    # the funnels count the same rows at every step
+    assert a.funnel["n_out"].tolist() == b.funnel["n_out"].tolist(), model
+
+
+def test_companion_attributes_match_the_digits():
+    pool = _pool()
+    pseudo = pool.pseudonymise(KEY, attributes=True)
+    assert "id_number_birth_date" not in pool.pseudonymise(KEY)["proc_parties"].columns  # default: tokens only
+    p, q = pool["proc_parties"], pseudo["proc_parties"]
+    pd.testing.assert_series_equal(privacy.birth_dates(p), privacy.birth_dates(q), check_names=False)
+    pd.testing.assert_series_equal(privacy.sexes(p), privacy.sexes(q), check_names=False)
+    pd.testing.assert_series_equal(privacy.area_codes(p), privacy.area_codes(q), check_names=False)
+    assert privacy.area_codes(q).tolist()[:2] == ["330382", "330382"]  # the invalid ID keeps its area too
+    e = pseudo["court_enforcements"]
+    assert privacy.birth_dates(e, "applicant_id_number").iloc[0] == pd.Timestamp("1900-01-01")
+    # masked on output
+    m = privacy.mask_frame(q)
+    assert m["id_number_birth_date"].isna().all() and m["id_number_area"].isna().all()
