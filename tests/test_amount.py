@@ -84,8 +84,8 @@ def test_guanyun_benchmark_derived_from_seed():
     # 117.8万元 / 109 persons = 10807.3
     assert s["benchmark"]["value"] == round(1_178_000 / 109)
     assert "109" in s["benchmark"]["source"]
-    # cap = 36 × 7000
-    assert cap_of(s) == 252000.0
+    # cap = 36 × 6500 (the synthetic profile's wage too)
+    assert cap_of(s) == 234000.0
 
 
 def test_overrides_do_not_touch_the_file():

@@ -153,7 +153,7 @@ def test_amount_by_hand(pool):
     assert c.loc[N["G"], "amount"] == 210000.0
     assert c.loc[N["G"], "addon_groups"] == "high、low" and c.loc[N["G"], "addon_coef"] == 7.5
     assert c.loc[N["B"], "fault_coef"] == 0.8 and c.loc[N["B"], "hardship_tier"] == 3
-    assert not c["capped"].any()  # cap 36 × 7000 = 252000
+    assert not c["capped"].any()  # cap 36 × 6500 = 234000
     assert c.loc[N["B"], "amount_trace"] == "(10,000×(2.0+12.5) + 10,000×0.0)×0.8 = 116,000.00"
     assert list(a.funnel["step"]) == ["recipients", "base", "addon", "fault", "cap", "follow_up"]
     assert set(a.clues["model"]) == {"guanyun.amount"}
@@ -169,9 +169,12 @@ def test_amount_published_benchmark(pool):
 
 
 def test_amount_addon_sum_and_cap(pool):
-    s = guanyun.amount(pool, benchmark=10000, addon="sum").clues.set_index("name")
-    # G: 10000 × 13.5 + 10000 × (7.5 + 3) = 240000
+    s = guanyun.amount(pool, benchmark=10000, addon="sum", cap=False).clues.set_index("name")
+    # G: 10000 × 13.5 + 10000 × (7.5 + 3) = 240000 (uncapped) …
     assert s.loc[N["G"], "amount"] == 240000.0
+    # … and 36 × 6500 = 234000 with 灌云's cap
+    s = guanyun.amount(pool, benchmark=10000, addon="sum").clues.set_index("name")
+    assert s.loc[N["G"], "amount"] == 234000.0 and s.loc[N["G"], "capped"]
     # cap 36 × 2500 = 90000: A 95000 → 90000, B 116000 → 90000, F 85000 stays, G → 90000
     c = guanyun.amount(pool, benchmark=10000, overrides={"average_monthly_wage": {"value": 2500}}).clues
     c = c.set_index("name")
@@ -185,7 +188,7 @@ def test_amount_addon_sum_and_cap(pool):
 def test_amount_profile(pool):
     a = guanyun.amount(pool, profile="shanxian")
     assert a.params["profile"] == "shanxian"
-    assert set(a.clues["cap"]) == {36 * 6000.0}
+    assert set(a.clues["cap"]) == {36 * 5500.0}
     with pytest.raises(KeyError):
         guanyun.amount(pool, profile="atlantis")
     with pytest.raises(ValueError):
