@@ -260,3 +260,17 @@ def test_registry_entry_point_and_errors():
 def test_empty_pool():
     r = weidu.screen(DataPool.from_frames({}))
     assert len(r.clues) == 0 and len(r.funnel) == 4
+
+
+def test_collision3_criminal_basis_variant():
+    # E2 (孙某 ← 王某) has no 执行依据: "any" (published) keeps 孙某; "criminal" drops her, unless
+    # E2 enforces a 刑事 judgment (J1), in which case she stays
+    frames = base_frames()
+    assert "孙某" not in set(weidu.screen(pool_of(frames), collision3_basis="criminal").clues["name"])
+    frames["court_judgments"] = [{"judgment_id": "J1", "kind": "刑事", "cause": "故意伤害罪",
+                                  "effective_on": "2020-10-01", "case_id": "X1"}]
+    frames["court_enforcements"][1]["judgment_id"] = "J1"
+    c = weidu.screen(pool_of(frames), collision3_basis="criminal").clues.set_index("name")
+    assert c.loc["孙某", "collisions"] == "碰撞三"
+    with pytest.raises(ValueError):
+        weidu.screen(pool_of(frames), collision3_basis="civil")

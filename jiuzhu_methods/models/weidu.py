@@ -127,9 +127,14 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     ab["hit_c"] = False
     ab = ab[ab["hit_a"] | ab["hit_b"]]
     # 三: suspects ∩ enforcement respondents → the applicants of those enforcement cases
-    pairs = link(S, unpaid, linkage=lk, right_cols={"id_col": "respondent_id_number", "name_col": "respondent_name"})
+    unpaid3 = unpaid
+    if p["collision3_basis"] == "criminal":  # variant: only enforcements of criminal (附带民事) judgments
+        jud = ctx.pool["court_judgments"]
+        crim = jud.loc[jud["kind"] == "刑事", "judgment_id"]
+        unpaid3 = unpaid[unpaid["judgment_id"].isin(crim)].reset_index(drop=True)
+    pairs = link(S, unpaid3, linkage=lk, right_cols={"id_col": "respondent_id_number", "name_col": "respondent_name"})
     pairs = pairs.sort_values(["right", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("right")
-    e = unpaid.loc[pairs["right"]]
+    e = unpaid3.loc[pairs["right"]]
     c = pd.DataFrame({"name": e["applicant_name"].to_numpy(), "id_number": e["applicant_id_number"].to_numpy(),
                       "source": "court_enforcements", "source_ref": e["enforcement_id"].to_numpy(),
                       "source_field": "applicant", "case_id": S.loc[pairs["left"], "case_id"].to_numpy(),
@@ -337,7 +342,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
            unpaid_closures: list[str] | None = None, special_groups: list[str] | None = None,
            handled_statuses: list[str] | None = None, aid_agencies: list[str] | None = None,
            keywords: dict | None = None, supervision_max_days: int | None = None,
-           supervision_zero_paid: bool | None = None, supervision_scope: str | None = None) -> ModelResult:
+           supervision_zero_paid: bool | None = None, supervision_scope: str | None = None,
+           collision3_basis: str | None = None) -> ModelResult:
     """魏都 一库三模块 (案例五): 基础数据池 → 三碰撞 → 反比对 → 关键词人工核查.
 
     Parameters
@@ -346,7 +352,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     linkage : "id" (published), "id+name" or "fallback" (name + second identifier, lower confidence)
     negation : "plain" (published) or "aware" keyword reading in 第四步
     petition_categories, unpaid_closures, special_groups, handled_statuses, aid_agencies, keywords,
-    supervision_max_days, supervision_zero_paid, supervision_scope :
+    supervision_max_days, supervision_zero_paid, supervision_scope, collision3_basis :
         overrides of data/models/weidu.yaml / data/keywords/weidu.yaml (``None`` = the data file)
 
     Returns
@@ -363,6 +369,9 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     scope = supervision_scope or P["supervision"]["scope"]
     if scope not in ("clues", "all"):
         raise ValueError(f"supervision_scope must be clues or all, not {scope!r}")
+    basis = collision3_basis or P["collision"]["collision3_basis"]
+    if basis not in ("any", "criminal"):
+        raise ValueError(f"collision3_basis must be any or criminal, not {basis!r}")
     params: dict[str, Any] = {
         "linkage": linkage, "negation": negation,
         "civil_business": P["base"]["civil_business"], "civil_roles": P["base"]["civil_roles"],
@@ -370,7 +379,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
         "criminal_business": P["base"]["criminal_business"], "suspect_roles": P["base"]["suspect_roles"],
         "unpaid_closures": unpaid_closures or P["collision"]["unpaid_closures"],
         "special_groups": special_groups or P["collision"]["special_groups"],
-        "tags": P["collision"]["tags"],
+        "tags": P["collision"]["tags"], "collision3_basis": basis,
         "handled_statuses": handled_statuses if handled_statuses is not None else P["reverse"]["handled_statuses"],
         "aid_agencies": aid_agencies or P["reverse"]["agencies"],
         "keywords": keywords or keyword_library(),
