@@ -176,14 +176,23 @@ _ID_TOKEN = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{17}[0-9０-９Xx]|(
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
-def mask_text(text: Any, names: Iterable[str] = ()) -> str:
+def name_pattern(names: Iterable[Any]) -> re.Pattern | None:
+    """One regex matching any of ``names`` (two characters or more, longest first)."""
+    ns = sorted({str(x).strip() for x in names if isinstance(x, str) and len(x.strip()) >= 2}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ns))) if ns else None
+
+
+def mask_text(text: Any, names: Iterable[str] = (), *, pattern: re.Pattern | None = None) -> str:
     """Free text safe for a card: the given names masked (``张**``), anything that looks like
-    an identity number masked (``3207**********123X``), mobile numbers masked."""
+    an identity number masked (``3207**********123X``), mobile numbers masked. ``pattern``
+    (from :func:`name_pattern`) masks every name it matches as well, e.g. every name in the pool."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
         return ""
     s = str(text)
     for n in sorted({str(x) for x in names if isinstance(x, str) and len(x) >= 2}, key=len, reverse=True):
         s = s.replace(n, identity.mask_name(n) or "*")
+    if pattern is not None:
+        s = pattern.sub(lambda m: identity.mask_name(m.group(0)) or "*", s)
     s = _ID_TOKEN.sub(lambda m: identity.mask(m.group(0)) or "*", s)
     s = _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], s)
     return s
@@ -592,6 +601,11 @@ class _Index:
         reg_links = self.links[self.links["source"] == "registries"][["source_ref", "person_id"]]
         self.regs = self.regs.merge(reg_links.rename(columns={"source_ref": "record_id", "person_id": "_owner"}),
                                     on="record_id", how="left")
+        # every name known to the pool, masked wherever it appears in a text (a safety net
+        # behind the per-card names)
+        self.name_re = name_pattern(pd.concat([self.persons["name"], self.parties["name"], self.cparties["name"],
+                                               self.pet["name"], self.enf["applicant_name"], self.enf["respondent_name"]],
+                                              ignore_index=True).dropna().astype("str").unique())
         for attr, src, key in (("ja", "judicial_aid", "aid_id"), ("sa", "social_aid", "record_id")):
             lk = self.links[self.links["source"] == src][["source_ref", "person_id"]].drop_duplicates("source_ref")
             setattr(self, attr, getattr(self, attr).merge(lk.rename(columns={"source_ref": key, "person_id": "_owner"}),
@@ -702,7 +716,7 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
     names |= set(regs["name"].dropna().astype("str"))
 
     def text(t: Any) -> str:
-        s = mask_text(t, names)
+        s = mask_text(t, names, pattern=ix.name_re)
         mc = diff["max_chars"]
         return s if mc is None or len(s) <= mc else s[:mc] + "…"
 
@@ -715,7 +729,7 @@ def _render_card(ix: _Index, card_id: str, person_id: str, victim: pd.Series | N
         "名单": regs["registry"].astype("str").to_numpy(), "来源单位": regs["agency"].astype("str").to_numpy(),
         "姓名": identity.mask_name_series(regs["name"]).to_numpy() if len(regs) else [],
         "身份证号": [_mask_id(v) for v in regs["id_number"]],
-        "类别明细": [mask_text(v, names) for v in regs["detail"]],
+        "类别明细": [mask_text(v, names, pattern=ix.name_re) for v in regs["detail"]],
         "住址": [_short_address(v) for v in regs["address"]],
         "数据月份": [str(pd.Timestamp(v).date())[:7] if pd.notna(v) else "" for v in regs["as_of"]],
     })
@@ -1440,5 +1454,5 @@ def _cmd_exercise(args) -> int:
 
 
 __all__ = ["Card", "DIFFICULTIES", "ExerciseSet", "GradeReport", "KINDS", "LEGAL_CONDITIONS", "RULES", "SHEET_COLUMNS",
-           "add_commands", "agencies_for", "clue_persons", "grade", "make_exercises", "mask_text", "parse_agencies",
+           "add_commands", "agencies_for", "clue_persons", "grade", "make_exercises", "mask_text", "name_pattern", "parse_agencies",
            "parse_amount", "parse_eligible", "parse_rules", "rules_table", "run_models", "TRAPS", "standard_coefficients", "worked_examples"]
