@@ -106,11 +106,28 @@ class ReferralConfig:
 
     # -- reading ------------------------------------------------------------------------
     def agency(self, name: object) -> str | None:
-        """Canonical agency name (aliases applied); ``None`` for blanks."""
+        """Canonical agency name: the county's own name prefix removed (``乐清市民政局`` →
+        ``民政局``), aliases applied; ``None`` for blanks."""
         if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
             return None
         s = str(name).strip()
+        for pre in self._prefixes():
+            if s.startswith(pre) and len(s) > len(pre):
+                s = s[len(pre):]
+                break
         return self.aliases.get(s, s) or None
+
+    def _prefixes(self) -> list[str]:
+        n = self.county_name or ""
+        out = [n]
+        if "市" in n[:-1]:
+            out.append(n.split("市", 1)[1])  # 许昌市魏都区 → 魏都区
+        return sorted({p for p in out if p}, key=len, reverse=True)
+
+    def agency_series(self, s: pd.Series) -> pd.Series:
+        """:meth:`agency` over a column (once per distinct value)."""
+        m = {u: self.agency(u) for u in pd.unique(s.dropna())}
+        return s.map(m).astype("str")
 
     def channel_graph(self) -> nx.DiGraph:
         g = nx.DiGraph()
@@ -358,7 +375,7 @@ def referrals_from_clues(clues: pd.DataFrame, cfg: ReferralConfig) -> pd.DataFra
                               else pd.Series("", index=clues.index))
     r = r.explode("agency")
     r = r[r["agency"].notna()]
-    r["agency"] = r["agency"].map(cfg.agency).astype("str")
+    r["agency"] = cfg.agency_series(r["agency"])
     return r[cols].drop_duplicates(["clue_id", "agency"]).reset_index(drop=True)
 
 
@@ -379,7 +396,7 @@ def social_aid_needs(pool, cfg: ReferralConfig, *, identify: str = "auto") -> pd
         return pd.DataFrame(columns=["person", "need", "agency", "aid_type", "granted_on", "record_id"])
     out = pd.DataFrame({"person": person_keys(pool, "social_aid", sa, ref_col="record_id", identify=identify).to_numpy(),
                         "aid_type": sa["aid_type"].astype("str").to_numpy(),
-                        "agency": sa["agency"].map(cfg.agency).astype("str").to_numpy(),
+                        "agency": cfg.agency_series(sa["agency"]).to_numpy(),
                         "granted_on": sa["granted_on"].to_numpy(), "record_id": sa["record_id"].astype("str").to_numpy()})
     out["need"] = out["aid_type"].map(cfg.aid_types)
     return out[out["person"].notna()].reset_index(drop=True)

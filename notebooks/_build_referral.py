@@ -261,10 +261,12 @@ if len(letters):
 '''),
     code('''
 # one-line summary for reports/index.html (read by `jiuzhu run`)
+best = wi[wi["needs_gained"] > 0]
 report.write_summary(out_dir, "06_referral_network", title="转介网络 referral network", county=county, runs={},
-                     clues=s["clues"], n_referrals=s["referrals"], n_needs=s["needs"], n_covered=s["covered"],
-                     coverage=s["coverage"], n_unreached=len(unr), n_letters=len(letters),
-                     n_nonlocal=len(nonlocal_), top_what_if=(wi["label"].iloc[0] if len(wi) else ""))
+                     clues=s["clues"], n_clues=s["clues"], n_referrals=s["referrals"], n_needs=s["needs"],
+                     n_covered=s["covered"], n_coverage=f"{(s['coverage'] or 0):.0%}", coverage=s["coverage"],
+                     n_unreached=len(unr), n_letters=len(letters), n_nonlocal=len(nonlocal_),
+                     top_what_if=(best["label"].iloc[0] if len(best) else ""))
 '''),
 ]
 

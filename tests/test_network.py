@@ -328,3 +328,11 @@ def test_agency_to_agency_channel_reaches_and_breaks_downstream(tmp_path):
         [(A, "subsistence"), (B, "subsistence"), (B, "medical")])
     load = rn.agency_load(n).set_index("agency")
     assert load.loc["民政局", "sole"] == 3  # A-sub, B-sub and (through the relay) B-medical
+
+
+def test_agency_names_lose_the_county_prefix_and_aliases_apply():
+    cfg = rn.load_county("weidu")
+    assert cfg.agency("许昌市魏都区民政局") == "民政局" and cfg.agency("魏都区教育局") == "教育局"
+    assert cfg.agency("民政部门") == "民政局" and cfg.agency("未检工作室") == "检察院未检工作室"
+    assert rn.load_county("yueqing").agency("乐清市医保局") == "医保局"
+    assert cfg.agency_series(pd.Series(["许昌市魏都区医保局", None])).tolist()[0] == "医保局"
