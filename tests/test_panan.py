@@ -56,8 +56,8 @@ def base_pool(**over):
     C2 诈骗罪 (养老诈骗): 丙 71 years old, 被害人; 生活困难 → not compensated, no death, no serious harm,
        hardship evidence (生活困难) but no 未获赔偿 word → L11 黄. Score hardship 10 + special_group
        (elderly) 10 = 20 → 一般困难. Stage 审查逮捕 → 审查逮捕.
-    C3 故意伤害罪: 丁 (11, minor) 轻伤, 双方达成和解 → compensated → L1 无 → not a clue; but minor
-       (special group) → social referral (浙政钉).
+    C3 故意伤害罪: 丁 (11, minor) 轻伤, 双方达成和解, 家庭经济困难 → compensated → L1 无 → not a clue;
+       but hardship evidence (经济困难) → social referral (浙政钉).
     C4 盗窃罪: 戊 (37, man), no words at all → L13 无, not a clue, not a referral.
     C5 故意伤害罪: 己 重伤二级, 被告人在逃 → serious_harm, not low income, no hardship words, not special
        → L9 黄. Judicial aid 决定救助 → removed by already_aided.
@@ -79,7 +79,7 @@ def base_pool(**over):
         ],
         "proc_documents": [doc("C1", "被害人甲经抢救无效死亡，被告人无赔偿能力。"),
                            doc("C2", "被害人丙被骗取养老钱，生活困难。"),
-                           doc("C3", "被害人丁轻伤，双方达成和解。"),
+                           doc("C3", "被害人丁轻伤，双方达成和解，家庭经济困难。"),
                            doc("C4", "被告人盗窃电瓶车一辆。"),
                            doc("C5", "被害人己重伤二级，被告人在逃。"),
                            doc("M1", "赡养纠纷，生活困难。")],
@@ -188,10 +188,13 @@ def test_enforcement_stage():
 
 def test_social_referrals(result):
     s = result.lists["social_referrals"]
-    # 丁: compensated (L1) but a minor → pushed; 戊 has nothing → not pushed
+    # 丁: compensated (L1) but hardship words → pushed; 戊 has nothing → not pushed
     assert list(s["name"]) == ["丁"]
     assert s.iloc[0]["push_to"] == "浙政钉" and s.iloc[0]["source_ref"] == "P4"
-    assert "教育局" in s.iloc[0]["recommended_agencies"]
+    assert "教育局" in s.iloc[0]["recommended_agencies"]        # a minor: schooling
+    # a minor without hardship evidence is not pushed
+    pool = base_pool(proc_documents=[doc("C3", "被害人丁轻伤，双方达成和解。")])
+    assert len(panan.screen(pool).lists["social_referrals"]) == 0
 
 
 def test_family_after_death_variant():

@@ -549,9 +549,9 @@ def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     """暂不符合司法救助但符合社会救助条件 → pushed list (浙政钉).
 
     Reading: victims the tree leaves without a grade (already compensated, or no hardship
-    signal strong enough) who nevertheless show a social-aid condition — on a key-group
-    registry, economic hardship in the file, a special group, or a disability — and are not
-    judicial-aid clues themselves.
+    signal strong enough) who nevertheless show a social-aid condition (``social_referral.
+    conditions``: by default hardship evidence — a key-group registry, or hardship /
+    breadwinner words in the file) and are not judicial-aid clues themselves.
     """
     p = ctx.params
     full = ctx.results.get("_graded_all")
@@ -559,8 +559,9 @@ def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
             "needs", "needs_zh", "recommended_agencies", "push_to"]
     if full is None or full.empty:
         return pd.DataFrame(columns=cols)
-    social = (full["on_registry"] | full["hardship"] | full["breadwinner"] | full["special_group"]
-              | full["severe_disability"] | full["disability"])
+    social = pd.Series(False, index=full.index)
+    for feat in p["social_conditions"]:
+        social |= full[feat].fillna(False).astype(bool)
     ref = full[(full["grade"] == NO_GRADE) & social].copy()
     if ref.empty:
         return pd.DataFrame(columns=cols)
@@ -683,6 +684,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
         "monthly_wage": P["amount"]["monthly_wage"], "bands": P["amount"]["bands"],
         "stage_map": P["aid_stage"]["stage_map"], "court_stages": P["aid_stage"]["court_stages"],
         "need_rules": P["measures"]["needs"], "push_to": P["social_referral"]["push_to"],
+        "social_conditions": P["social_referral"]["conditions"],
         "pending_days": pending_days if pending_days is not None else P["supervision"]["pending_days"],
         "refused_statuses": P["supervision"]["refused_statuses"],
         "supervision_agencies": P["supervision"]["agencies"],
