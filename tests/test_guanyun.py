@@ -225,3 +225,45 @@ def test_lookup_matches_evidence(pool):
     assert bool(a.loc["R1", "in_window"]) and not bool(a.loc["R2", "in_window"])
     # I's typo ID links to nothing under linkage="id"
     assert "P8" not in set(lm["source_ref"])
+
+
+def _with_deceased_victim(pool):
+    """C2 (交通肇事罪, B is 近亲属) gains the deceased 被害人 K (no list, no ID problems)."""
+    import numpy as np
+    from jiuzhu_methods import identity
+    k_id = str(identity.make_ids(np.array(["320723"]), np.array(["1955-05-05"], dtype="datetime64[D]"),
+                                 np.array([7]))[0])
+    pp = pool["proc_parties"]
+    k = pd.DataFrame({"record_id": ["P10"], "case_id": ["C2"], "role": ["被害人"], "name": ["孔凯"],
+                      "id_number": [k_id], "fault": [None]})
+    return pool.replace(proc_parties=pd.concat([pp, k], ignore_index=True))
+
+
+def test_death_fact_variant(pool):
+    p = _with_deceased_victim(pool)
+    # death="all" (default): the case fact 死亡 counts for every party of C2 → K (the deceased) is a clue too
+    assert names(guanyun.screen(p).clues) == sorted(who("A", "B", "F", "G") + ["孔凯"])
+    # death="relatives": C2 lists a 近亲属 (B), so the death is B's hardship, not K's → K drops at rule 2
+    r = guanyun.screen(p, death="relatives")
+    assert names(r.clues) == who("A", "B", "F", "G")
+    assert "孔凯" in set(r.lists["suggestion_letters"]["name"])   # not found, passes rules 1 and 3
+
+
+def test_extended_facts_variant(pool):
+    docs = pd.concat([pool["proc_documents"], pd.DataFrame({
+        "doc_id": ["D8b"], "case_id": ["C8"], "doc_type": ["询问笔录"], "text": ["被害人金杰家庭经济困难，无固定收入。"]})],
+        ignore_index=True)
+    p = pool.replace(proc_documents=docs)
+    # published facts: poverty words are no case fact → J (not found in the window) is a letter only
+    assert N["J"] not in set(guanyun.screen(p).clues["name"])
+    # facts="extended": 经济困难 / 无固定收入 → fact poverty → J is a clue; amount tier 1 (poverty → 1):
+    # 10000 × (2.0 + 3.0) = 50000
+    r = guanyun.screen(p, facts="extended")
+    assert N["J"] in set(r.clues["name"])
+    assert r.clues.set_index("name").loc[N["J"], "hardship_facts"] == "poverty"
+    a = guanyun.amount(p, facts="extended", benchmark=10000).clues.set_index("name")
+    assert a.loc[N["J"], "hardship_tier"] == 1 and a.loc[N["J"], "amount"] == 50000.0
+    with pytest.raises(ValueError):
+        guanyun.screen(p, facts="all")
+    with pytest.raises(ValueError):
+        guanyun.screen(p, death="none")

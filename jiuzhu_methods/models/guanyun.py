@@ -42,6 +42,8 @@ MODEL_AMOUNT = "guanyun.amount"
 TARGET = "judicial"
 SNAPSHOTS = ("window", "latest", "any")
 SETTLEMENTS = ("doc_type", "keywords")
+FACTS = ("published", "extended")
+DEATHS = ("all", "relatives")
 POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
 
 
@@ -262,12 +264,18 @@ def _step_rule1(frame, ctx):
 
 
 # ------------------------------------------------------------------ step 4: rule 2
-def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.DataFrame:
-    """Hardship facts (death, disability, serious injury, lost capacity) of each row: its case's
-    documents, or the petition's text. One boolean column per fact and ``hardship_facts``
-    (the fact keys joined with "、")."""
-    facts = _params()["hardship_facts"]["values"]
-    lib = {k: v["words"] for k, v in facts.items()}
+def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str = "published",
+               death: str = "all") -> pd.DataFrame:
+    """Hardship facts (death, disability, serious injury, lost capacity; with ``facts="extended"``
+    also poverty words) of each row: its case's documents, or the petition's text. One boolean
+    column per fact and ``hardship_facts`` (the fact keys joined with "、"). ``death="relatives"``
+    takes the death fact away from 被害人 rows of cases that list a 近亲属."""
+    if facts not in FACTS:
+        raise ValueError(f"facts must be one of {FACTS}, not {facts!r}")
+    if death not in DEATHS:
+        raise ValueError(f"death must be one of {DEATHS}, not {death!r}")
+    lib = {k: v["words"] for k, v in _params()["hardship_facts"]["values"].items()
+           if facts == "extended" or v.get("variant") != "extended"}
     # per document, then any() per case: the same as testing the concatenated file (a clause never
     # spans two documents) without building one string per case
     docs = pool["proc_documents"]
@@ -283,6 +291,11 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain") -> pd.Data
         if is_pet.any():
             hit.loc[is_pet] = keywords.contains_any(pet_text, words, negation=negation).to_numpy()
         out[f"fact_{k}"] = hit.astype(bool)
+    if death == "relatives" and "fact_death" in out.columns:
+        pp = pool["proc_parties"]
+        with_relatives = set(pp.loc[pp["role"] == "近亲属", "case_id"])
+        victim = (frame["role"] == "被害人") & frame["case_id"].isin(with_relatives)
+        out["fact_death"] = out["fact_death"] & ~victim.to_numpy()
     out["hardship_facts"] = _flags_joined(out, {f"fact_{k}": k for k in lib})
     return out
 
@@ -296,7 +309,8 @@ def _flags_joined(df: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
 
 
 def _step_rule2(frame, ctx):
-    f = case_facts(frame, ctx.pool, negation=ctx.param("negation"))
+    f = case_facts(frame, ctx.pool, negation=ctx.param("negation"), facts=ctx.param("facts"),
+                   death=ctx.param("death"))
     out = frame.join(f)
     has_fact = out["hardship_facts"] != ""
     keep = out["in_pool"] | has_fact
@@ -371,7 +385,12 @@ _CLUE_EXTRA = ["case_type", "case_type_label", "matched_registries", "matched_el
                "case_date", "first_match_on"]
 
 
-def _check_common(linkage_mode: str, negation: str, snapshot: str, settlement: str) -> None:
+def _check_common(linkage_mode: str, negation: str, snapshot: str, settlement: str, facts: str = "published",
+                  death: str = "all") -> None:
+    if facts not in FACTS:
+        raise ValueError(f"facts must be one of {FACTS}, not {facts!r}")
+    if death not in DEATHS:
+        raise ValueError(f"death must be one of {DEATHS}, not {death!r}")
     if linkage_mode not in linkage.LINKAGES:
         raise ValueError(f"linkage must be one of {linkage.LINKAGES}, not {linkage_mode!r}")
     if negation not in keywords.NEGATIONS:
@@ -393,7 +412,8 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
                            right_cols={"phone_col": None, "address_col": None})
     nf = linkage.anti_join(nf, _aided(ctx.pool), linkage=ctx.param("linkage"),
                            right_cols={"phone_col": None, "address_col": None})
-    nf = nf.join(case_facts(nf, ctx.pool, negation=ctx.param("negation")))
+    nf = nf.join(case_facts(nf, ctx.pool, negation=ctx.param("negation"), facts=ctx.param("facts"),
+                            death=ctx.param("death")))
     nf = linkage.dedupe_persons(nf.sort_values("_type_order", kind="stable")).sort_index()
     nf["recommended_agencies"] = agencies_for(nf, extra_needs=_params()["needs"]["suggestion_letter"]["value"])
     cols = ["name", "id_number", "source", "source_ref", "case_id", "case_type", "case_type_label", "role",
@@ -404,7 +424,8 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
 
 
 def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str = "window",
-           window_months: int | None = None, settlement: str = "doc_type") -> ModelResult:
+           window_months: int | None = None, settlement: str = "doc_type", facts: str = "published",
+           death: str = "all") -> ModelResult:
     """案例一 模型一 筛选救助对象 — clues of persons to aid, and the 社会救助建议函 list.
 
     Parameters
@@ -417,14 +438,18 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
         ``window_months`` after), ``"latest"`` (the pool's last snapshot) or ``"any"``.
     window_months : lookup window (default ``lookup_window_months`` in the parameter file, 6).
     settlement : ``"doc_type"`` (default: a 和解协议书/谅解书 in the case) or ``"keywords"``.
+    facts : ``"published"`` (death, disability, serious injury, lost capacity) or ``"extended"``
+        (also the case file's poverty words).
+    death : ``"all"`` (a death counts for every party of the case) or ``"relatives"`` (only for
+        the 近亲属 when the case lists any).
 
     Returns a :class:`ModelResult`: ``clues`` (one per person, with ``case_type``,
     ``matched_registries``, ``hardship_facts`` …), ``funnel`` and
     ``lists["suggestion_letters"]``.
     """
-    _check_common(linkage, negation, snapshot, settlement)
+    _check_common(linkage, negation, snapshot, settlement, facts, death)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
-         "settlement": settlement, "target": TARGET}
+         "settlement": settlement, "facts": facts, "death": death, "target": TARGET}
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
     frame = frame.drop(columns=["_type_order"], errors="ignore")
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
@@ -499,7 +524,7 @@ def _std(ctx) -> dict:
 def _step_recipients(frame, ctx):
     res = screen(ctx.pool, linkage=ctx.param("linkage"), negation=ctx.param("negation"),
                  snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
-                 settlement=ctx.param("settlement"))
+                 settlement=ctx.param("settlement"), facts=ctx.param("facts"), death=ctx.param("death"))
     ctx.results["_screen"] = res
     return res.clues.copy(), {"screen_clues": len(res.clues)}
 
@@ -612,13 +637,14 @@ AMOUNT_STEPS = [
 
 
 def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str = "window",
-           window_months: int | None = None, settlement: str = "doc_type", profile: str | None = None,
+           window_months: int | None = None, settlement: str = "doc_type", facts: str = "published",
+           death: str = "all", profile: str | None = None,
            benchmark: float | None = None, addon: str | None = None, cap: bool = True,
            overrides: dict | None = None) -> ModelResult:
     """案例一 模型二 测算救助金额 — an amount for each recipient, with its trace, and 接续救助.
 
     Recipients are the clues of :func:`screen` (same ``linkage``, ``negation``, ``snapshot``,
-    ``window_months``, ``settlement``): on a pool the procuratorate's decision is not data,
+    ``window_months``, ``settlement``, ``facts``, ``death``): on a pool the procuratorate's decision is not data,
     so the screen's output stands for 检察机关决定开展司法救助的对象.
 
     Parameters (besides the screen's)
@@ -636,13 +662,13 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     ``suggestion_letters`` (from the screen), ``trace`` (every term per clue, from
     :func:`jiuzhu_methods.amount.explain_series`), ``screen_funnel``.
     """
-    _check_common(linkage, negation, snapshot, settlement)
+    _check_common(linkage, negation, snapshot, settlement, facts, death)
     prof = _profile(pool, profile)
     std = amount_mod.load_standard(prof, overrides)
     if benchmark is not None:
         amount_mod._check_scalar("benchmark", benchmark)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
-         "settlement": settlement, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
+         "settlement": settlement, "facts": facts, "death": death, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
          "overrides": overrides, "target": TARGET}
     ctx = Context(pool, p)
     ctx.results["_standard"] = std
