@@ -342,6 +342,10 @@ def test_synthetic_set(synth_pool, synth_set):
     assert (k["eligible"].to_numpy() == v.loc[k["victim_id"], "judicial_aid_eligible"].astype(bool).to_numpy()).all()
     assert not ex.key.loc[ex.key["kind"].isin(TRAPS), "eligible"].any()
     assert ex.key.loc[ex.key["kind"].isin(["true_positive", "missed"]), "eligible"].all()
+    # a true positive is flagged by a model (its rule path is in the key); a missed one by none
+    tp = ex.key[ex.key["kind"] == "true_positive"]
+    assert (tp["flagged_by"] != "").all() and tp["explanation_models"].str.contains(" > ").all()
+    assert (ex.key.loc[ex.key["kind"] == "missed", "flagged_by"] == "").all()
     # masked: no valid ID number and no full name (three characters or more) of anyone in the pool
     names = [n for n in synth_pool.truth["truth_persons"]["name"].astype("str").unique() if len(n) >= 3]
     for c in ex.cards:
