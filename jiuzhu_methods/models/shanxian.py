@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import linkage as lk
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .yueqing import dedupe, join_agencies, join_by, load_params, map_unique, registry_rows
+from .yueqing import dedupe, isin, join_agencies, join_by, load_params, map_unique, registry_rows
 from .yueqing import reference_date as _reference
 
 _NO_CONTACT = {"phone_col": None, "address_col": None}
@@ -49,7 +49,7 @@ def _base(frame: pd.DataFrame, ctx: Context):
             c = cases[cases["business"].isin(part["business"])]
             if part.get("stages"):
                 c = c[c["stage"].isin(part["stages"])]
-            p = parties[parties["case_id"].isin(c["case_id"]) & parties["role"].isin(part["roles"])]
+            p = parties[isin(parties["case_id"], c["case_id"]) & parties["role"].isin(part["roles"])]
             p = p.merge(c[["case_id", "business", "stage", "charge"]], on="case_id", how="left")
             p = p.assign(source="proc_parties", source_ref=p["record_id"])
         elif part["table"] == "petitions":

@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from .. import identity, keywords, linkage as lk
@@ -96,6 +98,17 @@ def registry_index(pool) -> pd.DataFrame:
     return out
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """``s.isin(values)`` for string columns in one Arrow call (pandas' Arrow-backed
+    ``str.isin`` converts the values one by one, slow for long value lists); missing → False."""
+    v = pd.Series(values, dtype="object").dropna().astype("str").unique()
+    if len(v) == 0 or len(s) == 0:
+        return pd.Series(False, index=s.index)
+    arr = pa.array(s.astype("object").where(s.notna(), None).to_numpy(), type=pa.string(), from_pandas=True)
+    hit = pc.is_in(arr, value_set=pa.array(v, type=pa.string())).to_numpy(zero_copy_only=False)
+    return pd.Series(hit.astype(bool), index=s.index)
+
+
 def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None,
                   like: pd.DataFrame | None = None, linkage: str = "id") -> pd.DataFrame:
     """Rows of ``registries`` that count: any snapshot up to ``reference`` (``"any"``), or for
@@ -117,9 +130,9 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
         reg = reg[reg["as_of"] == last]
     if like is not None:
         k = lk.keys(like, phone_col=None, address_col=None)
-        keep = reg["_id"].isin(k["_id"].dropna())
+        keep = isin(reg["_id"], k["_id"])
         if linkage == "fallback":
-            keep |= reg["_name"].isin(k["_name"].dropna())
+            keep |= isin(reg["_name"], k["_name"])
         reg = reg[keep]
     # the same entry repeats in every monthly snapshot: link each distinct entry once
     reg = reg.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
@@ -246,13 +259,13 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
         # (b) case documents
         if case_col in frame.columns:
             docs = pool["proc_documents"]
-            docs = docs[docs["case_id"].isin(frame[case_col].dropna())]
+            docs = docs[isin(docs["case_id"], frame[case_col])]
             if len(docs):
                 text = keywords.texts_by(docs)
                 tags = keywords.tag_categories(text, _v("needs", "from_text"))
                 for n in _v("needs", "from_text"):
                     cases = tags.index[tags[n]]
-                    flags.loc[frame[case_col].isin(cases).to_numpy(), n] = True
+                    flags.loc[isin(frame[case_col], cases).to_numpy(), n] = True
         # (c) minors
         ref = reference if reference is not None else (pool["registries"]["as_of"].max() if len(pool["registries"]) else None)
         if ref is not None and not pd.isna(ref):
@@ -327,7 +340,7 @@ def _m1_cases(frame: pd.DataFrame, ctx: Context):
     cases = pool["proc_cases"]
     sel = cases[cases["stage"].isin(p["stages"]) & cases["charge"].isin(p["charges"])]
     parties = pool["proc_parties"]
-    v = parties[parties["case_id"].isin(sel["case_id"]) & parties["role"].isin(p["roles"])]
+    v = parties[isin(parties["case_id"], sel["case_id"]) & parties["role"].isin(p["roles"])]
     v = v.merge(sel[["case_id", "stage", "charge"]], on="case_id", how="left")
     v["source"] = "proc_parties"
     v["source_ref"] = v["record_id"]
@@ -337,14 +350,14 @@ def _m1_cases(frame: pd.DataFrame, ctx: Context):
 def _m1_exclude(frame: pd.DataFrame, ctx: Context):
     p, pool = ctx.params, ctx.pool
     docs = pool["proc_documents"]
-    docs = docs[docs["case_id"].isin(frame["case_id"])]
+    docs = docs[isin(docs["case_id"], frame["case_id"])]
     per_word = {w: keywords.keyword_counts(docs["text"], w, negation=p["negation"]) > 0 for w in p["exclude_words"]}
     hit = pd.Series(False, index=docs.index)
     for h in per_word.values():
         hit |= h
     excluded = docs.loc[hit, "case_id"].unique()
     words = {w: int(h.sum()) for w, h in per_word.items()}
-    out = frame[~frame["case_id"].isin(excluded)]
+    out = frame[~isin(frame["case_id"], excluded)]
     return out, {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
 
 
@@ -422,7 +435,7 @@ def _m2_victims(frame: pd.DataFrame, ctx: Context):
     sel = j[((j["kind"] == "刑事") & j["cause"].isin(p["criminal_causes"]))
             | ((j["kind"] == "民事") & j["cause"].isin(p["civil_causes"]))]
     parties = pool["court_parties"]
-    v = parties[parties["judgment_id"].isin(sel["judgment_id"]) & parties["role"].isin(p["victim_roles"])]
+    v = parties[isin(parties["judgment_id"], sel["judgment_id"]) & parties["role"].isin(p["victim_roles"])]
     v = v.merge(sel[["judgment_id", "kind", "cause", "case_id"]], on="judgment_id", how="left")
     v["source"] = "court_parties"
     v["source_ref"] = v["record_id"]
@@ -564,7 +577,7 @@ def local_split(frame: pd.DataFrame, pool, *, county_code: str, markers: list[st
     by_text = pd.Series(False, index=frame.index)
     docs = pool["proc_documents"]
     if case_col in frame.columns and len(frame) and len(docs):
-        docs = docs[docs["case_id"].isin(frame[case_col].dropna())]
+        docs = docs[isin(docs["case_id"], frame[case_col])]
         cl = docs[["case_id"]].assign(clause=docs["text"].str.split(r"[。；;\n]", regex=True)).explode("clause")
         cl = cl[cl["clause"].notna()]
         cl = cl[keywords.contains_any(cl["clause"].astype("str"), markers)] if len(cl) else cl
@@ -642,5 +655,5 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     return ModelResult("yueqing.m4", clues, funnel, params=params)
 
 
-__all__ = ["join_by", "map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
+__all__ = ["isin", "join_by", "map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
            "person_key", "reference_date", "join_agencies"]
