@@ -267,3 +267,10 @@ def test_extended_facts_variant(pool):
         guanyun.screen(p, facts="all")
     with pytest.raises(ValueError):
         guanyun.screen(p, death="none")
+
+
+def test_text_parameters_from_the_command_line(pool):
+    # jiuzhu screen guanyun.amount POOL -p benchmark=10000 -p cap=false -p window_months=16
+    a = guanyun.amount(pool, benchmark="10000", cap="false", window_months="16")
+    assert a.clues.set_index("name").loc[N["A"], "amount"] == 95000.0 and not a.clues["capped"].any()
+    assert N["J"] in set(a.clues["name"])   # the 16-month window reaches J's 2023-06 snapshot

@@ -448,6 +448,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     ``lists["suggestion_letters"]``.
     """
     _check_common(linkage, negation, snapshot, settlement, facts, death)
+    if isinstance(window_months, str):
+        window_months = int(window_months)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
          "settlement": settlement, "facts": facts, "death": death, "target": TARGET}
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
@@ -663,6 +665,13 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     :func:`jiuzhu_methods.amount.explain_series`), ``screen_funnel``.
     """
     _check_common(linkage, negation, snapshot, settlement, facts, death)
+    # values from the command line (jiuzhu screen … -p benchmark=5000 -p cap=false) arrive as text
+    if isinstance(benchmark, str):
+        benchmark = float(benchmark)
+    if isinstance(cap, str):
+        cap = cap.strip().lower() not in ("false", "0", "no", "off", "")
+    if isinstance(window_months, str):
+        window_months = int(window_months)
     prof = _profile(pool, profile)
     std = amount_mod.load_standard(prof, overrides)
     if benchmark is not None:
