@@ -298,6 +298,9 @@ def test_m4_default_county_code_from_meta():
     p.meta["county_code"] = "370000"
     c = run_model("yueqing.m4", p).clues.set_index("name")
     assert c.loc["T某", "local"] and not c.loc["Q某", "local"]
+    # "" (a notebook's empty parameter) also means the pool's county; CLI strings for booleans
+    c = run_model("yueqing.m4", p, county_code="", text_signal="False").clues.set_index("name")
+    assert c["local"].to_dict() == {"Q某": False, "R某": False, "T某": True}
 
 
 def test_empty_pool_runs_every_model():

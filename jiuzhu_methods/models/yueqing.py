@@ -627,7 +627,7 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     Parameters
     ----------
     linkage : "id" (published), "id+name" or "fallback" — for 第三步's 差集
-    county_code : the county's 6-digit code (default ``pool.meta["county_code"]``, else 330382 乐清市)
+    county_code : the county's 6-digit code (``None`` or ``""``: ``pool.meta["county_code"]``, else 330382 乐清市)
     text_signal : also read 户籍地乐清-type markers in the aid case's documents (第五步's text field)
     reference_date : aid and social aid up to this date; default ``pool.meta["reference_date"]``
 
@@ -638,7 +638,10 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     """
     _check_common(linkage)
     params = _params(pool, linkage=linkage, reference=reference_date)
-    code = county_code if county_code is not None else (pool.meta.get("county_code") or "330382")
+    # "" or None: the pool's county (notebooks and the CLI pass strings)
+    code = str(county_code).strip() if county_code not in (None, "") else (pool.meta.get("county_code") or "330382")
+    if isinstance(text_signal, str):
+        text_signal = text_signal.strip().lower() not in ("false", "0", "no", "")
     params.update({"county_code": str(code), "text_signal": bool(text_signal),
                    "aid_status": list(_v("model4", "aid_status")),
                    "local_text_markers": list(_v("model4", "local_text_markers")), "target": "social"})
