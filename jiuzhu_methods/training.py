@@ -1275,7 +1275,8 @@ def grade(answers: Any, key: Any, *, amount_tolerance: float | None = None) -> G
             unreadable += 1
         exp = bool(kr["eligible"])
         rows.append(_row(cid, "eligible", "是" if exp else "否", raw, given is not None and given == exp,
-                         "未作答" if _blank(raw) else ("无法识别（应为 是/否）" if given is None else "")))
+                         "未作答" if _blank(raw) else ("无法识别（应为 是/否）" if given is None
+                                                    else ("" if given == exp else f"应为 {'是' if exp else '否'}"))))
         # 2 rule
         raw = get("rule")
         codes = parse_rules(raw)
@@ -1418,7 +1419,7 @@ def _cmd_exercise(args) -> int:
         except Exception as exc:  # noqa: BLE001 - an unreadable key is a usage error, not a crash
             print(f"cannot read the key {args.key}: {type(exc).__name__}: {exc}")
             return 2
-        print(rep.summary_table().to_string(index=False))
+        print(rep.summary_table().to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         for m in rep.messages:
             print("! " + m)
         bad = rep.results[~rep.results["correct"]]

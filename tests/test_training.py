@@ -296,11 +296,12 @@ def test_exports_and_cli_grading(hand_set, tmp_path, capsys):
     from jiuzhu_methods.cli import main
 
     assert main(["exercise", "--grade", str(sheet), "--key", str(tmp_path / "set" / "key.json")]) == 0
-    assert "100.0" in capsys.readouterr().out
+    assert re.search(r"总分 %\s+100\b", capsys.readouterr().out)
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01garbage")
     assert main(["exercise", "--grade", str(bad), "--key", str(tmp_path / "set")]) == 0
-    assert "0.0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert re.search(r"总分 %\s+0\b", out) and "\n! " in out   # a message says why
     data = json.loads((tmp_path / "set" / "key.json").read_text(encoding="utf-8"))
     assert len(data["key"]) == 5
 
