@@ -317,18 +317,21 @@ def grouped_bar_chart(frame: pd.DataFrame, *, title: str = "", ylabel: str | Non
     width = 0.8 if stacked else 0.8 / n
     x = list(range(len(frame)))
     bottom = [0.0] * len(frame)
+    tallest = float(frame.fillna(0).clip(lower=0).sum(axis=1).max() if stacked else frame.fillna(0).max().max()) if len(frame) else 0.0
     for j, c in enumerate(frame.columns):
         vals = [float(v) for v in frame[c].fillna(0).to_numpy()]
         pos = x if stacked else [i - 0.4 + width * (j + 0.5) for i in x]
         kw = {"bottom": bottom} if stacked else {}
         bars = ax.bar(pos, vals, width=width, label=label(c), color=(colors or {}).get(str(c)), **kw)
         for b, v, b0 in zip(bars, vals, bottom if stacked else [0.0] * len(vals)):
-            if v:
+            if v and (not stacked or v >= 0.04 * tallest):
                 ax.text(b.get_x() + b.get_width() / 2, b0 + v / (2 if stacked else 1), _fmt(v),
                         ha="center", va="center" if stacked else "bottom", fontsize=8)
         if stacked:
             bottom = [a + b for a, b in zip(bottom, vals)]
-    ax.set_xticks(x, _labels(frame.index))
+    names = _labels(frame.index)
+    long = max((len(n) for n in names), default=0) > 10 and len(names) > 4
+    ax.set_xticks(x, names, rotation=30 if long else 0, ha="right" if long else "center")
     ax.set_ylabel(label(ylabel) if ylabel else text("count"))
     ax.set_title(label(title))
     ax.legend(frameon=False)

@@ -95,6 +95,18 @@ IDENTITY_COLUMNS = {
 }
 
 
+def id_quality_shares(q: pd.DataFrame) -> pd.DataFrame:
+    """:func:`id_quality` as percentages of each table's rows, indexed ``table.column``
+    (for a chart where small tables stay visible)."""
+    if q is None or len(q) == 0:
+        return pd.DataFrame()
+    idx = q["表 table"] + "." + q["列 column"].str.replace("_id_number", "", regex=False).str.replace("id_number", "id", regex=False)
+    cols = [c for c in q.columns if c not in ("表 table", "列 column", "记录 rows", "有效")]
+    out = q[cols].div(q["记录 rows"].where(q["记录 rows"] > 0), axis=0).mul(100).round(1)
+    out.index = idx
+    return out[[c for c in out.columns if out[c].sum() > 0]]
+
+
 def id_quality(pool) -> pd.DataFrame:
     """How usable the identity numbers are, per table and column: counts per reason
     (有效, 缺失, 格式错误, 校验码错误 …) — the noise the models must live with."""
@@ -600,7 +612,7 @@ def _json_default(v: Any) -> Any:
 
 __all__ = [
     "run", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "display_options", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
-    "find_unmasked_ids", "frame_lists", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
+    "find_unmasked_ids", "frame_lists", "id_quality_shares", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
     "mask_frame", "meta_table", "pool_overview", "registry_overview", "rule_paths", "run_summary",
     "show_clues", "show_list", "side_by_side", "truth_overview", "write_summary",
 ]

@@ -10,7 +10,8 @@ papermill in a pool of ``--jobs`` worker processes, with a progress bar. Per run
 - ``<notebook>.summary.json`` — the one-line summary the notebook writes itself through
   :func:`jiuzhu_methods.report.write_summary` (clues, precision, recall, workload …).
 
-``<out>/index.html`` links every report with its summary line. A failed notebook does not
+``<out>/index.html`` links every report with its summary line; the kernels' own messages go
+to ``<out>/runner.log``. A failed notebook does not
 stop the others: its (partial) notebook and HTML are still written, the index marks it, the
 runner lists the failures with their error and returns a non-zero exit code.
 
@@ -194,6 +195,19 @@ def run_notebook(notebook: str | Path, out_dir: str | Path, parameters: dict[str
     return res
 
 
+def _quiet_worker(log_path: str) -> None:
+    """Send a worker's (and its kernels') stderr to ``log_path``: the Jupyter kernels' start-up
+    chatter would otherwise bury the progress bar. Errors still reach the results."""
+    import os
+
+    try:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+    except OSError:
+        pass
+
+
 def _nb_task(notebook: str, out_dir: str, parameters: dict[str, Any], kernel_name: str | None,
              timeout: int | None) -> dict[str, Any]:
     try:
@@ -306,7 +320,11 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
     tasks = [(c, Path(nb)) for c, nb in pairs if c not in pool_errors] if pairs is not None else \
         [(c, nb) for c in counties if c not in pool_errors for nb in notebooks]
     results: list[RunResult] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "runner.log"
+    log.write_text("", encoding="utf-8")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_quiet_worker,
+                             initargs=(str(log),)) as ex:
         futs = {}
         for c, nb in tasks:
             params = notebook_parameters(c, pool_dir=pools / c, out_dir=out / c, scale=scale, seed=seed, extra=extra)

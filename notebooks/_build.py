@@ -238,9 +238,9 @@ if len(charges):
 q = report.id_quality(pool)
 display(q)
 if len(q):
-    plotting.grouped_bar_chart(q.set_index("表 table")[["缺失", "格式错误", "校验码错误", "需规范化 normalised"]],
-                               title=plotting.zh_en("身份证号问题（按表）", "identity-number problems per table"),
-                               stacked=True)
+    plotting.grouped_bar_chart(report.id_quality_shares(q),
+                               title=plotting.zh_en("身份证号问题（占该表记录的百分比）", "identity-number problems, % of rows"),
+                               ylabel=plotting.zh_en("占记录 %", "% of rows"), stacked=True)
     plt.show()
 '''),
         md("""
