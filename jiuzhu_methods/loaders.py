@@ -227,6 +227,17 @@ def _blank(v: Any) -> bool:
     return v is None or _isna(v) or (isinstance(v, str) and not v.strip())
 
 
+def _all_text(s: pd.Series) -> bool:
+    """True when every present value is a string (CSV, most exports): the vectorised path."""
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+
+
+def _blank_series(s: pd.Series) -> pd.Series:
+    if _all_text(s):
+        return ~pd.Series(s, dtype="str").str.strip().str.len().fillna(0).astype(bool)
+    return s.map(_blank).astype(bool)
+
+
 def _read_text(path: Path, table: str, encoding: str | None) -> RawPart:
     data = path.read_bytes()
     try:
@@ -373,14 +384,43 @@ def _text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             return pd.Timestamp(v).strftime("%Y-%m-%d") if pd.Timestamp(v) == pd.Timestamp(v).normalize() else str(v)
         return str(v).strip()
 
+    if _all_text(s):
+        x = pd.Series(s, index=s.index, dtype="str").str.strip()
+        return x.where(x.str.len() > 0), pd.Series(False, index=s.index)
     numeric = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
                     and not _isna(v)).astype(bool)
     return pd.Series(s.map(conv), index=s.index, dtype="str"), numeric
 
 
+def _nfkc_text(s: pd.Series, mask: pd.Series) -> pd.Series:
+    """NFKC-normalised, trimmed text where ``mask`` (missing elsewhere); normalises each
+    distinct value once."""
+    x = pd.Series(s.where(mask), index=s.index).map(lambda v: None if _blank(v) else str(v))
+    x = pd.Series(x, index=s.index, dtype="str")
+    u = x.dropna().unique()
+    m = pd.Series([unicodedata.normalize("NFKC", v).strip() for v in u], index=u, dtype="str")
+    return pd.Series(x.map(m), index=s.index, dtype="str")
+
+
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                       r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+
+
+def _by_unique(func, s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``func`` (a parser returning ``(values, repaired, bad)``) over the distinct values of a
+    text column only (dates and amounts repeat a lot), mapped back to every row."""
+    if len(s) < 1000 or not _all_text(s):
+        return func(s)
+    codes, uniq = pd.factorize(s.astype("object"), use_na_sentinel=True)
+    v, rep, bad = func(pd.Series(uniq, dtype="object"))
+    na = codes < 0
+    safe = np.where(na, 0, codes)
+    if len(uniq) == 0:
+        return func(s)
+    values = pd.Series(v.to_numpy()[safe], index=s.index, dtype=v.dtype).where(~na)
+    return (values.astype(v.dtype), pd.Series(rep.to_numpy()[safe] & ~na, index=s.index),
+            pd.Series(bad.to_numpy()[safe] & ~na, index=s.index))
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -397,16 +437,18 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     s = s.astype("object")
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     repaired = pd.Series(False, index=s.index)
-    present = ~s.map(_blank).astype(bool)
-    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or
-                  (hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str))).astype(bool) & present
+    present = ~_blank_series(s)
+    texty = _all_text(s)
+    is_dt = pd.Series(False, index=s.index) if texty else s.map(
+        lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or
+        (hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str))).astype(bool) & present
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).tz_localize(None)
                                                  if getattr(v, "tzinfo", None) else pd.Timestamp(v)),
                                     errors="coerce").astype("datetime64[us]").dt.normalize()
-    is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).astype(bool) & present
-    text = pd.Series(s.where(present & ~is_dt & ~is_num).map(
-        lambda v: None if _blank(v) else unicodedata.normalize("NFKC", str(v)).strip()), index=s.index, dtype="str")
+    is_num = pd.Series(False, index=s.index) if texty else s.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).astype(bool) & present
+    text = _nfkc_text(s, present & ~is_dt & ~is_num)
     serial = pd.Series(np.nan, index=s.index, dtype="float64")
     if is_num.any():
         serial[is_num] = pd.to_numeric(s[is_num], errors="coerce").astype("float64")
@@ -449,15 +491,15 @@ def parse_amounts(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     ([1200.5, 12000.0, 300.0], [True, True, False, False, False], [False, False, False, True, False])
     """
     s = s.astype("object")
-    present = ~s.map(_blank).astype(bool)
-    is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).astype(bool) & present
+    present = ~_blank_series(s)
+    texty = _all_text(s)
+    is_num = pd.Series(False, index=s.index) if texty else s.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).astype(bool) & present
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     if is_num.any():
         out[is_num] = pd.to_numeric(s[is_num], errors="coerce").astype("float64")
-    text = pd.Series(s.where(present & ~is_num).map(
-        lambda v: None if _blank(v) else unicodedata.normalize("NFKC", str(v)).strip()), index=s.index, dtype="str")
-    raw_text = pd.Series(s.where(present & ~is_num).map(lambda v: None if _blank(v) else str(v).strip()),
-                         index=s.index, dtype="str")
+    raw_text = pd.Series(s.where(present & ~is_num), index=s.index, dtype="str").str.strip()
+    text = _nfkc_text(s, present & ~is_num)
     plain = raw_text.str.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?").fillna(False).astype(bool)
     cleaned = text.str.replace(_AMOUNT_STRIP, "", regex=True).str.replace(r"万元$", "万", regex=True)
     m = cleaned.str.extract(_AMOUNT_RE)
@@ -496,13 +538,14 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
     reason_rej, reason_rep, warn = empty.copy(), empty.copy(), empty.copy()
     cols: dict[str, pd.Series] = {}
     data_cols = [c for c in t.columns if c in raw.columns]
-    blank_row = raw[data_cols].map(_blank).all(axis=1) if data_cols else pd.Series(True, index=idx)
+    blank_row = (pd.concat([_blank_series(raw[c]) for c in data_cols], axis=1).all(axis=1) if data_cols
+                 else pd.Series(True, index=idx))
     id_cols = _id_columns(table)
     for name, col in t.columns.items():
         where = f"{name} ({col.label})"
         s = raw[name] if name in raw.columns else pd.Series([None] * n, index=idx, dtype="object")
         if col.type == "date":
-            v, rep, bad = parse_dates(s)
+            v, rep, bad = _by_unique(parse_dates, s)
             if rep.any():
                 reason_rep = _add(reason_rep, rep, f"{where}: date parsed from '" + _text(s)[0].fillna("") + "'")
             if col.required:
@@ -512,7 +555,7 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
                 reason_rep = _add(reason_rep, bad, f"{where}: unreadable date '" + _text(s)[0].fillna("") + "' set missing")
             cols[name] = v
         elif col.type == "float":
-            v, rep, bad = parse_amounts(s)
+            v, rep, bad = _by_unique(parse_amounts, s)
             if rep.any():
                 reason_rep = _add(reason_rep, rep, f"{where}: amount parsed from '" + _text(s)[0].fillna("") + "'")
             if col.required:
