@@ -470,6 +470,16 @@ def clue_persons(results: Mapping[str, Any], pool) -> pd.DataFrame:
         c["source"] = c["source"].astype("str")
         c["source_ref"] = c["source_ref"].astype("str")
         m = c.merge(lk, on=["source", "source_ref"], how="inner")
+        # a record with two persons (an enforcement case: applicant and respondent) belongs to
+        # the one the clue names (same ID, else same name)
+        multi = m.duplicated("clue_id", keep=False)
+        if multi.any():
+            tp = pool.truth["truth_persons"][["person_id", "name", "id_number"]].astype("str")
+            mm = m[multi].merge(tp.rename(columns={"name": "_tname", "id_number": "_tid"}), on="person_id", how="left")
+            cid = identity.normalise_series(mm["id_number"].astype("object").where(mm["id_number"].notna(), None))
+            mm["_score"] = (cid == mm["_tid"]).fillna(False).astype(int) * 2 + (mm["name"].astype("str") == mm["_tname"]).astype(int)
+            mm = mm.sort_values(["clue_id", "_score"], ascending=[True, False], kind="stable").drop_duplicates("clue_id")
+            m = pd.concat([m[~multi], mm[m.columns]], ignore_index=True)
         m["model"] = name
         if "grade" not in m.columns:
             m["grade"] = None
