@@ -957,8 +957,29 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_pseudonymise(args) -> int:
+    from .pool import DataPool
+    from .privacy import KEY_ENV, load_key
+
+    try:
+        key = load_key(env=args.key_env or KEY_ENV, file=args.key_file)
+    except (KeyError, ValueError, OSError) as exc:
+        print(f"error: {exc}")
+        return 2
+    try:
+        pool = DataPool.read(args.pool, truth=not args.no_truth)
+    except LoadError as exc:
+        print(str(exc))
+        return 2
+    out = pool.pseudonymise(key, attributes=args.attributes)
+    out.write(args.out)
+    print(f"pseudonymised pool written: {args.out} (scheme {out.meta['pseudonym_scheme']}; the key is not stored)")
+    return 0
+
+
 def add_commands(sub) -> None:
-    """Add ``jiuzhu validate`` and ``jiuzhu template`` (hook read by :mod:`jiuzhu_methods.cli`)."""
+    """Add ``jiuzhu validate``, ``jiuzhu template`` and ``jiuzhu pseudonymise`` (hook read by
+    :mod:`jiuzhu_methods.cli`)."""
     v = sub.add_parser("validate", help="load a folder of exports, validate every row and write the ledger")
     v.add_argument("folder", help="folder of CSV / .xlsx / Parquet exports")
     v.add_argument("--encoding", default=None, help="text encoding of the CSV files (default: detected)")
@@ -971,6 +992,15 @@ def add_commands(sub) -> None:
     t.add_argument("out", help="output .xlsx path")
     t.add_argument("--no-examples", action="store_true", help="leave out the example rows")
     t.set_defaults(func=_cmd_template)
+    ps = sub.add_parser("pseudonymise", help="write a copy of a pool (or export folder) with ID numbers as keyed tokens")
+    ps.add_argument("pool", help="pool folder or folder of exports")
+    ps.add_argument("out", help="output pool folder (Parquet)")
+    ps.add_argument("--key-file", default=None, help="file holding the key (at least 16 bytes)")
+    ps.add_argument("--key-env", default=None, help="environment variable holding the key (default JIUZHU_PSEUDONYM_KEY)")
+    ps.add_argument("--attributes", action="store_true",
+                    help="keep birth date, sex and area code of each ID in companion columns")
+    ps.add_argument("--no-truth", action="store_true", help="leave the hidden truth of a synthetic pool behind")
+    ps.set_defaults(func=_cmd_pseudonymise)
 
 
 __all__ = ["ENCODINGS", "EXAMPLE_PREFIX", "LEDGER_COLUMNS", "LoadError", "RawPart", "add_commands", "data_files",

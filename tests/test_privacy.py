@@ -249,3 +249,22 @@ def test_companion_attributes_match_the_digits():
     # masked on output
     m = privacy.mask_frame(q)
     assert m["id_number_birth_date"].isna().all() and m["id_number_area"].isna().all()
+
+
+def test_pseudonymise_command_never_writes_the_key(tmp_path, monkeypatch):
+    from jiuzhu_methods.cli import main
+
+    _pool().write(tmp_path / "p")
+    monkeypatch.setenv("JIUZHU_PSEUDONYM_KEY", KEY.decode())
+    assert main(["pseudonymise", str(tmp_path / "p"), str(tmp_path / "q")]) == 0
+    back = DataPool.read(tmp_path / "q")
+    assert back.meta["pseudonymised"] is True
+    assert back["proc_parties"]["id_number"].iloc[0] == privacy.token(A, KEY)
+    for f in (tmp_path / "q").rglob("*"):
+        if f.is_file():
+            assert KEY not in f.read_bytes()
+            assert A.encode() not in f.read_bytes()
+    assert privacy.scan_outputs(tmp_path / "q").empty  # Parquet read back, not just its compressed bytes
+    assert not privacy.scan_outputs(tmp_path / "p").empty
+    monkeypatch.delenv("JIUZHU_PSEUDONYM_KEY")
+    assert main(["pseudonymise", str(tmp_path / "p"), str(tmp_path / "r")]) == 2
