@@ -350,6 +350,16 @@ def _persons_table(pool, cfg: ReferralConfig, mode: str, keys: pd.Series, clues:
         idn = idn.where(idn.notna()).combine_first(tid) if len(idn) else tid
         if "local" in tp.columns:
             truth_local = pd.Series(tp["local"].astype(bool).to_numpy(), index=tp["person_id"].to_numpy())
+    if mode == "id":  # names of persons without a clue: from any record carrying their valid ID
+        recs = [(t, "id_number", "name") for t in ("proc_parties", "court_parties", "petitions", "judicial_aid",
+                                                   "social_aid", "registries")] + \
+               [("court_enforcements", "applicant_id_number", "applicant_name")]
+        parts = [pd.DataFrame({"id": identity.usable_ids(pool[t][i]).to_numpy(), "name": pool[t][n].astype("str").to_numpy()})
+                 for t, i, n in recs if len(pool[t])]
+        if parts:
+            allnames = pd.concat(parts, ignore_index=True).dropna().drop_duplicates("id")
+            other = pd.Series(allnames["name"].to_numpy(), index=allnames["id"].to_numpy())
+            name = name.combine_first(other) if len(name) else other
     df["name"] = df["person"].map(name).astype("str")
     if mode == "id":
         df["id_number"] = df["person"]
@@ -1332,6 +1342,8 @@ def plot_person_subgraph(net: ReferralNetwork, sub: nx.MultiDiGraph | None = Non
             ax.scatter([x], [y], s=320, c="#08519c" if d.get("hub") else ("#74c476" if d.get("channel") else "#fcbba1"),
                        edgecolors="#333333", zorder=3, marker="s")
             text = _alab(lab, d.get("label", nd[2:]))
+            ax.text(x + 0.06, y, text, fontsize=7, ha="left", va="center", zorder=4)
+            continue
         elif t == "registry":
             ax.scatter([x], [y], s=140, c="#fee391", edgecolors="#333333", zorder=3, marker="D")
             text = lab(d.get("label", nd[2:]))
