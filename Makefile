@@ -50,4 +50,4 @@ bench: install
 	$(PY) benchmarks/bench_models.py
 
 clean:
-	rm -rf $(VENV) synthetic/pools reports/*/ reports/index.html .pytest_cache
+	rm -rf $(VENV) synthetic/pools reports/*/ reports/index.html reports/index.json reports/runner.log .pytest_cache

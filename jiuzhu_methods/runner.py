@@ -46,8 +46,9 @@ DEFAULT_SEED = 7
 
 
 def notebooks_dir() -> Path:
-    """The ``notebooks/`` folder of the source tree."""
-    return Path(__file__).resolve().parent.parent / "notebooks"
+    """The ``notebooks/`` folder of the source tree (an editable install), else ``./notebooks``."""
+    here = Path(__file__).resolve().parent.parent / "notebooks"
+    return here if here.is_dir() else Path.cwd() / "notebooks"
 
 
 def list_notebooks(directory: str | Path | None = None) -> list[Path]:
