@@ -939,6 +939,14 @@ def _cmd_validate(args) -> int:
         return 2
     notes = pool.meta.get("load", {}).get("notes", [])
     print(format_summary(pool.ledger, notes))
+    led = pool.ledger
+    for kind, rows, col in (("rejected", led[led["status"] == "rejected"], "reason"),
+                            ("warning", led[led["warnings"].fillna("").str.len() > 0], "warnings")):
+        for r in rows.head(args.show).itertuples(index=False):
+            where = r.file + (f"[{r.sheet}]" if r.sheet else "")
+            print(f"{kind}: {where} row {r.row}: {getattr(r, col)}")
+        if len(rows) > args.show:
+            print(f"… {len(rows) - args.show} more {kind} rows in the ledger")
     vocab = pool.meta.get("vocabulary", [])
     for v in vocab:
         print(f"vocabulary: {v['table']}.{v['column']} ({v['label']}): '{v['value']}' × {v['count']} (kept)")
@@ -987,6 +995,7 @@ def add_commands(sub) -> None:
                    help="exact duplicate rows: reject (default) or keep with a warning")
     v.add_argument("--out", default=None, help="ledger folder (default: FOLDER/ledger)")
     v.add_argument("--pool-out", default=None, help="also write the loaded pool (Parquet) here")
+    v.add_argument("--show", type=int, default=20, help="rejected / warning rows to print (default 20)")
     v.set_defaults(func=_cmd_validate)
     t = sub.add_parser("template", help="write the blank Excel import template")
     t.add_argument("out", help="output .xlsx path")
