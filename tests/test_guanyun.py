@@ -274,3 +274,27 @@ def test_text_parameters_from_the_command_line(pool):
     a = guanyun.amount(pool, benchmark="10000", cap="false", window_months="16")
     assert a.clues.set_index("name").loc[N["A"], "amount"] == 95000.0 and not a.clues["capped"].any()
     assert N["J"] in set(a.clues["name"])   # the 16-month window reaches J's 2023-06 snapshot
+
+
+def test_amount_for_past_procuratorate_recipients(pool):
+    # two 检察院 决定救助 records: C (case C3, decided 2022-04-01, paid 30000) and G (no linked case,
+    # decided 2022-06-01, paid 20000). E's 法院 decision and A's 不予救助 are not recipients.
+    ja = pool["judicial_aid"]
+    extra = pd.DataFrame({"aid_id": ["J3", "J4"], "name": [N["C"], N["G"]],
+                          "id_number": [ids()["C"], ids()["G"]], "agency": ["检察院", "检察院"],
+                          "case_id": ["C3", None], "applied_on": ["2022-03-20", "2022-05-20"],
+                          "decided_on": ["2022-04-01", "2022-06-01"], "paid_on": [None, None],
+                          "status": ["决定救助", "决定救助"], "amount": [30000.0, 20000.0]})
+    p = pool.replace(judicial_aid=pd.concat([ja, extra], ignore_index=True))
+    a = guanyun.amount(p, recipients="judicial_aid", benchmark=10000)
+    c = a.clues.set_index("name")
+    assert sorted(c.index) == who("C", "G")
+    # C: criminal_injury 2.0; 城市低保 in the 2022-04 snapshot → tier 2 (7.5) → 10000 × 9.5 = 95000 (paid 30000)
+    assert c.loc[N["C"], "case_type"] == "criminal_injury" and c.loc[N["C"], "role"] == "被害人"
+    assert c.loc[N["C"], "amount"] == 95000.0 and c.loc[N["C"], "actual_amount"] == 30000.0
+    # G: no case → "unknown", coefficient 1.0; 持证残疾人 二级 → tier 3 (12.5); add-on 7.5
+    #    10000 × 13.5 + 10000 × 7.5 = 210000
+    assert c.loc[N["G"], "case_type"] == "unknown" and c.loc[N["G"], "amount"] == 210000.0
+    assert c.loc[N["C"], "source"] == "judicial_aid" and c.loc[N["C"], "source_ref"] == "J3"
+    with pytest.raises(ValueError):
+        guanyun.amount(p, recipients="everyone")

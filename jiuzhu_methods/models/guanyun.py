@@ -43,6 +43,7 @@ TARGET = "judicial"
 SNAPSHOTS = ("window", "latest", "any")
 SETTLEMENTS = ("doc_type", "keywords")
 FACTS = ("published", "extended")
+RECIPIENTS = ("screen", "judicial_aid")
 DEATHS = ("all", "relatives")
 POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
 
@@ -455,11 +456,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
     frame = frame.drop(columns=["_type_order"], errors="ignore")
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
-    lm = ctx.results["_lookup_matches"]
-    lm = lm[["source", "source_ref", "registry_record_id", "registry", "grade", "as_of", "in_window", "match",
-             "confidence"]].reset_index(drop=True)
     return ModelResult(MODEL_SCREEN, clues, funnel,
-                       {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": lm}, p)
+                       {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p)
 
 
 # ============================================================================ 模型二 amount
@@ -523,7 +521,57 @@ def _std(ctx) -> dict:
     return ctx.results["_standard"]
 
 
+def aided_recipients(pool, ctx: Context) -> pd.DataFrame:
+    """``recipients="judicial_aid"``: persons with a 检察院 决定救助 record, shaped like screen clues.
+
+    Case type from the linked case's charge (``"unknown"`` without one); role and fault from the
+    applicant's own party record in that case; the lookup window starts at the decision month
+    (``decided_on``, else ``applied_on``); ``actual_amount`` is the amount paid.
+    """
+    ja = pool["judicial_aid"]
+    ja = ja.loc[(ja["status"] == "决定救助") & (ja["agency"] == "检察院")]
+    types = _params()["case_types"]["values"]
+    charge_type = {c: k for k, t in types.items() for c in t.get("charges", [])}
+    label = {k: t["label"] for k, t in types.items()}
+    charge = ja["case_id"].map(pool["proc_cases"].drop_duplicates("case_id").set_index("case_id")["charge"])
+    ctype = charge.map(charge_type).fillna("unknown").astype("str")
+    frame = pd.DataFrame({"name": ja["name"], "id_number": ja["id_number"], "source": "judicial_aid",
+                          "source_ref": ja["aid_id"], "case_id": ja["case_id"], "charge": charge.astype("str"),
+                          "case_date": ja["decided_on"].fillna(ja["applied_on"]).astype("datetime64[us]"),
+                          "case_type": ctype, "case_type_label": ctype.map(label).fillna("未知").astype("str"),
+                          "actual_amount": ja["amount"]}).reset_index(drop=True)
+    pp = pool["proc_parties"]
+    pairs = linkage.link(frame, pp, linkage=ctx.param("linkage"), right_cols={"phone_col": None, "address_col": None})
+    pairs = pairs.loc[frame.loc[pairs["left"], "case_id"].to_numpy() == pp.loc[pairs["right"], "case_id"].to_numpy()]
+    pairs = pairs.drop_duplicates("left")
+    frame["role"] = pd.Series(pp.loc[pairs["right"], "role"].to_numpy(), index=pairs["left"].to_numpy()) \
+        .reindex(frame.index).astype("str")
+    frame["fault"] = pd.Series(pp.loc[pairs["right"], "fault"].to_numpy(), index=pairs["left"].to_numpy()) \
+        .reindex(frame.index).astype("str")
+    out, _ = _step_lookup(frame, ctx)
+    out = out.drop(columns="path_tag")
+    out = out.join(case_facts(out, pool, negation=ctx.param("negation"), facts=ctx.param("facts"),
+                              death=ctx.param("death")))
+    has_fact = out["hardship_facts"] != ""
+    out["hardship_basis"] = np.select([out["in_pool"] & has_fact, out["in_pool"], has_fact],
+                                      ["registry+case_fact", "registry", "case_fact"], "")
+    out = linkage.dedupe_persons(out)
+    out["recommended_agencies"] = agencies_for(out)
+    return finalize_clues(out, MODEL_SCREEN, extra=_CLUE_EXTRA + ["actual_amount"])
+
+
+def _lookup_list(ctx) -> pd.DataFrame:
+    lm = ctx.results["_lookup_matches"]
+    return lm[["source", "source_ref", "registry_record_id", "registry", "grade", "as_of", "in_window", "match",
+               "confidence"]].reset_index(drop=True)
+
+
 def _step_recipients(frame, ctx):
+    if ctx.param("recipients") == "judicial_aid":
+        clues = aided_recipients(ctx.pool, ctx)
+        ctx.results["_screen"] = ModelResult(MODEL_SCREEN, clues, pd.DataFrame(),
+                                             {"suggestion_letters": pd.DataFrame(), "lookup_matches": _lookup_list(ctx)})
+        return clues, {"decided_by_procuratorate": len(clues)}
     res = screen(ctx.pool, linkage=ctx.param("linkage"), negation=ctx.param("negation"),
                  snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
                  settlement=ctx.param("settlement"), facts=ctx.param("facts"), death=ctx.param("death"))
@@ -535,6 +583,8 @@ def _step_base(frame, ctx):
     std = _std(ctx)
     out = frame.copy()
     ct = {k: float(v["value"]) for k, v in std["case_type"]["values"].items()}
+    if "unknown" in std["case_type"]:
+        ct["unknown"] = float(std["case_type"]["unknown"]["value"])
     out["case_type_coef"] = out["case_type"].map(ct).astype("float64")
     if out["case_type_coef"].isna().any():
         raise ValueError(f"no case-type coefficient for {sorted(set(out.loc[out['case_type_coef'].isna(), 'case_type']))}")
@@ -640,7 +690,7 @@ AMOUNT_STEPS = [
 
 def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str = "window",
            window_months: int | None = None, settlement: str = "doc_type", facts: str = "published",
-           death: str = "all", profile: str | None = None,
+           death: str = "all", recipients: str = "screen", profile: str | None = None,
            benchmark: float | None = None, addon: str | None = None, cap: bool = True,
            overrides: dict | None = None) -> ModelResult:
     """案例一 模型二 测算救助金额 — an amount for each recipient, with its trace, and 接续救助.
@@ -651,6 +701,9 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
 
     Parameters (besides the screen's)
     ----------
+    recipients : ``"screen"`` (default: the screen's clues) or ``"judicial_aid"`` (persons with a
+        检察院 决定救助 record — the literal 适用对象 — with ``actual_amount``, to compare the
+        standard with what was paid; their lookup window starts at the decision month).
     profile : amount standard ``data/amount/<profile>.yaml``; default the pool's county
         (``pool.meta["county"]``) when it has one, else ``"guanyun"``.
     benchmark : override 救助基准金额 (yuan).
@@ -665,6 +718,8 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     :func:`jiuzhu_methods.amount.explain_series`), ``screen_funnel``.
     """
     _check_common(linkage, negation, snapshot, settlement, facts, death)
+    if recipients not in RECIPIENTS:
+        raise ValueError(f"recipients must be one of {RECIPIENTS}, not {recipients!r}")
     # values from the command line (jiuzhu screen … -p benchmark=5000 -p cap=false) arrive as text
     if isinstance(benchmark, str):
         benchmark = float(benchmark)
@@ -677,7 +732,7 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     if benchmark is not None:
         amount_mod._check_scalar("benchmark", benchmark)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
-         "settlement": settlement, "facts": facts, "death": death, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
+         "settlement": settlement, "facts": facts, "death": death, "recipients": recipients, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
          "overrides": overrides, "target": TARGET}
     ctx = Context(pool, p)
     ctx.results["_standard"] = std
