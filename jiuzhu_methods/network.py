@@ -427,7 +427,8 @@ def assess(needs: pd.DataFrame, referrals: pd.DataFrame, cfg: ReferralConfig, *,
         raise ValueError("nonlocal_policy must be 'transfer' or 'local'")
     nd = needs.reset_index(drop=True).copy()
     if not len(nd):
-        return nd.assign(stage=pd.Series(dtype="str"), covered=pd.Series(dtype=bool), via=pd.Series(dtype="str"))
+        return nd.assign(local=pd.Series(dtype=bool), stage=pd.Series(dtype="str"), covered=pd.Series(dtype=bool),
+                         via=pd.Series(dtype="str"))
     cp = set(referrals["person"].dropna()) if clue_persons is None else set(pd.Series(list(clue_persons)).dropna())
     reach = cfg.reachable()
     serve = pd.DataFrame(list(cfg.serve_pairs()), columns=["need", "agency"]).assign(_serves=True)
@@ -607,7 +608,7 @@ def build_graph(pool, net: ReferralNetwork) -> nx.MultiDiGraph:
                      for a in sorted(agencies) if a != cfg.hub)
     # persons (masked labels)
     p = net.persons
-    lab = (identity.mask_name_series(p["name"]).fillna("?") + " " + identity.mask_series(p["id_number"]).fillna("")).str.strip()
+    lab = (identity.mask_name_series(p["name"]).fillna("?") + " " + _mask_ids(p["id_number"]).fillna("")).str.strip()
     needs = net.needs.groupby("person")["need"].agg(list)
     g.add_nodes_from((f"P:{k}", {"type": "person", "label": l, "local": bool(lo), "needs": needs.get(k, [])})
                      for k, l, lo in zip(p["person"], lab, p["local"]))

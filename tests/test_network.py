@@ -336,3 +336,17 @@ def test_agency_names_lose_the_county_prefix_and_aliases_apply():
     assert cfg.agency("民政部门") == "民政局" and cfg.agency("未检工作室") == "检察院未检工作室"
     assert rn.load_county("yueqing").agency("乐清市医保局") == "医保局"
     assert cfg.agency_series(pd.Series(["许昌市魏都区医保局", None])).tolist()[0] == "医保局"
+
+
+def test_empty_pool_without_truth_gives_empty_tables_not_errors(tmp_path):
+    """Real data before any model ran: no clues, no needs → every table empty, charts draw."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    p = DataPool.from_frames({}, meta={"county": "panan"})
+    n = rn.build_network(p, rn.collect_clues(p, models=[]), "panan")
+    assert n.identify == "id" and len(n.assessment) == 0
+    assert rn.summary(n)["coverage"] is None and len(rn.coverage_by(n, "need")) == 0
+    assert len(rn.unreached(n)) == 0 and len(rn.draft_letters(n)) == 0 and rn.referral_lists(n) == {}
+    assert rn.what_if(n)["needs_gained"].eq(0).all()
+    rn.plot_agency_network(n); rn.plot_coverage(rn.coverage_by(n, "need")); rn.plot_what_if(rn.what_if(n))
