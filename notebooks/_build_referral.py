@@ -36,7 +36,7 @@ CELLS = [
 # policy: "recommended" = clues go to the agencies the models recommend (as published);
 #         "needs" = every clue goes to every agency serving its person's (verified) needs
 # nonlocal_policy: "transfer" = non-local persons go to the procuratorate of their home county (seed 003); or "local"
-# raw_outputs: True writes unmasked referral lists and letters as well (never shown here)
+# raw_dir: a folder OUTSIDE the reports for unmasked referral lists and letters (empty = none; never shown here)
 county = "guanyun"
 seed = 7
 scale = 0.02
@@ -45,7 +45,7 @@ out_dir = "."
 linkage = "id"
 policy = "recommended"
 nonlocal_policy = "transfer"
-raw_outputs = False
+raw_dir = ""
 ''', tags=["parameters"]),
     md('''
 # 转介网络：救助需求是否到达对口部门 / The referral network
@@ -239,7 +239,7 @@ display(wi_needs.head(10))
 - **各部门转介名单**（Excel，每个部门一个文件，默认脱敏；以公式开头的单元格已中和）：`referral_lists/`；
 - **社会救助建议函**草稿（每次推送一份，按 `data/referral/letter_template.yaml` 模板生成，默认脱敏）：`letters/`。
 
-真实姓名和身份证号只在参数 `raw_outputs = True` 时另行写出（文件名带 `_raw`），且从不在本报告中显示。
+真实姓名和身份证号只在给出参数 `raw_dir`（报告目录以外的文件夹）时另行写出（文件名带 `_raw`），且从不在本报告中显示。
 草稿须经办案人员核实、签发后方可使用。
 '''),
     code('''
@@ -247,9 +247,9 @@ out = Path(out_dir)
 lists = rn.write_referral_lists(net, out / "referral_lists")
 letters = rn.draft_letters(net)
 letter_files = rn.write_letters(letters, out / "letters", county=county)
-if raw_outputs:
-    rn.write_referral_lists(net, out / "referral_lists", masked=False)
-    rn.write_letters(rn.draft_letters(net, masked=False), out / "letters", county=county, masked=False)
+if raw_dir:  # explicit request only; kept out of the report folder (the runner scans it for identity numbers)
+    rn.write_referral_lists(net, Path(raw_dir) / county / "referral_lists", masked=False)
+    rn.write_letters(rn.draft_letters(net, masked=False), Path(raw_dir) / county / "letters", county=county, masked=False)
 display(Markdown(f"{len(lists)} 份转介名单 referral lists, {len(letters)} 份建议函 letters "
                  f"({len(letter_files)} files) → `{out}`"))
 first = next(iter(rn.referral_lists(net).items()), None)
