@@ -33,10 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..keywords import contains_any, matched_words
 from ..linkage import anti_join, keys, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import _collide, _join_flags, _needs_table, _yaml
+from .panan import _collide, _concat_parts, _join_flags, _needs_table, _yaml, registry_people, word_hits
 
 MODEL = "weidu.screen"
 BASE_ROLES = {"civil": "民事监督申请人", "petition": "信访人", "suspect": "犯罪嫌疑人", "applicant": "执行申请人"}
@@ -114,7 +113,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
                   collect="enforcement_id")
     # 二: the same people ∩ special groups
     reg = ctx.pool["registries"]
-    reg = reg[reg["registry"].isin(p["special_groups"])].reset_index(drop=True)
+    reg = registry_people(reg[reg["registry"].isin(p["special_groups"])])
     cb = _collide(A, reg, linkage=lk, collect="registry")
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
@@ -202,13 +201,14 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     texts = _clue_texts(frame, ctx)
     lib = p["keywords"]
     parts = []
+    wh = word_hits(texts, [w for ws in lib.values() for w in ws], p["negation"])
     for cat, words in lib.items():
-        w = matched_words(texts, words, negation=p["negation"]) if len(texts) else pd.Series(dtype="str")
-        frame[cat] = (w != "").to_numpy(dtype=bool) if len(w) else np.zeros(0, dtype=bool)
-        parts.append(np.where(w != "", cat + "：" + w, "") if len(w) else np.array([], dtype=object))
-    frame["categories"] = _join_flags(frame, list(lib), "、") if len(frame) else pd.Series(dtype="str")
-    frame["keywords_hit"] = (["；".join(x for x in row if x) for row in zip(*parts)] if len(frame) else [])
-    frame["n_categories"] = frame[list(lib)].sum(axis=1).astype("int64") if len(frame) else 0
+        w = _join_flags(wh, list(dict.fromkeys(words)), "、")
+        frame[cat] = (w != "").astype(bool)
+        parts.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=frame.index, dtype="str"))
+    frame["categories"] = _join_flags(frame, list(lib), "、")
+    frame["keywords_hit"] = _concat_parts(parts, frame.index)
+    frame["n_categories"] = frame[list(lib)].sum(axis=1).astype("int64")
     # diversified aid: needs → agencies
     table = _needs_table()
     need_flags = pd.DataFrame(index=frame.index)
@@ -291,7 +291,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         sa = ctx.pool["social_aid"].reset_index(drop=True)
         helped = _collide(clues, sa, linkage=p["linkage"])["hit"].astype(bool)
         reg = ctx.pool["registries"]
-        reg = reg[reg["registry"].isin(p["subsistence_registries"])].reset_index(drop=True)
+        reg = registry_people(reg[reg["registry"].isin(p["subsistence_registries"])])
         on_list = _collide(clues, reg, linkage=p["linkage"])["hit"].astype(bool)
         q = clues[cat & ~helped & ~on_list]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
