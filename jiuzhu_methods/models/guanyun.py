@@ -18,10 +18,20 @@ code table, parameter sources, deviations) is ``docs/models/guanyun.md``; parame
 6. ``lock`` 锁定救助对象: one clue per person, recommended agencies.
 
 ``result.lists["suggestion_letters"]``: persons not found in the pool who pass rules 1 and 3
-(社会救助建议函).
+(社会救助建议函); ``result.lists["lookup_matches"]``: the registry rows behind every match.
 
-``amount(pool)`` — 模型二 on the screen's clues (the recipients), with a per-clue trace and
-``result.lists["follow_up"]`` (接续救助: recipients on a registry in later snapshots).
+``amount(pool)`` — 模型二 on the screen's clues (the recipients; ``recipients="judicial_aid"``
+for past 检察院 决定救助 instead), with a per-clue trace and ``result.lists["follow_up"]``
+(接续救助: recipients on a registry in later snapshots).
+
+Published readings are the defaults; variants: ``linkage`` ("id", "id+name", "fallback"),
+``negation`` ("plain", "aware"), ``snapshot`` ("window", "latest", "any"), ``settlement``
+("doc_type", "keywords"), ``facts`` ("published", "extended"), ``death`` ("all", "relatives").
+
+>>> from jiuzhu_methods import DataPool
+>>> r = screen(DataPool.from_frames({}))
+>>> list(r.funnel["step"]), len(r.clues)
+(['case_types', 'lookup', 'rule1', 'rule2', 'rule3', 'lock'], 0)
 """
 from __future__ import annotations
 
