@@ -745,6 +745,34 @@ def coverage_by(net: ReferralNetwork, by: str = "need") -> pd.DataFrame:
     raise ValueError("by must be 'need', 'model', 'agency', 'local' or 'total'")
 
 
+def coverage_from_graph(net: ReferralNetwork) -> pd.DataFrame:
+    """Coverage read off the graph itself (a cross-check of :func:`assess`): a need of a person
+    is covered when a ``referral`` edge leads from the person to an agency that serves the need
+    and a path of ``channel`` edges leads from the procuratorate to that agency — or, for a
+    non-local person under the transfer rule, to a serving or transfer agency at all.
+    Returns ``person, need, covered``."""
+    g = net.graph
+    if g is None:
+        raise ValueError("this network was built with graph=False")
+    cfg = net.cfg
+    ch = nx.DiGraph()
+    ch.add_node(g.graph["hub"])
+    ch.add_edges_from((u, v) for u, v, k in g.edges(keys=True) if k == "channel")
+    reach = {n[2:] for n in nx.descendants(ch, g.graph["hub"])}
+    serve = cfg.serve_pairs()
+    rows = []
+    for node, d in g.nodes(data=True):
+        if d.get("type") != "person" or not d.get("needs"):
+            continue
+        refs = {v[2:] for _, v, k in g.out_edges(node, keys=True) if k == "referral"}
+        transfer = (not d.get("local", True)) and net.nonlocal_policy == "transfer"
+        for need in d["needs"]:
+            ok = any(((need, a) in serve or (transfer and a in cfg.transfer_agencies)) and (a in reach or transfer)
+                     for a in refs)
+            rows.append({"person": node[2:], "need": need, "covered": ok})
+    return pd.DataFrame(rows, columns=["person", "need", "covered"])
+
+
 def chain_breaks(net: ReferralNetwork, *, eligible_only: bool = False) -> pd.DataFrame:
     """How many needs (and persons) stop at each stage of the chain, in order."""
     a = net.assessment
@@ -1422,7 +1450,7 @@ def plot_what_if(table: pd.DataFrame, *, top: int = 10, ax=None, title: str | No
 
 __all__ = [
     "COUNTIES", "STAGES", "STAGE_ZH", "ReferralConfig", "ReferralNetwork", "agency_graph", "agency_load", "assess",
-    "build_graph", "build_network", "chain_breaks", "clue_keys", "collect_clues", "county_models", "coverage_by",
+    "build_graph", "build_network", "chain_breaks", "coverage_from_graph", "clue_keys", "collect_clues", "county_models", "coverage_by",
     "draft_letters", "judicial_aid_twice", "letter_template", "load_county", "needs_catalogue", "neutralise",
     "nonlocal_referrals", "overlapping_aid", "plausible_services", "person_keys", "person_needs", "person_subgraph", "plot_agency_network",
     "plot_coverage", "plot_person_subgraph", "plot_what_if", "referral_lists", "referrals_from_clues",

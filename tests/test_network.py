@@ -350,3 +350,17 @@ def test_empty_pool_without_truth_gives_empty_tables_not_errors(tmp_path):
     assert len(rn.unreached(n)) == 0 and len(rn.draft_letters(n)) == 0 and rn.referral_lists(n) == {}
     assert rn.what_if(n)["needs_gained"].eq(0).all()
     rn.plot_agency_network(n); rn.plot_coverage(rn.coverage_by(n, "need")); rn.plot_what_if(rn.what_if(n))
+
+
+def test_graph_paths_agree_with_the_tables(net, tmp_path):
+    """Coverage read off the graph (referral edge to a serving agency + channel path from 检察院)
+    equals the table assessment: on the base pool (4 of 8) and with the 民政局 → 医保局 relay (5 of 8)."""
+    def compare(n):
+        g = rn.coverage_from_graph(n).sort_values(["person", "need"]).reset_index(drop=True)
+        t = n.assessment[["person", "need", "covered"]].sort_values(["person", "need"]).reset_index(drop=True)
+        assert g.equals(t.astype({"covered": bool}))
+        return int(g["covered"].sum())
+
+    assert compare(net) == 4
+    relay = config(tmp_path).with_channel("医保局", frm="民政局")
+    assert compare(rn.build_network(pool(), clues(), relay, needs=NEEDS, identify="id")) == 5
