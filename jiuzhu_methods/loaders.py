@@ -87,6 +87,10 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 DATA_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
+#: spreadsheet formats that hold data but are not read: an error, never skipped
+SPREADSHEET_ONLY = {".xls", ".xlsb", ".et", ".ods", ".numbers"}
+#: longest raw value quoted in the ledger
+QUOTE_MAX = 40
 #: sheet names that never hold a table (the template's own sheets)
 SKIP_SHEETS = {"数据字典", "说明", "填写说明", "data_dictionary", "readme", "dictionary"}
 #: row keys starting with this mark the template's example rows (rejected on load)
@@ -517,6 +521,12 @@ def _id_columns(table: str) -> list[str]:
     return [c for c in schema.TABLES[table].columns if c == "id_number" or c.endswith("_id_number")]
 
 
+def _quote(s: pd.Series) -> pd.Series:
+    """A raw value as quoted in the ledger: text, at most :data:`QUOTE_MAX` characters."""
+    t = _text(s)[0].fillna("")
+    return t.where(t.str.len() <= QUOTE_MAX, t.str.slice(0, QUOTE_MAX) + "…")
+
+
 def _add(msgs: pd.Series, mask: pd.Series, text: pd.Series | str) -> pd.Series:
     """Append ``text`` (per row or constant) to ``msgs`` where ``mask``."""
     if not mask.any():
@@ -547,22 +557,22 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
         if col.type == "date":
             v, rep, bad = _by_unique(parse_dates, s)
             if rep.any():
-                reason_rep = _add(reason_rep, rep, f"{where}: date parsed from '" + _text(s)[0].fillna("") + "'")
+                reason_rep = _add(reason_rep, rep, f"{where}: date parsed from '" + _quote(s) + "'")
             if col.required:
-                reason_rej = _add(reason_rej, bad, f"{where}: unreadable date '" + _text(s)[0].fillna("") + "'")
+                reason_rej = _add(reason_rej, bad, f"{where}: unreadable date '" + _quote(s) + "'")
                 reason_rej = _add(reason_rej, v.isna() & ~bad, f"{where}: missing")
             else:
-                reason_rep = _add(reason_rep, bad, f"{where}: unreadable date '" + _text(s)[0].fillna("") + "' set missing")
+                reason_rep = _add(reason_rep, bad, f"{where}: unreadable date '" + _quote(s) + "' set missing")
             cols[name] = v
         elif col.type == "float":
             v, rep, bad = _by_unique(parse_amounts, s)
             if rep.any():
-                reason_rep = _add(reason_rep, rep, f"{where}: amount parsed from '" + _text(s)[0].fillna("") + "'")
+                reason_rep = _add(reason_rep, rep, f"{where}: amount parsed from '" + _quote(s) + "'")
             if col.required:
-                reason_rej = _add(reason_rej, bad, f"{where}: unreadable amount '" + _text(s)[0].fillna("") + "'")
+                reason_rej = _add(reason_rej, bad, f"{where}: unreadable amount '" + _quote(s) + "'")
                 reason_rej = _add(reason_rej, v.isna() & ~bad, f"{where}: missing")
             else:
-                reason_rep = _add(reason_rep, bad, f"{where}: unreadable amount '" + _text(s)[0].fillna("") + "' set missing")
+                reason_rep = _add(reason_rep, bad, f"{where}: unreadable amount '" + _quote(s) + "' set missing")
             cols[name] = v
         else:
             v, numeric = _text(s)
@@ -625,6 +635,10 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
     if kdup.any():
         ref = keyv[kdup].map(kfirst).astype("str").reindex(idx).fillna("")
         warn = _add(warn, kdup, "duplicate key " + "+".join(key_cols) + " (first at " + ref + "), kept")
+    # the ledger never carries an ID number, even one typed into the wrong column
+    from .privacy import mask_ids_in_text
+
+    reason_rej, reason_rep, warn = (mask_ids_in_text(x) for x in (reason_rej, reason_rep, warn))
     status = np.where(reason_rej != "", "rejected", np.where(reason_rep != "", "repaired", "accepted"))
     reason = np.where(reason_rej != "", reason_rej, reason_rep)
     ledger = pd.DataFrame({
@@ -688,6 +702,14 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
         except LoadError as exc:
             problems += exc.problems
     notes = [n for part in parts for n in part.notes]
+    for p in sorted(d.iterdir()):
+        if not p.is_file() or p.name.startswith((".", "~$")) or p.suffix.lower() in DATA_SUFFIXES \
+                or p.name == "meta.json":
+            continue
+        if p.suffix.lower() in SPREADSHEET_ONLY:
+            problems.append(f"{p.name}: {p.suffix} workbooks cannot be read; save it as .xlsx (or CSV)")
+        else:
+            notes.append(f"{p.name}: not a data file (CSV, .xlsx, Parquet), skipped")
     # required / optional columns
     for part in parts:
         t = schema.TABLES[part.table]

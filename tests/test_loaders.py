@@ -468,3 +468,16 @@ def test_synthetic_pool_through_mixed_exports_gives_the_same_clues(tmp_path):
     for m in MODELS:
         a, b = run_model(m, pool), run_model(m, back)
         assert sorted(a.clues["source_ref"]) == sorted(b.clues["source_ref"]), m
+
+
+def test_unreadable_workbook_formats_are_errors_other_files_noted(tmp_path):
+    rows = [["X1", "测试甲", "", "其他", A, "事项"]]  # an ID number typed into the date column
+    (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "utf-8"))
+    (tmp_path / "readme.docx").write_bytes(b"PK")
+    pool = read_exports(tmp_path)
+    assert any("readme.docx: not a data file" in n for n in pool.meta["load"]["notes"])
+    x = pool.ledger.iloc[0]
+    assert x["status"] == "rejected" and A not in x["reason"] and identity.mask(A) in x["reason"]
+    (tmp_path / "执行案件.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(LoadError, match=r"执行案件\.xls: \.xls workbooks cannot be read; save it as \.xlsx"):
+        read_exports(tmp_path)
