@@ -912,7 +912,10 @@ def _candidates(ix: _Index, flagged: set[str]) -> dict[str, pd.DataFrame]:
     others = pd.concat([f.dropna(subset=["_owner"])[["name", "_owner"]] for f in (ix.regs, ix.ja, ix.sa)], ignore_index=True)
     pairs = vn.merge(others.rename(columns={"name": "_name"}), on="_name", how="inner")
     pairs = pairs[pairs["_owner"].astype("str") != pairs["person_id"]]
-    nv = vn[vn["victim_id"].isin(set(pairs["victim_id"]))].assign(_planted=None)
+    exact = vn[vn["victim_id"].isin(set(pairs["victim_id"]))].assign(_planted=None)
+    # a trap is a look-alike *false* positive: ineligible victims first; an eligible one (the
+    # stranger's record just must not count) only when nothing else is there
+    nv = exact[~exact["judicial_aid_eligible"].astype(bool)]
     if not len(nv):
         low = ix.regs[ix.regs["registry"].isin(LOW_INCOME) & ix.regs["_uid"].notna() & ix.regs["_owner"].notna()]
         low = low.sort_values("record_id", kind="stable").drop_duplicates("_owner")
@@ -922,6 +925,8 @@ def _candidates(ix: _Index, flagged: set[str]) -> dict[str, pd.DataFrame]:
         m = cand.merge(low[["_masked", "record_id", "_owner"]], on="_masked", how="inner")
         m = m[m["_owner"].astype("str") != m["person_id"]].drop_duplicates("victim_id")
         nv = m.rename(columns={"record_id": "_planted"}).drop(columns=["_masked", "_owner"])
+    if not len(nv):
+        nv = exact
     nv = nv.assign(_pref=(~nv["judicial_aid_eligible"].astype(bool)).astype(int) * 2 + (~nv["on_registry"]).astype(int) + nv["flagged"].astype(int))
     out["namesake_trap"] = nv.sort_values("_pref", ascending=False, kind="stable")
     return out
