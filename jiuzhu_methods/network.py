@@ -32,7 +32,7 @@ Examples
 >>> from jiuzhu_methods import network as rn
 >>> cfg = rn.load_county("weidu")
 >>> sorted(cfg.reachable())[:3]
-['妇联', '人社局', '卫健委']
+['人社局', '卫健委', '妇联']
 >>> net = rn.build_network(pool, clues, cfg)                   # doctest: +SKIP
 >>> rn.coverage_by(net, "need")                                # doctest: +SKIP
 >>> rn.what_if(net).head()                                     # doctest: +SKIP
