@@ -78,16 +78,23 @@ def _fc_list_files() -> list[str]:
     return sorted(set(files), key=lambda f: (0 if re.search(r"(?i)sans|hei|micro", f) else 1, f))
 
 
-def find_cjk_font_files(extra: Iterable[str] = ()) -> list[str]:
+def find_cjk_font_files(extra: Iterable[str] = (), *, search_all: bool = False) -> list[str]:
     """Existing CJK font files: ``extra`` and the ``JIUZHU_CJK_FONT`` variable first, then the
-    known Debian paths, then what ``fc-list :lang=zh`` reports."""
+    known Debian paths, then (only when none of those exists, or ``search_all``) what
+    ``fc-list :lang=zh`` reports."""
     env = os.environ.get("JIUZHU_CJK_FONT")
-    cands = [*extra, *([env] if env else []), *CANDIDATE_FILES, *_fc_list_files()]
-    seen, out = set(), []
-    for f in cands:
-        if f and f not in seen and Path(f).is_file():
-            seen.add(f)
-            out.append(f)
+    seen: set[str] = set()
+    out: list[str] = []
+
+    def add(files: Iterable[str]) -> None:
+        for f in files:
+            if f and f not in seen and Path(f).is_file():
+                seen.add(f)
+                out.append(f)
+
+    add([*extra, *([env] if env else []), *CANDIDATE_FILES])
+    if search_all or not out:
+        add(_fc_list_files())
     return out
 
 
@@ -120,8 +127,15 @@ def setup_fonts(*, force: bool = False, files: Iterable[str] = ()) -> str | None
     if _STATE["done"] and not force:
         return _STATE["family"]
     family = None
-    for path in find_cjk_font_files(files):
-        family = _register(path)
+    tried: set[str] = set()
+    for search_all in (False, True):  # fc-list only when the known files are unusable
+        for path in find_cjk_font_files(files, search_all=search_all):
+            if path in tried:
+                continue
+            tried.add(path)
+            family = _register(path)
+            if family:
+                break
         if family:
             break
     _STATE.update(family=family, done=True)
