@@ -83,8 +83,11 @@ def base_pool(**over):
                            doc("C4", "被告人盗窃电瓶车一辆。"),
                            doc("C5", "被害人己重伤二级，被告人在逃。"),
                            doc("M1", "赡养纠纷，生活困难。")],
+        # two monthly snapshots of the same list entry count once
         "registries": [{"record_id": "R1", "registry": "农村低保", "agency": "民政局", "name": "乙",
-                        "id_number": I[2], "as_of": "2022-01-01"}],
+                        "id_number": I[2], "as_of": "2022-01-01"},
+                       {"record_id": "R1b", "registry": "农村低保", "agency": "民政局", "name": "乙",
+                        "id_number": I[2], "as_of": "2022-02-01"}],
         "judicial_aid": [{"aid_id": "A1", "name": "己", "id_number": I[5], "agency": "检察院",
                           "applied_on": "2022-04-01", "decided_on": "2022-04-11", "paid_on": "2022-04-20",
                           "status": "决定救助", "amount": 20000.0}],
