@@ -543,7 +543,7 @@ if len(coll):
     plotting.bar_chart(coll.set_index(coll.columns[0])[coll.columns[1]],
                        title=plotting.zh_en("三个碰撞各自产生的线索", "clues per collision"))
     plt.show()
-display(report.counts(res.clues, "keyword_categories", label="关键词类别 keyword category", split="、"))
+display(report.counts(res.clues, "categories", label="关键词类别 keyword category", split="、"))
 '''),
         md("""
 **怎样读 / How to read.** 碰撞一找“打赢官司拿不到钱”的人，碰撞二找“涉案又困难”的人，碰撞三找“刑事附带民事判了但没执行到位”的被害人。
