@@ -1391,7 +1391,8 @@ def worked_examples(pool, results: Mapping[str, Any] | None = None, *, seed: int
         c = res.clues
         h = hits[hits["model"] == name]
         if not len(c):
-            rows.append({"model": name, "clue_id": None, "姓名": None, "rule_path": "（本池无线索）", "符合司法救助": None})
+            rows.append({"model": name, "clue_id": None, "姓名": None, "rule_path": "（本池无线索）", "符合司法救助": None,
+                         "公开步骤": _steps_text(res)})
             continue
         good = h[h["person_id"].astype("str").isin(eligible)]
         pick = good.iloc[0] if len(good) else (h.iloc[0] if len(h) else None)
@@ -1400,8 +1401,18 @@ def worked_examples(pool, results: Mapping[str, Any] | None = None, *, seed: int
         rows.append({"model": name, "clue_id": row["clue_id"], "姓名": identity.mask_name(row["name"]),
                      "身份证号": _mask_id(row["id_number"]), "rule_path": row["rule_path"],
                      "推荐机关": row.get("recommended_agencies"),
-                     "符合司法救助": (pid in eligible) if pid else None})
+                     "符合司法救助": (pid in eligible) if pid else None,
+                     "公开步骤": _steps_text(res)})
     return pd.DataFrame(rows)
+
+
+def _steps_text(res: Any) -> str:
+    """The model's published steps in order (their Chinese wording), from its funnel."""
+    f = getattr(res, "funnel", None)
+    if f is None or not len(f) or "label_zh" not in f.columns:
+        return ""
+    f = f.sort_values("order") if "order" in f.columns else f
+    return " → ".join(f"{i + 1}. {t}" for i, t in enumerate(f["label_zh"].astype("str")))
 
 
 # --------------------------------------------------------------------------- command line

@@ -90,7 +90,7 @@ display(Markdown(f"**县 county**: {pool.meta.get('county_name', pool.meta.get('
 ## 2 每个模型一个实例 / One worked example per model
 
 下表为每个模型取一条线索（优先取真相中确实符合条件的人），列出它的**规则路径**（rule path：这条线索依次通过了哪些
-公开步骤）和推荐的移送机关。最后一列是真相：此人是否真的符合司法救助条件。
+公开步骤）、推荐的移送机关、真相（此人是否真的符合司法救助条件），以及该模型公开步骤的原文（“公开步骤”列，出自典型案例）。
 '''),
     code('''
 results, model_warnings = training.run_models(pool)
