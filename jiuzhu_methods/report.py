@@ -277,6 +277,20 @@ def funnel_counts(funnel: pd.DataFrame) -> list[int]:
     return [int(x) for x in funnel.sort_values("order")["n_out"]]
 
 
+def variant_funnels(results: Mapping[str, Any]) -> pd.DataFrame:
+    """Funnels of variants of one model side by side: one row per step (published wording),
+    one ``n_out`` column per variant — where a reading changes the result."""
+    frames = []
+    for name, res in results.items():
+        f = res.funnel.sort_values("order")
+        frames.append(pd.Series(f["n_out"].astype(int).to_numpy(), index=f["label_zh"].astype("str").to_numpy(), name=name))
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, axis=1)
+    out.index.name = "步骤（原文） step"
+    return out.reset_index()
+
+
 def rule_paths(clues: pd.DataFrame) -> pd.DataFrame:
     """How many clues took each rule path (the branch of the published steps they passed)."""
     if clues is None or "rule_path" not in clues.columns or len(clues) == 0:
@@ -611,7 +625,7 @@ def _json_default(v: Any) -> Any:
 
 
 __all__ = [
-    "run", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "display_options", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
+    "run", "variant_funnels", "amount_bands", "amount_columns", "amount_frame", "amount_spread", "collision_counts", "decision_rules", "decision_tree_text", "display_options", "group_hits", "counts", "crosstab", "evaluate_result", "evaluation_records", "evaluation_table",
     "find_unmasked_ids", "frame_lists", "id_quality_shares", "funnel_counts", "funnel_table", "headline", "id_quality", "list_sizes", "load_pool",
     "mask_frame", "meta_table", "pool_overview", "registry_overview", "rule_paths", "run_summary",
     "show_clues", "show_list", "side_by_side", "truth_overview", "write_summary",

@@ -360,6 +360,23 @@ def nb_02():
 """),
         *model_block("m1", "yueqing.m1", "linkage=linkage, negation=negation", "模型1"),
         md("""
+### 公布读法与否定感知读法 / The published reading vs a negation-aware one
+第二步按原文“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书”。字面匹配会把“未达成调解协议”“拒不赔偿”“不予谅解”
+这类**恰恰说明没有获赔**的文书也剔除掉。下面把两种读法并排：每一步剩下的人数，以及对照真相的精确率与召回率。
+*What to do:* 若否定感知读法召回率明显更高而精确率不降，说明字面规则漏掉了真正需要救助的人，值得在实务中改进关键词规则。
+"""),
+        code('''
+m1_plain = report.run("yueqing.m1", pool, linkage=linkage, negation="plain")
+m1_aware = report.run("yueqing.m1", pool, linkage=linkage, negation="aware")
+variants = {"plain（公布）": report.evaluate_result(m1_plain, pool), "aware（否定感知）": report.evaluate_result(m1_aware, pool)}
+display(report.variant_funnels({"plain（公布）": m1_plain, "aware（否定感知）": m1_aware}))
+display(report.evaluation_table(variants))
+if report.evaluation_records(variants):
+    plotting.precision_recall_chart(report.evaluation_records(variants),
+                                    title=plotting.zh_en("模型1：两种读法", "model 1: two readings"))
+    plt.show()
+'''),
+        md("""
 ## 模型2：无法通过诉讼获得赔偿的当事人
 
 - 第一步：故意伤害、交通肇事的刑事判决与交通事故民事判决中的受害人；
