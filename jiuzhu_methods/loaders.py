@@ -67,6 +67,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 import re
@@ -384,8 +385,12 @@ def _text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             return str(int(v))
         if isinstance(v, (float, np.floating)):
             return str(int(v)) if float(v).is_integer() else repr(float(v))
-        if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
-            return pd.Timestamp(v).strftime("%Y-%m-%d") if pd.Timestamp(v) == pd.Timestamp(v).normalize() else str(v)
+        if isinstance(v, (pd.Timestamp, np.datetime64, _dt.date)):
+            try:
+                t = pd.Timestamp(v)
+                return t.strftime("%Y-%m-%d") if t == t.normalize() else str(t)
+            except (ValueError, TypeError, OverflowError):
+                return str(v)
         return str(v).strip()
 
     if _all_text(s):
