@@ -601,7 +601,7 @@ def write_summary(out_dir: str | Path, notebook: str, *, title: str, county: str
             s += f", P {r['precision']:.2f}, R {r['recall']:.2f}"
         parts.append(s)
     for k, v in extra.items():
-        if isinstance(v, (int, float, str)) and k.startswith("n_"):
+        if isinstance(v, (int, float, str, np.integer, np.floating)) and k.startswith("n_"):
             parts.append(f"{k[2:]} {v}")
     first = next(iter(runs.values()), {})
     data = {"notebook": notebook, "title": title, "county": str(county), "runs": runs,
