@@ -104,9 +104,12 @@ def isin(s: pd.Series, values) -> pd.Series:
     v = pd.Series(values, dtype="object").dropna().astype("str").unique()
     if len(v) == 0 or len(s) == 0:
         return pd.Series(False, index=s.index)
-    arr = pa.array(s.astype("object").where(s.notna(), None).to_numpy(), type=pa.string(), from_pandas=True)
-    hit = pc.is_in(arr, value_set=pa.array(v, type=pa.string())).to_numpy(zero_copy_only=False)
-    return pd.Series(hit.astype(bool), index=s.index)
+    if hasattr(s.array, "__arrow_array__"):
+        arr = pa.chunked_array(s.array.__arrow_array__())
+    else:
+        arr = pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    hit = pc.is_in(arr, value_set=pa.array(v, type=arr.type)).to_numpy()
+    return pd.Series(np.array(hit, dtype=bool), index=s.index)
 
 
 def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None,
@@ -121,19 +124,22 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     the result of the join is unchanged, the work much smaller."""
     if snapshots not in SNAPSHOTS:
         raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
-    reg = registry_index(pool)
-    reg = reg[reg["registry"].isin(list(registries))]
+    idx = registry_index(pool)
+    keep = isin(idx["registry"], list(registries)).to_numpy().copy()
     if reference is not None:
-        reg = reg[reg["as_of"] <= pd.Timestamp(reference)]
-    if snapshots == "latest" and len(reg):
-        last = reg.groupby("registry")["as_of"].transform("max")
-        reg = reg[reg["as_of"] == last]
+        keep = keep & (idx["as_of"] <= pd.Timestamp(reference)).to_numpy()
+    if snapshots == "latest" and keep.any():
+        last = idx.loc[keep, ["registry", "as_of"]].groupby("registry")["as_of"].max()
+        reg_col, as_of = idx["registry"], idx["as_of"]
+        for r, d in last.items():
+            keep = keep & ~((reg_col == r) & (as_of != d)).to_numpy()
     if like is not None:
         k = lk.keys(like, phone_col=None, address_col=None)
-        keep = isin(reg["_id"], k["_id"])
+        cand = isin(idx["_id"], k["_id"]).to_numpy()
         if linkage == "fallback":
-            keep |= isin(reg["_name"], k["_name"])
-        reg = reg[keep]
+            cand = cand | isin(idx["_name"], k["_name"]).to_numpy()
+        keep = keep & cand
+    reg = idx.loc[keep]
     # the same entry repeats in every monthly snapshot: link each distinct entry once
     reg = reg.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
     return reg.drop(columns=["_id", "_name"]).sort_index()
