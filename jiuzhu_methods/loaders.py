@@ -93,7 +93,8 @@ SPREADSHEET_ONLY = {".xls", ".xlsb", ".et", ".ods", ".numbers"}
 #: longest raw value quoted in the ledger
 QUOTE_MAX = 40
 #: sheet names that never hold a table (the template's own sheets)
-SKIP_SHEETS = {"数据字典", "说明", "填写说明", "data_dictionary", "readme", "dictionary"}
+VALUES_SHEET = "取值"
+SKIP_SHEETS = {"数据字典", "说明", "填写说明", "data_dictionary", "readme", "dictionary", VALUES_SHEET}
 #: row keys starting with this mark the template's example rows (rejected on load)
 EXAMPLE_PREFIX = "示例"
 LEDGER_COLUMNS = ["table", "file", "sheet", "row", "key", "status", "reason", "warnings"]
@@ -912,6 +913,21 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
         ws.cell(row=i, column=1, value=line)
     ws.column_dimensions["A"].width = 110
     ex = example_rows() if examples else {}
+    # allowed values on a hidden sheet, offered as drop-down lists (other values still load: reported)
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values_sheet = wb.create_sheet(VALUES_SHEET)
+    values_sheet.sheet_state = "hidden"
+    lists: dict[tuple[str, str], str] = {}
+    k = 0
+    for tname in schema.CONTRACT_TABLES:
+        for col in schema.TABLES[tname].columns.values():
+            if col.vocabulary:
+                k += 1
+                for r, v in enumerate(col.vocabulary, start=1):
+                    values_sheet.cell(row=r, column=k, value=v)
+                letter = values_sheet.cell(row=1, column=k).column_letter
+                lists[(tname, col.name)] = f"'{VALUES_SHEET}'!${letter}$1:${letter}${len(col.vocabulary)}"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for tname in schema.CONTRACT_TABLES:
@@ -928,6 +944,11 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
             c.comment = Comment(note, "jiuzhu_methods")
             sh.column_dimensions[c.column_letter].width = max(12, min(40, 2 * len(col.label) + 6))
             # ID numbers and keys are text: keep Excel from turning them into numbers
+            if (tname, col.name) in lists:
+                dv = DataValidation(type="list", formula1=lists[(tname, col.name)], allow_blank=True,
+                                    showErrorMessage=False)
+                dv.add(f"{c.column_letter}2:{c.column_letter}1001")
+                sh.add_data_validation(dv)
             if col.type == "str":
                 for r in range(2, 1002):
                     sh.cell(row=r, column=j).number_format = "@"

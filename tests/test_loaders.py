@@ -281,8 +281,12 @@ def test_template_round_trip(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(p)
-    assert wb.sheetnames[0] == "说明" and wb.sheetnames[-1] == "数据字典"
-    assert [wb[s].title for s in wb.sheetnames[1:-1]] == [schema.TABLES[t].label for t in schema.CONTRACT_TABLES]
+    assert wb.sheetnames[:2] == ["说明", "取值"] and wb.sheetnames[-1] == "数据字典"
+    assert wb["取值"].sheet_state == "hidden"
+    assert [wb[s].title for s in wb.sheetnames[2:-1]] == [schema.TABLES[t].label for t in schema.CONTRACT_TABLES]
+    # vocabulary columns offer drop-down lists
+    dvs = wb["检察案件当事人"].data_validations.dataValidation
+    assert any(str(dv.sqref).startswith("C2") and "取值" in dv.formula1 for dv in dvs)
     ws = wb["执行案件"]
     assert [c.value for c in ws[1]] == _labels("court_enforcements")
     assert ws.max_row >= 3  # example rows
