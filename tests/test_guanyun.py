@@ -298,3 +298,15 @@ def test_amount_for_past_procuratorate_recipients(pool):
     assert c.loc[N["C"], "source"] == "judicial_aid" and c.loc[N["C"], "source_ref"] == "J3"
     with pytest.raises(ValueError):
         guanyun.amount(p, recipients="everyone")
+
+
+@pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
+def test_deduplicated_link_equals_plain_link(pool, mode):
+    # the lookup links each distinct registry identity once and expands back to every snapshot row
+    from jiuzhu_methods import linkage
+    cand = guanyun._candidates(pool)
+    reg = guanyun._registries(pool)
+    plain = linkage.link(cand, reg, linkage=mode).sort_values(["left", "right"]).reset_index(drop=True)
+    assert guanyun._link_deduplicated(cand, reg, mode).equals(plain)
+    # A's two 农村低保 snapshots R1, R2 share one identity: both rows come back
+    assert len(plain) >= 2

@@ -163,6 +163,31 @@ def _grade(detail: pd.Series) -> pd.Series:
     return g
 
 
+_IDENTITY_COLUMNS = {"id": ["id_number"], "id+name": ["id_number", "name"],
+                     "fallback": ["id_number", "name", "phone", "address"]}
+
+
+def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> pd.DataFrame:
+    """:func:`linkage.link` of ``frame`` to ``right``, computed once per distinct identity of
+    ``right`` (monthly snapshots repeat the same person 20+ times) and expanded back to every row.
+
+    Only the identity columns the linkage mode reads take part (ID; + name; + phone, address),
+    so the result equals ``linkage.link(frame, right)`` row for row.
+    """
+    cols = [c for c in _IDENTITY_COLUMNS[linkage_mode] if c in right.columns]
+    code = right.groupby(cols, dropna=False, sort=False).ngroup()
+    first = right.loc[~code.duplicated(), cols]
+    pairs = linkage.link(frame, first, linkage=linkage_mode)
+    if pairs.empty:
+        return pairs
+    rows = pd.DataFrame({"_code": code.to_numpy(), "right": right.index})
+    pairs = pairs.rename(columns={"right": "_first"})
+    pairs["_code"] = code.loc[pairs["_first"]].to_numpy()
+    out = pairs.merge(rows, on="_code", how="inner")
+    return out[["left", "right", "match", "confidence"]].sort_values(["left", "right"], kind="stable") \
+        .reset_index(drop=True)
+
+
 def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", snapshot: str = "window",
                      window_months: int | None = None, period: str = "screen",
                      registry_ids: "pd.Series | None" = None) -> pd.DataFrame:
@@ -189,7 +214,7 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
     cols = ["row", "registry_record_id", "registry", "grade", "as_of", "match", "confidence", "in_window"]
     if frame.empty or reg.empty:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    pairs = linkage.link(frame, reg, linkage=linkage_mode)
+    pairs = _link_deduplicated(frame, reg, linkage_mode)
     r = reg.loc[pairs["right"]]
     out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].to_numpy(),
                         "registry": r["registry"].to_numpy(),
