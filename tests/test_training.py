@@ -360,3 +360,43 @@ def test_synthetic_reproducible(synth_pool, synth_set, synth_results):
     again = make_exercises(synth_pool, n=12, seed=1, difficulty="medium", results=synth_results)
     pd.testing.assert_frame_equal(synth_set.key, again.key)
     assert [c.markdown() for c in again.cards] == [c.markdown() for c in synth_set.cards]
+
+
+# --------------------------------------------------------------------------- the notebook
+def test_notebook_has_parameters_and_no_outputs():
+    import nbformat
+
+    from jiuzhu_methods import runner
+
+    p = runner.notebooks_dir() / "07_training.ipynb"
+    assert p in runner.list_notebooks()          # the runner picks it up
+    nb = nbformat.read(p, as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    for name in ("county", "seed", "scale", "data_dir", "out_dir"):
+        assert re.search(rf"^{name} = ", nb.cells[0].source, re.M), name
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert not any(re.search(r"^\s*(def|class) ", c.source, re.M) for c in code)  # thin
+    # the answer key comes after the exercises, in its own clearly marked section
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    key_at = next(i for i, t in enumerate(md) if "ANSWER KEY" in t)
+    ex_at = next(i for i, t in enumerate(md) if t.startswith("## 3 练习"))
+    assert ex_at < key_at
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_notebook_runs(tmp_path):
+    _generate()
+    from jiuzhu_methods import runner
+    from jiuzhu_methods.privacy import scan_outputs
+
+    pool_dir = tmp_path / "pool"
+    runner.ensure_pool("guanyun", pool_dir, scale=0.005, seed=7)
+    params = runner.notebook_parameters("guanyun", pool_dir=pool_dir, out_dir=tmp_path / "out", scale=0.005, seed=7)
+    r = runner.run_notebook(runner.notebooks_dir() / "07_training.ipynb", tmp_path / "out", params)
+    assert r.ok, r.error
+    assert r.summary["perfect_score"] == 100.0 and r.summary["n_cards"] == 10
+    assert scan_outputs(tmp_path / "out").empty
+    page = (tmp_path / "out" / "07_training.html").read_text(encoding="utf-8")
+    assert page.index("ANSWER KEY") > page.index("E001-01")
