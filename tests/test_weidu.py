@@ -43,7 +43,7 @@ def base_frames():
     第一步 base: civil applicants 李某 (M1), 钱某 (M2); petitioners 赵某, 周某, 吴某; suspect 王某 (X1) → 6.
     第二步:
       一  李某 ∩ E1 (终本, paid 0 < due) → 碰撞一; 钱某 ∩ E3 (执行完毕, paid in full) → no.
-      二  赵某 on 农村低保 → 碰撞二; 李某 on 困难妇女 → 碰撞二 too (李某: 碰撞一+碰撞二);
+      二  赵某 on 农村低保 → 碰撞二; 李某 on 困难妇女 → 碰撞二 too (李某: 碰撞一、碰撞二);
           周某 on 困难职工 (not a special group) → no; 吴某 on 持证残疾人 → 碰撞二.
       三  王某 = respondent of E2 (终本, unpaid) → E2's applicant 孙某 (source court_enforcements,
           source_field applicant, case X1).
@@ -127,8 +127,8 @@ def test_clues_and_collision_paths(result):
     c = result.clues.set_index("name")
     assert set(c.index) == {"李某", "赵某", "孙某"}
     assert list(result.clues.columns[:len(CLUE_COLUMNS)]) == CLUE_COLUMNS
-    assert c.loc["李某", "collisions"] == "碰撞一+碰撞二"
-    assert "collisions[碰撞一+碰撞二]" in c.loc["李某", "rule_path"]
+    assert c.loc["李某", "collisions"] == "碰撞一、碰撞二"
+    assert "collisions[碰撞一、碰撞二]" in c.loc["李某", "rule_path"]
     assert c.loc["李某", "enforcement_ids"] == "E1" and c.loc["李某", "registries"] == "困难妇女"
     assert c.loc["赵某", "collisions"] == "碰撞二" and c.loc["赵某", "source"] == "petitions"
     assert c.loc["赵某", "source_ref"] == "T1"

@@ -22,7 +22,7 @@ step                    published wording (案例五)
                         for manual checking (manual step)
 ======================  ============================================================
 
-Each clue's ``rule_path`` names its collision(s): ``collisions[碰撞一+碰撞二]``.
+Each clue's ``rule_path`` names its collision(s): ``collisions[碰撞一、碰撞二]``.
 ``result.lists``: ``supervision`` (法律监督线索: enforcement terminated without full property
 investigation; administrative inaction), ``governance`` (社会综合治理 figures).
 """
@@ -161,7 +161,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
                                                              "registries", "confidence"])
     out = first.merge(agg, left_on="_person", right_index=True, how="left").drop(columns="_person")
     flags = pd.DataFrame({tags["a"]: out["hit_a"], tags["b"]: out["hit_b"], tags["c"]: out["hit_c"]})
-    out["collisions"] = _join_flags(flags, [tags["a"], tags["b"], tags["c"]], "+")
+    out["collisions"] = _join_flags(flags, [tags["a"], tags["b"], tags["c"]], "、")
     out["path_tag"] = out["collisions"]
     out = out.reset_index(drop=True)
     detail = {"collision_1": int(ab["hit_a"].sum()), "collision_2": int(ab["hit_b"].sum()),
