@@ -599,6 +599,9 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
                 unknown = v.notna() & ~v.isin(col.vocabulary)
                 if unknown.any():
                     warn = _add(warn, unknown, f"{where}: value '" + v.fillna("") + "' not in the vocabulary, kept")
+            if col.pattern is not None:
+                off = v.notna() & ~v.str.fullmatch(col.pattern).fillna(False).astype(bool)
+                warn = _add(warn, off, f"{where}: value '" + _quote(v) + f"' does not match {col.pattern}, kept")
             if col.required and name not in t.key and name not in id_cols:
                 warn = _add(warn, v.isna() & ~blank_row, f"{where}: missing")
             cols[name] = v

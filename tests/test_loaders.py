@@ -474,6 +474,15 @@ def test_synthetic_pool_through_mixed_exports_gives_the_same_clues(tmp_path):
         assert sorted(a.clues["source_ref"]) == sorted(b.clues["source_ref"]), m
 
 
+def test_pattern_and_missing_values_are_warnings(tmp_path):
+    rows = [["C1", "刑事检察", "审查起诉", "", "2022-01-01", "3303"]]
+    (tmp_path / "proc_cases.csv").write_bytes(_csv(rows, _labels("proc_cases"), "utf-8"))
+    x = read_exports(tmp_path).ledger.iloc[0]
+    assert x["status"] == "accepted"
+    assert "county_code (承办院区划代码): value '3303' does not match" in x["warnings"]
+    assert "charge (罪名/案由): missing" in x["warnings"]
+
+
 def test_unreadable_workbook_formats_are_errors_other_files_noted(tmp_path):
     rows = [["X1", "测试甲", "", "其他", A, "事项"]]  # an ID number typed into the date column
     (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "utf-8"))
