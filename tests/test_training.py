@@ -18,7 +18,7 @@ from jiuzhu_methods import DataPool, identity
 from jiuzhu_methods.training import (KINDS, TRAPS, grade, make_exercises, mask_text, parse_agencies, parse_amount,
                                      parse_eligible, parse_rules, standard_coefficients)
 
-TOKEN18 = re.compile(r"[0-9A-Za-z０-９]{18}")
+TOKEN18 = re.compile(r"[0-9Xx０-９]{18,}")
 
 
 def _ids(n: int) -> list[str]:
@@ -114,8 +114,10 @@ def hand_set(hand):
 
 
 def _scan(text: str) -> list[str]:
-    """Valid, unmasked ID numbers among the 18-character tokens of ``text``."""
-    toks = pd.Series(TOKEN18.findall(text), dtype="object")
+    """Valid, unmasked ID numbers among the 18-character tokens of ``text``: every window of 18
+    characters inside every run of digits/X (so an ID glued to other digits is found too)."""
+    runs = TOKEN18.findall(text)
+    toks = pd.Series([r[i:i + 18] for r in runs for i in range(len(r) - 17)], dtype="object")
     if not len(toks):
         return []
     ok = identity.check_series(toks) == ""
@@ -273,6 +275,8 @@ def test_mask_text():
     ids = _ids(1)
     t = mask_text(f"张建国的身份证号是{ids[0]}，电话13812345678", ["张建国"])
     assert "张**" in t and ids[0] not in t and "13812345678" not in t and _scan(t) == []
+    # the scanner itself finds an unmasked number, also when glued to other digits
+    assert _scan(f"号码{ids[0]}。") == [ids[0]] and ids[0] in _scan(f"12{ids[0]}")
 
 
 def test_exports_and_cli_grading(hand_set, tmp_path, capsys):
