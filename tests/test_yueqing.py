@@ -308,3 +308,17 @@ def test_empty_pool_runs_every_model():
     for m in ("m1", "m2", "m3", "m4"):
         res = run_model(f"yueqing.{m}", empty)
         assert len(res.clues) == 0 and (res.funnel["n_out"] == 0).all()
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_registry_prefilter_changes_nothing(pool, linkage):
+    # registry_rows(like=...) keeps only entries that could match; the join result is the same
+    from jiuzhu_methods import linkage as lk
+    left = pool["proc_parties"]
+    regs = ["城市低保", "农村低保", "低保边缘家庭", "网格困难群体"]
+    full = yueqing.registry_rows(pool, regs)
+    small = yueqing.registry_rows(pool, regs, like=left, linkage=linkage)
+    assert len(small) < len(full)
+    a = lk.semi_join(left, full, linkage=linkage, collect="registry")
+    b = lk.semi_join(left, small, linkage=linkage, collect="registry")
+    pd.testing.assert_frame_equal(a, b)
