@@ -172,7 +172,13 @@ def _eligibility() -> dict:
 
 
 # --------------------------------------------------------------------------- masking
-_ID_TOKEN = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{17}[0-9０-９Xx]|(?<![0-9])[0-9]{15}(?![0-9])")
+#: any run of 15 or more digits (an ID number, possibly glued to other digits)
+_ID_TOKEN = re.compile(r"[0-9０-９]{14,}[0-9０-９Xx]")
+
+
+def _mask_run(m: re.Match) -> str:
+    r = m.group(0)
+    return identity.mask(r) or "*" if len(r) in (15, 18) else r[:4] + "*" * (len(r) - 8) + r[-4:]
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
@@ -193,7 +199,7 @@ def mask_text(text: Any, names: Iterable[str] = (), *, pattern: re.Pattern | Non
         s = s.replace(n, identity.mask_name(n) or "*")
     if pattern is not None:
         s = pattern.sub(lambda m: identity.mask_name(m.group(0)) or "*", s)
-    s = _ID_TOKEN.sub(lambda m: identity.mask(m.group(0)) or "*", s)
+    s = _ID_TOKEN.sub(_mask_run, s)
     s = _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], s)
     return s
 

@@ -277,6 +277,7 @@ def test_mask_text():
     assert "张**" in t and ids[0] not in t and "13812345678" not in t and _scan(t) == []
     # the scanner itself finds an unmasked number, also when glued to other digits
     assert _scan(f"号码{ids[0]}。") == [ids[0]] and ids[0] in _scan(f"12{ids[0]}")
+    assert _scan(mask_text(f"12{ids[0]}34")) == []
 
 
 def test_exports_and_cli_grading(hand_set, tmp_path, capsys):
