@@ -178,7 +178,9 @@ _ID_TOKEN = re.compile(r"[0-9０-９]{14,}[0-9０-９Xx]")
 
 def _mask_run(m: re.Match) -> str:
     r = m.group(0)
-    return identity.mask(r) or "*" if len(r) in (15, 18) else r[:4] + "*" * (len(r) - 8) + r[-4:]
+    if len(r) in (15, 18):
+        return identity.mask(r) or "*"
+    return r[:4] + "*" * (len(r) - 8) + r[-4:]
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
