@@ -303,6 +303,19 @@ def test_m4_default_county_code_from_meta():
     assert c["local"].to_dict() == {"Q某": False, "R某": False, "T某": True}
 
 
+def test_m4_text_markers_follow_the_county_name():
+    # the markers are templates: 户籍地{county}; for a pool of 单县 "户籍地乐清" is no signal
+    p = make_pool()
+    p.meta["county_name"] = "乐清市"
+    res = run_model("yueqing.m4", p)
+    assert "户籍地乐清" in res.params["local_text_markers"]
+    assert res.clues.set_index("name").loc["R某", "local_by_text"]
+    p.meta["county_name"] = "单县"
+    res = run_model("yueqing.m4", p)
+    assert "户籍地单县" in res.params["local_text_markers"]
+    assert not res.clues.set_index("name").loc["R某", "local"]
+
+
 def test_empty_pool_runs_every_model():
     empty = DataPool.from_frames({})
     for m in ("m1", "m2", "m3", "m4"):

@@ -646,11 +646,14 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     params = _params(pool, linkage=linkage, reference=reference_date)
     # "" or None: the pool's county (notebooks and the CLI pass strings)
     code = str(county_code).strip() if county_code not in (None, "") else (pool.meta.get("county_code") or "330382")
+    name = str(pool.meta.get("county_name") or "乐清")
+    short = name[:-1] if len(name) > 2 and name[-1] in "市县区" else name
     if isinstance(text_signal, str):
         text_signal = text_signal.strip().lower() not in ("false", "0", "no", "")
     params.update({"county_code": str(code), "text_signal": bool(text_signal),
                    "aid_status": list(_v("model4", "aid_status")),
-                   "local_text_markers": list(_v("model4", "local_text_markers")), "target": "social"})
+                   "local_text_markers": [m.format(county=short) for m in _v("model4", "local_text_markers")],
+                   "target": "social"})
     frame, funnel, ctx = _run(Pipeline("yueqing.m4", M4_STEPS), pool, params)
     needs = infer_needs(frame, pool, linkage=linkage, reference=params["reference"])
     out = pd.concat([frame, needs], axis=1)
