@@ -1008,7 +1008,8 @@ def make_exercises(pool, *, n: int = 10, seed: int = 0, difficulty: str = "mediu
         if plan[kind] == 0:
             continue
         c = c[~c["person_id"].astype("str").isin(used_persons)]
-        top = c.head(max(plan[kind] * 3, plan[kind]))
+        # traps: among the best look-alikes (front of the sorted list); the others: among all
+        top = c.head(plan[kind] * 3) if kind in TRAPS else c.drop_duplicates("person_id")
         idx = rng.choice(len(top), size=min(plan[kind], len(top)), replace=False) if len(top) else []
         for i in sorted(int(x) for x in idx):
             row = top.iloc[i]
