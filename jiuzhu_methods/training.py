@@ -907,8 +907,8 @@ def _candidates(ix: _Index, flagged: set[str]) -> dict[str, pd.DataFrame]:
     # suspects on a low-income list (and never an eligible victim)
     pp = ix.parties_p[ix.parties_p["role"] == "犯罪嫌疑人"].dropna(subset=["person_id"])
     low = set(ix.regs.loc[ix.regs["registry"].isin(LOW_INCOME), "_owner"].dropna().astype("str"))
-    eligible_persons = set(elig["person_id"])
-    sus = pp[pp["person_id"].astype("str").isin(low) & ~pp["person_id"].astype("str").isin(eligible_persons)]
+    victims_any = set(v["person_id"])   # a suspect who was harmed elsewhere is no clean "not a victim"
+    sus = pp[pp["person_id"].astype("str").isin(low) & ~pp["person_id"].astype("str").isin(victims_any)]
     sus = sus.drop_duplicates("person_id").sort_values("record_id", kind="stable")
     sus = sus.assign(flagged=sus["person_id"].isin(flagged), victim_id=None)
     out["suspect_trap"] = sus.sort_values("flagged", ascending=False, kind="stable")
