@@ -6,7 +6,8 @@ Procuratorate cases (model 1)::
 
     C1 审查起诉 故意伤害罪   doc "…住院治疗…"                      victims P1 (A), P8 (H); suspect P1s (S)
     C2 审查逮捕 交通肇事罪   doc "…R某…户籍地乐清…"                 victims P2 (B), P9 (A again)
-    C3 审查起诉 故意伤害罪   doc "双方已达成调解协议"                victim  P3 (C)    -> removed (plain, aware)
+    C3 审查起诉 故意伤害罪   docs "双方已达成调解协议", "…被害人丙三…"  victim  P3 (C)    -> removed (plain, aware);
+                                                                   kept with exclude_scope="document"
     C4 审查起诉 交通肇事罪   doc "经调解，双方未达成调解协议"        victim  P4 (D)    -> removed plain, kept aware
     C5 审查起诉 盗窃罪       (charge not screened)                 victim  P5 (E)
     C6 生效裁判监督 故意伤害罪 (stage not screened)                 victim  P6 (F)
@@ -93,6 +94,7 @@ def make_pool() -> DataPool:
         [("D1", "C1", "起诉意见书", "被害人甲一被打伤后住院治疗，犯罪嫌疑人至今分文未付。"),
          ("D2", "C2", "询问笔录", "被害人乙二陈述事故经过。另查明，R某，户籍地乐清市，系目击者。"),
          ("D3", "C3", "和解协议书", "双方已达成调解协议，赔偿款已付清。"),
+         ("D3b", "C3", "起诉书", "被告人殴打被害人丙三，致其受伤。"),
          ("D4", "C4", "起诉意见书", "经调解，双方未达成调解协议。"),
          ("D7", "C7", "询问笔录", "被害人表示不予谅解，要求依法处理。")],
         columns=["doc_id", "case_id", "doc_type", "text"])
@@ -187,6 +189,18 @@ def test_m1_aware_fallback(pool):
     assert (g["match"], g["confidence"], g["matched_registry"]) == ("name+birth_date", 0.8, "网格困难群体")
 
 
+def test_m1_exclude_scope_document(pool):
+    # literal reading: C3's settlement document goes, but its 起诉书 (no keyword) still names 丙三
+    # -> P3 stays; C4 and C7 have no other document naming their victims -> removed as before.
+    # 第三步: 丙三 is on 农村低保 -> second clue after A
+    res = run_model("yueqing.m1", pool, exclude_scope="document")
+    assert funnel(res)[1:3] == [("m1_exclude_compensated", 7, 5), ("m1_low_income", 5, 2)]
+    assert res.funnel["detail"][1]["kept_named_in_other_documents"] == 1
+    assert res.clues["name"].tolist() == ["甲一", "丙三"]
+    with pytest.raises(ValueError):
+        yueqing.m1(pool, exclude_scope="victim")
+
+
 def test_m1_snapshots_and_reference(pool):
     # latest: 城市低保's last snapshot up to 2023-01-01 is 2022-12 (X only): A drops out
     assert len(run_model("yueqing.m1", pool, snapshots="latest").clues) == 0
@@ -246,6 +260,12 @@ def test_m3_published(pool):
     assert c.loc["乙二", "rule_path"] == "m1_cases > m1_exclude_compensated > m3_social_aid[模型1] > m3_manual"
     assert c.loc["乙二", "matched_aid_type"] == "低保"
     assert list(res.lists["m1_funnel"]["n_out"]) == [7, 4, 1, 1]
+
+
+def test_m3_exclude_scope_document(pool):
+    # model 1 keeps P3 (丙三, named in C3's 起诉书) too; 丙三 had no social aid -> still A, B
+    res = run_model("yueqing.m3", pool, exclude_scope="document")
+    assert funnel(res)[0] == ("m3_social_aid", 6, 2)
 
 
 def test_m3_negation_aware(pool):

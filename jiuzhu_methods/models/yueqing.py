@@ -363,8 +363,25 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
         hit |= h
     excluded = docs.loc[hit, "case_id"].unique()
     words = {w: int(h.sum()) for w, h in per_word.items()}
-    out = frame[~isin(frame["case_id"], excluded)]
-    return out, {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
+    removed = isin(frame["case_id"], excluded)
+    rescued = 0
+    if p.get("exclude_scope", "case") == "document" and removed.any():
+        # literal reading: only the documents go; a victim of such a case stays when a
+        # keyword-free document of the case still names them (the victim data is formed
+        # from the remaining documents)
+        clean = docs.loc[~hit, ["case_id", "text"]]
+        cand = frame.loc[removed, ["case_id", "name"]].dropna().reset_index(names="_row")
+        pairs = cand.merge(clean, on="case_id")
+        if len(pairs):
+            named = np.char.find(pairs["text"].to_numpy(dtype=str), pairs["name"].to_numpy(dtype=str)) >= 0
+            keep_rows = pairs.loc[named, "_row"].unique()
+            rescued = len(keep_rows)
+            removed = removed & ~pd.Series(frame.index.isin(keep_rows), index=frame.index)
+    out = frame[~removed]
+    detail = {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
+    if p.get("exclude_scope", "case") == "document":
+        detail["kept_named_in_other_documents"] = rescued
+    return out, detail
 
 
 M1_STEPS = [
@@ -397,20 +414,26 @@ def _judicial_clues(frame: pd.DataFrame, pool, params: dict, model: str, extra: 
 
 def m1(pool, *, linkage: str = "id", negation: str = "plain", charges: list[str] | None = None,
        exclude_words: list[str] | None = None, low_income_registries: list[str] | None = None,
-       snapshots: str = "any", reference_date: Any = None) -> ModelResult:
+       snapshots: str = "any", reference_date: Any = None, exclude_scope: str = "case") -> ModelResult:
     """模型1 筛查审查逮捕、审查起诉环节未获赔偿的被害人 (案例二 模型1 第一步…第四步).
 
     Parameters
     ----------
     linkage : "id" (published), "id+name" or "fallback" — for 第三步's 取交集
     negation : "plain" (published substring) or "aware" — for 第二步's keywords
+    exclude_scope : "case" (default, the spec's reading: a keyword in any document of the case
+        removes its victims) or "document" (literal: the documents are removed, and a victim
+        named in a remaining keyword-free document of the case stays)
     charges, exclude_words, low_income_registries : override the YAML lists
     snapshots : "any" (default: on the list in any snapshot up to the reference date) or "latest"
     reference_date : upper bound on registry snapshots; default ``pool.meta["reference_date"]``
     """
     _check_common(linkage, negation, snapshots)
+    if exclude_scope not in ("case", "document"):
+        raise ValueError(f"exclude_scope must be 'case' or 'document', not {exclude_scope!r}")
     params = _params(pool, linkage=linkage, negation=negation, charges=charges, exclude_words=exclude_words,
                      low_income_registries=low_income_registries, snapshots=snapshots, reference=reference_date)
+    params["exclude_scope"] = exclude_scope
     frame, funnel, ctx = _run(Pipeline("yueqing.m1", M1_STEPS), pool, params)
     clues = _judicial_clues(frame, pool, params, "yueqing.m1", ["case_id", "stage", "charge", "matched_registry"])
     return ModelResult("yueqing.m1", clues, funnel,
@@ -523,16 +546,21 @@ M3_STEPS = [
 ]
 
 
-def m3(pool, *, linkage: str = "id", negation: str = "plain", reference_date: Any = None) -> ModelResult:
+def m3(pool, *, linkage: str = "id", negation: str = "plain", exclude_scope: str = "case",
+       reference_date: Any = None) -> ModelResult:
     """模型3 筛查已开展社会救助人员是否符合司法救助情形 (案例二 模型3 第一步、第二步).
 
     Runs models 1 and 2 and takes their uncompensated victims (模型1 after 第二步, 模型2 after
     第三步; before any low-income filter), then intersects with ``social_aid`` (records up to
-    the reference date). ``negation`` is passed to model 1, ``linkage`` to model 2 第三步 and
-    to the match with ``social_aid``. The funnels of the two models are in ``lists``.
+    the reference date). ``negation`` and ``exclude_scope`` are passed to model 1, ``linkage``
+    to model 2 第三步 and to the match with ``social_aid``. The funnels of the two models are in
+    ``lists``.
     """
     _check_common(linkage, negation)
+    if exclude_scope not in ("case", "document"):
+        raise ValueError(f"exclude_scope must be 'case' or 'document', not {exclude_scope!r}")
     params = _params(pool, linkage=linkage, negation=negation, reference=reference_date)
+    params["exclude_scope"] = exclude_scope
     _, f1, c1 = _run(Pipeline("yueqing.m1", M1_STEPS), pool, params)
     _, f2, c2 = _run(Pipeline("yueqing.m2", M2_STEPS), pool, params)
     u1 = c1.results["m1_exclude_compensated"].assign(via="模型1")
