@@ -198,6 +198,27 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- helpers
+def _loose_name(s: pd.Series) -> pd.Series:
+    return s.astype("str").str.normalize("NFKC").str.replace(r"[\s·•．.]+", "", regex=True)
+
+
+def _candidates(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None) -> pd.DataFrame:
+    """The rows of ``right`` that could link to ``frame`` at all — a cheap, conservative pre-filter
+    (a superset of the linkable rows) so that the identity normalisation of :func:`link` runs on
+    few rows of a large table (registries). Kept: a raw ID that, loosely cleaned, equals one of
+    ``frame``'s valid IDs or is not 18 characters long (15-digit or malformed IDs, left to
+    :func:`link`); and, for the name-based linkages, a name equal to one of ``frame``'s."""
+    rc = right_cols or {}
+    id_col, name_col = rc.get("id_col", "id_number"), rc.get("name_col", "name")
+    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
+    rid = (right[id_col].astype("str").str.normalize("NFKC").str.upper()
+           .str.replace(r"[^0-9A-Z]", "", regex=True))
+    keep = rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)
+    if linkage != "id":
+        keep |= _loose_name(right[name_col]).isin(_loose_name(frame["name"]).dropna().unique()).fillna(False)
+    return right[keep.astype(bool)]
+
+
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
              collect: str | None = None) -> pd.DataFrame:
     """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
@@ -208,6 +229,9 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
     if collect:
         out["collected"] = pd.Series("", index=frame.index, dtype="str")
     if frame.empty or right.empty:
+        return out
+    right = _candidates(frame, right, linkage=linkage, right_cols=right_cols)
+    if right.empty:
         return out
     pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
     if pairs.empty:
