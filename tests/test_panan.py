@@ -350,3 +350,16 @@ def test_empty_pool_runs():
     r = panan.screen(DataPool.from_frames({}))
     assert len(r.clues) == 0 and len(r.funnel) == len(panan.STEPS)
     assert len(r.lists["social_referrals"]) == 0
+
+
+def test_registry_ids_in_other_spellings_still_link():
+    # 乙's registry entry carries her ID full-width, lower-case x / spaced: the pre-filter before
+    # linkage must keep it (identity.normalise makes it equal) → still 红
+    raw = I[2]
+    fw = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch.lower() for ch in raw)
+    spaced = raw[:6] + " " + raw[6:14] + " " + raw[14:]
+    for rid in (fw, spaced):
+        pool = base_pool(registries=[{"record_id": "R1", "registry": "农村低保", "agency": "民政局", "name": "乙",
+                                      "id_number": rid, "as_of": "2022-01-01"}])
+        c = panan.screen(pool).clues.set_index("name")
+        assert c.loc["乙", "grade"] == "红", rid
