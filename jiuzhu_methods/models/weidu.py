@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..linkage import anti_join, keys, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import _collide, _concat_parts, _join_flags, _needs_table, _yaml, registry_people, word_hits
+from .panan import _collide, _concat_parts, _has_any, _join_flags, _needs_table, _yaml, registry_people, word_hits
 
 MODEL = "weidu.screen"
 BASE_ROLES = {"civil": "民事监督申请人", "petition": "信访人", "suspect": "犯罪嫌疑人", "applicant": "执行申请人"}
@@ -216,22 +216,26 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     for need in p["default_needs"]:
         need_flags[need] = True
         order.append(need)
+    def add(need: str, mask: pd.Series) -> None:
+        need_flags[need] = (need_flags[need] | mask) if need in need_flags else mask
+        if need not in order:
+            order.append(need)
+
     for cat, needs in p["category_needs"].items():
+        m = frame[cat].astype(bool) if cat in frame.columns else pd.Series(False, index=frame.index)
         for need in needs:
-            m = frame[cat].astype(bool) if cat in frame.columns else pd.Series(False, index=frame.index)
-            need_flags[need] = need_flags[need] | m if need in need_flags else m
-            order.append(need) if need not in order else None
+            add(need, m)
     regs = frame["registries"].fillna("").astype("str")
     for r, needs in p["registry_needs"].items():
-        m = regs.str.contains(r, regex=False)
+        m = _has_any(regs, [r])
         for need in needs:
-            need_flags[need] = need_flags[need] | m if need in need_flags else m
-            order.append(need) if need not in order else None
+            add(need, m)
     frame["needs"] = _join_flags(need_flags, order, ",")
     agencies: list[str] = []
     for need in order:
         for a in table.get(need, {}).get("agencies", []):
-            agencies.append(a) if a not in agencies else None
+            if a not in agencies:
+                agencies.append(a)
     af = pd.DataFrame({a: pd.Series(False, index=frame.index) for a in agencies}, index=frame.index)
     for need in order:
         for a in table.get(need, {}).get("agencies", []):
