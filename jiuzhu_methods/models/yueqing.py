@@ -254,8 +254,7 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
         reg_map = _v("needs", "from_registries")
         reg = registry_rows(pool, list(reg_map), reference=reference, like=frame, linkage=linkage)
         if len(reg):
-            hit = lk.semi_join(frame[["name", "id_number"]], reg, linkage=linkage, left_cols=_NO_CONTACT,
-                               collect="registry")
+            hit = semi(frame[["name", "id_number"]], reg, linkage=linkage, left_cols=_NO_CONTACT, collect="registry")
             if len(hit):
                 on = hit["matched_registry"].str.split("、").explode()
                 for r, needs in reg_map.items():
