@@ -285,6 +285,16 @@ def pseudonymise_ids(s: pd.Series, key: bytes | str) -> pd.Series:
     """Pseudonyms for a column of ID numbers (same index, ``str`` dtype); already-tokenised
     values are kept, so pseudonymising twice changes nothing."""
     k = _check_key(key)
+    # people repeat (registry snapshots): hash each distinct value once
+    codes, uniq = pd.factorize(s.astype("object"), use_na_sentinel=True)
+    if len(uniq) == 0:
+        return pd.Series(None, index=s.index, dtype="object").astype("str")
+    tok = _pseudonymise_distinct(pd.Series(uniq, dtype="object"), k).to_numpy(dtype=object)
+    out = np.where(codes >= 0, tok[np.where(codes >= 0, codes, 0)], None)
+    return pd.Series(out, index=s.index, dtype="object").astype("str")
+
+
+def _pseudonymise_distinct(s: pd.Series, k: bytes) -> pd.Series:
     already = is_token(s)
     norm = identity.normalise_series(s)
     code = identity.check_series(norm, normalised=True)
