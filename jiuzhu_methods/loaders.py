@@ -1007,6 +1007,8 @@ def _cmd_validate(args) -> int:
     if args.pool_out:
         pool.write(args.pool_out)
         print(f"pool written: {args.pool_out}")
+    if args.strict and ((led["status"] == "rejected").any() or (led["warnings"].fillna("").str.len() > 0).any()):
+        return 1
     return 0
 
 
@@ -1047,6 +1049,7 @@ def add_commands(sub) -> None:
     v.add_argument("--out", default=None, help="ledger folder (default: FOLDER/ledger)")
     v.add_argument("--pool-out", default=None, help="also write the loaded pool (Parquet) here")
     v.add_argument("--show", type=int, default=20, help="rejected / warning rows to print (default 20)")
+    v.add_argument("--strict", action="store_true", help="exit with 1 when a row is rejected or has a warning")
     v.set_defaults(func=_cmd_validate)
     t = sub.add_parser("template", help="write the blank Excel import template")
     t.add_argument("out", help="output .xlsx path")

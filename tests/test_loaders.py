@@ -209,6 +209,11 @@ def test_validate_command(export_folder, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "total: 25 rows = " in out and "检察案件.csv" in out
     assert (tmp_path / "led" / "ledger.xlsx").exists()
+    assert "rejected: 检察案件.csv row 6: missing row key case_id (案件编号)" in out
+    assert main(["validate", str(export_folder), "--out", str(tmp_path / "led"), "--strict"]) == 1
+    (export_folder / "stuff.csv").write_text("a\n1\n", encoding="utf-8")
+    assert main(["validate", str(export_folder)]) == 2
+    assert "stuff.csv: cannot tell which table" in capsys.readouterr().out
 
 
 def test_missing_required_column_names_file_column_and_label(tmp_path):
