@@ -229,6 +229,12 @@ def test_supervision_variants():
     # a longer window reaches E2 (334 days); scope "all" adds enforcement cases outside the clues
     r = weidu.screen(pool, supervision_max_days=400)
     assert set(r.lists["supervision"].query("kind == '执行监督'")["enforcement_id"]) == {"E1", "E2"}
+    # zero_paid: E1 with 100 yuan recovered still signals by default, not with supervision_zero_paid=True
+    frames = base_frames()
+    frames["court_enforcements"][0]["amount_paid"] = 100.0
+    p1 = pool_of(frames)
+    assert list(weidu.screen(p1).lists["supervision"].query("kind == '执行监督'")["enforcement_id"]) == ["E1"]
+    assert len(weidu.screen(p1, supervision_zero_paid=True).lists["supervision"].query("kind == '执行监督'")) == 0
     frames = base_frames()
     frames["court_enforcements"].append(enf("E4", "路人", None, "某", None, "终结本次执行", 1000.0, 0.0))
     pool = pool_of(frames)
