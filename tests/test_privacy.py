@@ -268,3 +268,23 @@ def test_pseudonymise_command_never_writes_the_key(tmp_path, monkeypatch):
     assert not privacy.scan_outputs(tmp_path / "p").empty
     monkeypatch.delenv("JIUZHU_PSEUDONYM_KEY")
     assert main(["pseudonymise", str(tmp_path / "p"), str(tmp_path / "r")]) == 2
+
+
+@pytest.mark.slow
+def test_masked_exports_of_every_model_hold_no_valid_id(small_pools, tmp_path):
+    """Every frame a model returns (clues, funnel, lists), exported with the defaults, holds no
+    unmasked valid ID number — while the raw export does."""
+    from jiuzhu_methods import run_model
+
+    raw_ids = 0
+    for m in _models():
+        plain, _ = small_pools(m.split(".")[0])
+        r = run_model(m, plain)
+        frames = {"clues": r.clues, "funnel": r.funnel}
+        frames.update({k: v for k, v in (r.lists or {}).items() if isinstance(v, pd.DataFrame)})
+        privacy.to_excel(frames, tmp_path / "masked" / f"{m}.xlsx")
+        for k, v in frames.items():
+            privacy.to_csv(v, tmp_path / "masked" / f"{m}.{k}.csv")
+        privacy.to_csv(r.clues, tmp_path / "raw" / f"{m}.csv", raw=True)
+    assert privacy.scan_outputs(tmp_path / "masked").empty
+    assert not privacy.scan_outputs(tmp_path / "raw").empty  # the scan does find them
