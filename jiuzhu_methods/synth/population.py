@@ -76,7 +76,18 @@ def build_population(rng: np.random.Generator, prof: dict, n: int) -> Population
     p_dis = float(reg["disability_share"]) * np.clip(age / 45.0, 0.3, 2.2) * np.where(poor > 0, 1.6, 0.95)
     disability = np.where(rng.random(n) < p_dis, rng.choice([1, 2, 3, 4], size=n, p=[0.1, 0.2, 0.3, 0.4]), 0)
     # identity numbers: order code odd for men
-    order = rng.integers(0, 500, size=n) * 2 + male.astype(int)
+    # order codes: odd for men, unique within (area, birth date, sex)
+    key = (area.astype(np.int64) * 100_000 + (birth - np.datetime64("1900-01-01")).astype(np.int64)) * 2 + male
+    o = np.lexsort((rng.random(n), key))
+    ks = key[o]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    grp_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[o] = np.arange(n) - grp_start
+    off = rng.integers(0, 500, size=n)
+    off_g = np.empty(n, dtype=np.int64)
+    off_g[o] = off[o][grp_start]
+    order = ((off_g + rank) % 500) * 2 + male.astype(int)
     id_number = identity.make_ids(area, birth, order)
     name = make_names(rng, male, birth.astype("datetime64[Y]").astype(int) + 1970, household)
     # addresses (per household) and phones
