@@ -307,17 +307,21 @@ class _Builder:
         phone = np.where(rng.random(k) < np.where(grid, 0.8, 0.5), pop.phone[pid], None)
         mem["name"], mem["id_number"], mem["address"], mem["phone"] = names, ids, addr, phone
         mem["_idk"], mem["_nk"] = idk, nk
+        mem["person_id"] = pop.person_id[pid]
+        for c in ("registry", "agency", "detail", "name", "id_number", "address", "phone", "_idk", "_nk", "person_id"):
+            mem[c] = pd.Series(mem[c].to_numpy(dtype=object), dtype="str")
+        mem["detail"] = mem["detail"].where(mem["detail"] != "")
         # monthly snapshots
         L = (mem["end"] - mem["start"]).to_numpy()
         rep = np.repeat(np.arange(k), L)
         off = np.arange(len(rep)) - np.repeat(np.cumsum(L) - L, L)
         month = mem["start"].to_numpy()[rep] + off
+        o = np.lexsort((rep, month))  # by month, then registry and person (mem is sorted so)
+        rep, month = rep[o], month[o]
         reg = mem.iloc[rep].reset_index(drop=True)
         reg["as_of"] = (self.start.astype("datetime64[M]") + month.astype("timedelta64[M]")).astype("datetime64[D]").astype("datetime64[us]")
         reg["_pid"] = reg["pid"]
-        reg = reg.sort_values(["as_of", "registry", "_pid"], kind="stable").reset_index(drop=True)
-        reg["record_id"] = _ids("MD", len(reg), 8)
-        reg["detail"] = reg["detail"].where(reg["detail"] != "", None)
+        reg["record_id"] = pd.Series(_ids("MD", len(reg), 8), dtype="str")
         frames["registries"] = reg
         sa = social_aid_records(rng, self.prof, pop, mem, self.h, self.aid_frame, self.days, self.start)
         sa["record_id"] = _ids("SJ", len(sa), 7)
@@ -373,7 +377,9 @@ class _Builder:
         vv["male"] = pop.male[vv["pid"].to_numpy()]
         vv["poor"] = pop.poor[vv["pid"].to_numpy()] > 0
         vv["hardship"] = vv["pid"].map(hard).fillna(0).astype(int).to_numpy()
-        by_event = {e: g.to_dict("records") for e, g in vv.groupby("event", sort=True)}
+        by_event: dict = {}
+        for rec in vv.to_dict("records"):
+            by_event.setdefault(rec["event"], []).append(rec)
         award = h.groupby("event")["award"].sum()
         towns = np.array(self.prof["towns"])
         mention = float(self.prof["documents"]["negated_mention"])
@@ -407,8 +413,10 @@ class _Builder:
             ids, idk = noisy_ids(rng, pop.id_number[pid], table)
             names, nk = noisy_names(rng, pop.name[pid], table)
             df[name_col], df[id_col] = names, ids
-            links.append(pd.DataFrame({"source": table, "source_ref": df[key].to_numpy(), "field": field,
-                                       "person_id": pop.person_id[pid], "id_noise": idk, "name_noise": nk}))
+            links.append(pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in {
+                "source": np.full(len(df), table, dtype=object), "source_ref": df[key].to_numpy(dtype=object),
+                "field": np.full(len(df), field, dtype=object), "person_id": pop.person_id[pid].astype(object),
+                "id_noise": idk, "name_noise": nk}.items()}))
 
         for table, key in (("proc_parties", "record_id"), ("petitions", "petition_id"), ("judicial_aid", "aid_id"),
                            ("court_parties", "record_id"), ("social_aid", "record_id")):
@@ -417,9 +425,10 @@ class _Builder:
         person_fields(enf, "court_enforcements", "_app", "applicant_name", "applicant_id_number", "enforcement_id", "applicant")
         person_fields(enf, "court_enforcements", "_resp", "respondent_name", "respondent_id_number", "enforcement_id", "respondent")
         reg = frames["registries"]
-        links.append(pd.DataFrame({"source": "registries", "source_ref": reg["record_id"].to_numpy(), "field": "person",
-                                   "person_id": pop.person_id[reg["_pid"].to_numpy()],
-                                   "id_noise": reg["_idk"].to_numpy(), "name_noise": reg["_nk"].to_numpy()}))
+        links.append(pd.DataFrame({"source": pd.Series("registries", index=reg.index, dtype="str"),
+                                   "source_ref": reg["record_id"],
+                                   "field": pd.Series("person", index=reg.index, dtype="str"),
+                                   "person_id": reg["person_id"], "id_noise": reg["_idk"], "name_noise": reg["_nk"]}))
         tables = {}
         for name in schema.CONTRACT_TABLES:
             cols = [c for c in schema.TABLES[name].columns]
@@ -483,6 +492,9 @@ def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for c in df.columns:
         col = t.columns.get(c)
         s = df[c]
+        if col is not None and str(s.dtype) == str(pd.Series([], dtype=col.dtype).dtype):
+            out[c] = s.reset_index(drop=True)
+            continue
         if col is None:
             if s.dtype == object:
                 s = pd.Series(s.to_numpy(), dtype="str")
