@@ -243,16 +243,31 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
     out.loc[best.index, "confidence"] = best["confidence"]
     if collect:
         vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
-        agg = vals.groupby("left")["_v"].agg(lambda v: "、".join(sorted(set(v.dropna()))))
+        vals = vals.dropna(subset=["_v"]).drop_duplicates(["left", "_v"]).sort_values(["left", "_v"], kind="stable")
+        agg = vals.groupby("left")["_v"].agg("、".join)
         out.loc[agg.index, "collected"] = agg.astype("str")
     return out
 
 
-def registry_people(reg: pd.DataFrame) -> pd.DataFrame:
-    """One row per person per registry: the monthly snapshots repeat the same person, and "on the
-    list in any snapshot" needs each (registry, identity) once. Cuts the linkage work ~24×."""
-    cols = [c for c in ("registry", "name", "id_number", "address", "phone") if c in reg.columns]
-    return reg.drop_duplicates(subset=cols).reset_index(drop=True)
+def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
+    """One row per person per registry (of ``groups``, default all): the monthly snapshots repeat
+    the same person, and "on the list in any snapshot" needs each (registry, identity) once.
+    One boolean mask, one row selection: the big table is never copied whole."""
+    keep = np.array(reg["registry"].isin(groups) if groups is not None else np.ones(len(reg)), dtype=bool)
+    has_id = np.array(reg["id_number"].notna(), dtype=bool)
+    # (registry, name, id_number) as one int64 key from per-column codes: cheaper than DataFrame.duplicated
+    key = np.zeros(len(reg), dtype=np.int64)
+    for c in ("registry", "name", "id_number"):
+        codes, uniques = pd.factorize(reg[c], use_na_sentinel=False)
+        key = key * np.int64(len(uniques) + 1) + codes.astype(np.int64)
+    dup = np.array(pd.Series(key).duplicated(), dtype=bool)
+    # without an ID number the phone and address are the person's only other identifiers: keep them apart
+    no_id = np.flatnonzero(keep & ~has_id)
+    if len(no_id):
+        extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
+        dup[no_id] = np.array(reg.iloc[no_id].duplicated(subset=extra), dtype=bool)
+    keep = keep & ~dup
+    return reg[keep].reset_index(drop=True)
 
 
 def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
@@ -365,7 +380,7 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
     reg = ctx.pool["registries"]
-    reg = registry_people(reg[reg["registry"].isin(p["key_groups"])])
+    reg = registry_people(reg, p["key_groups"])
     r = _collide(frame, reg, linkage=lk, collect="registry")
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]

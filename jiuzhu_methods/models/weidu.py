@@ -113,7 +113,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
                   collect="enforcement_id")
     # 二: the same people ∩ special groups
     reg = ctx.pool["registries"]
-    reg = registry_people(reg[reg["registry"].isin(p["special_groups"])])
+    reg = registry_people(reg, p["special_groups"])
     cb = _collide(A, reg, linkage=lk, collect="registry")
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
@@ -295,7 +295,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         sa = ctx.pool["social_aid"].reset_index(drop=True)
         helped = _collide(clues, sa, linkage=p["linkage"])["hit"].astype(bool)
         reg = ctx.pool["registries"]
-        reg = registry_people(reg[reg["registry"].isin(p["subsistence_registries"])])
+        reg = registry_people(reg, p["subsistence_registries"])
         on_list = _collide(clues, reg, linkage=p["linkage"])["hit"].astype(bool)
         q = clues[cat & ~helped & ~on_list]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
