@@ -270,7 +270,6 @@ class _Builder:
         amount = np.where(st == "决定救助", np.minimum(np.round(wage * rng.uniform(2, 12, k), -2), 36 * wage), np.nan)
         agency = _choice(rng, cfg["agency"], k)
         case_id = [self.case_of_event.get(e) for e in a["event"]]
-        case_id = [c if (ag != "法院" or c is None) else c for c, ag in zip(case_id, agency)]
         out = pd.DataFrame({"_pid": a["pid"].to_numpy(), "agency": agency, "case_id": case_id, "applied": applied,
                             "decided": decided, "paid_day": paid, "status": st, "amount": amount, "hrow": a.index.to_numpy()})
         out = out.sort_values(["applied", "_pid"], kind="stable").reset_index(drop=True)
@@ -344,7 +343,9 @@ class _Builder:
         a, day = a[keep], day[keep]
         rows = pd.DataFrame({"_pid": a["pid"].to_numpy(), "category": "涉法涉诉", "day": day,
                              "hardship": a["hardship"].to_numpy(),
-                             "relation": np.where(a["relative"], "亲属", "本人"),
+                             "relation": np.where(a["relative"], "其亲属", "本人"),
+                             "situation": np.where(a["closure"].isin(["终结本次执行", "终结执行", "未结"]), "enforcement",
+                                                   np.where(a["award"].notna() & ~a["compensated"], "award", "unpaid")),
                              "charge_text": a["charge"].to_numpy(),
                              "harm_text": a["sev"].map(docs_mod.HARM_TEXT).to_numpy(),
                              "award": np.nan_to_num(a["award"].to_numpy())})
@@ -357,7 +358,9 @@ class _Builder:
         oth = pd.DataFrame({"_pid": np.concatenate([adm["app"].to_numpy(), _pick(rng, adults, no)]),
                             "category": np.concatenate([np.full(len(adm), "涉法涉诉"), np.full(no, "其他")]),
                             "day": np.concatenate([adm["day"].to_numpy(), rng.integers(0, self.days, no)]),
-                            "hardship": 1, "relation": "本人", "charge_text": "行政争议", "harm_text": "权益受损", "award": 0.0})
+                            "hardship": 1, "relation": "本人", "harm_text": "", "award": 0.0,
+                            "situation": np.concatenate([np.full(len(adm), "administrative"), np.full(no, "其他")]),
+                            "charge_text": np.concatenate([adm["charge"].to_numpy(), np.full(no, "")])})
         rows = pd.concat([rows, oth], ignore_index=True).sort_values(["day", "_pid"], kind="stable").reset_index(drop=True)
         rows["name"] = pop.name[rows["_pid"].to_numpy()]
         rows["date"] = [docs_mod.cn_date(d) for d in self.date(rows["day"].to_numpy())]

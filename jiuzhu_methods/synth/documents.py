@@ -138,7 +138,7 @@ class Writer:
     def petition(self, p: dict) -> str:
         t = self.t
         hard = self.pick(t["hardship_text"][int(p["hardship"])])
-        return _fill(self.pick(t["petition"][p["category"]]), {
+        return _fill(self.pick(t["petition"][p["situation"]]), {
             "name": p["name"], "date": p.get("date", ""), "relation": p.get("relation", "本人"),
             "charge_text": p.get("charge_text", ""), "harm_text": p.get("harm_text", ""),
             "award": f"{p.get('award', 0):.0f}", "hardship_text": hard})
@@ -149,8 +149,8 @@ class Writer:
         return self.pick(e[key])
 
 
-HARM_TEXT = {"轻微伤": "被打伤", "轻伤": "被打伤", "重伤": "被打成重伤", "伤残": "受伤致残", "死亡": "死亡",
-             "财产": "被骗走养老钱", "扶养": "得不到赡养费/抚养费"}
+HARM_TEXT = {"轻微伤": "被人打伤", "轻伤": "被人打伤", "重伤": "被人打成重伤", "伤残": "受伤致残、丧失劳动能力",
+             "死亡": "在案件中死亡", "财产": "被骗走多年积蓄", "扶养": "长期得不到扶养费用"}
 
 
 def petition_texts(rng, rows: pd.DataFrame) -> list[str]:
