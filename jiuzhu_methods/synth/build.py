@@ -73,8 +73,12 @@ class _Builder:
         died = np.full(n, -1, dtype=np.int64)
         dv = vic[vic["sev"] == "死亡"]
         died[dv["pid"].to_numpy()] = dv["t0"].to_numpy()
+        # judicial aid relieves part of the aided households (hardship 2 → 1 when it had no other cause)
+        relief = float(package_yaml("eligibility.yaml")["social_aid"]["relief_by_judicial_aid"]["value"])
+        h["relieved"] = h["aided_here"].to_numpy() & (h["hardship"].to_numpy() == 2) \
+            & (pop.poor[h["pid"].to_numpy()] == 0) & (self.rng(8).random(len(h)) < relief)
         case_hard = np.zeros(n, dtype=int)
-        np.maximum.at(case_hard, h["pid"].to_numpy(), h["hardship"].to_numpy())
+        np.maximum.at(case_hard, h["pid"].to_numpy(), h["hardship"].to_numpy() - h["relieved"].to_numpy())
         person_hard = np.maximum(pop.poor, case_hard)
         h["needs"] = needs(h, person_hard)
         soc_min = int(package_yaml("eligibility.yaml")["social_aid"]["minimum_hardship"]["value"])
