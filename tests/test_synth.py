@@ -394,3 +394,12 @@ def test_committed_dictionary_is_up_to_date(tmp_path):
         c = committed / p.name
         assert c.exists(), f"missing {c}; regenerate with write_dictionary('synthetic/dictionary')"
         assert c.read_text("utf-8") == p.read_text("utf-8"), f"{c} is stale; regenerate it"
+
+
+def test_social_aid_truth_follows_hardship_after_aid(yq):
+    tv = yq.truth["truth_victims"]
+    tp = yq.truth["truth_persons"].set_index("person_id")
+    assert (tv["social_aid_eligible"] == (tp.loc[tv["person_id"], "hardship"].to_numpy() >= 2)).all()
+    aided = tv[tv["aided_before"]]
+    # after judicial aid some households still need social aid (模型4 true clues), some do not
+    assert aided["social_aid_eligible"].any() and (~aided["social_aid_eligible"]).any()
