@@ -68,6 +68,13 @@ def _person_key(df: pd.DataFrame) -> pd.Series:
     return person.where(~lone, "#" + pd.Series(range(len(df)), index=df.index).astype("str"))
 
 
+def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
+    """Per ``_person``: the sorted distinct items of the "、"-joined lists in ``col``."""
+    items = rows[["_person", col]].assign(**{col: rows[col].fillna("").str.split("、")}).explode(col)
+    items = items[items[col].notna() & (items[col] != "")].drop_duplicates().sort_values(["_person", col])
+    return items.groupby("_person", sort=False)[col].agg("、".join)
+
+
 # --------------------------------------------------------------------------- steps
 def _step_base_pool(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
@@ -152,11 +159,11 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     # one row per person: the first record kept, collisions / enforcement ids / registries unioned
     allrows["_person"] = _person_key(allrows).to_numpy()
     agg = allrows.groupby("_person", sort=False).agg(
-        hit_a=("hit_a", "any"), hit_b=("hit_b", "any"), hit_c=("hit_c", "any"),
-        enforcement_ids=("enforcement_ids", lambda v: "、".join(sorted({x for s in v.dropna() for x in s.split("、") if x}))),
-        registries=("registries", lambda v: "、".join(sorted({x for s in v.dropna() for x in s.split("、") if x}))),
-        base_roles=("base_role", lambda v: "、".join(dict.fromkeys(v.dropna()))),
-        confidence=("confidence", "max"))
+        hit_a=("hit_a", "any"), hit_b=("hit_b", "any"), hit_c=("hit_c", "any"), confidence=("confidence", "max"))
+    agg["enforcement_ids"] = _union_lists(allrows, "enforcement_ids").reindex(agg.index).fillna("")
+    agg["registries"] = _union_lists(allrows, "registries").reindex(agg.index).fillna("")
+    roles = allrows[["_person", "base_role"]].dropna().drop_duplicates()
+    agg["base_roles"] = roles.groupby("_person", sort=False)["base_role"].agg("、".join).reindex(agg.index).fillna("")
     first = allrows.drop_duplicates("_person").drop(columns=["hit_a", "hit_b", "hit_c", "enforcement_ids",
                                                              "registries", "confidence"])
     out = first.merge(agg, left_on="_person", right_index=True, how="left").drop(columns="_person")
@@ -183,7 +190,7 @@ def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.Series:
     pool = ctx.pool
     docs = pool["proc_documents"]
     docs = docs[docs["case_id"].isin(frame["case_id"].dropna())]
-    case_text = docs.groupby("case_id")["text"].agg(lambda s: "\n".join(s.dropna().astype(str)))
+    case_text = docs.dropna(subset=["text"]).groupby("case_id")["text"].agg("\n".join)
     t = frame["case_id"].map(case_text).fillna("").astype("str")
     pet = pool["petitions"].reset_index(drop=True)
     if len(pet) and len(frame):
