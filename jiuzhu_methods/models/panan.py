@@ -47,7 +47,7 @@ import pandas as pd
 import yaml
 
 from .. import identity
-from ..keywords import keyword_counts, texts_by
+from ..keywords import keyword_counts
 from ..linkage import anti_join, dedupe_persons, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
@@ -345,7 +345,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     lib = p["keywords"]
     docs = ctx.pool["proc_documents"]
     docs = docs[docs["case_id"].isin(frame["case_id"].unique())]
-    texts = texts_by(docs)  # one text per case
+    texts = docs.dropna(subset=["text"]).groupby("case_id")["text"].agg("\n".join)  # one text per case (keywords.texts_by)
     texts = texts.reindex(pd.Index(frame["case_id"].unique(), name="case_id")).fillna("").astype("str")
     per_case = pd.DataFrame(index=texts.index)
     # each distinct word counted once (vectorised str.count), then OR-ed into groups / joined per category
