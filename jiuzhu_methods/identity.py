@@ -210,9 +210,14 @@ def valid_series(s: pd.Series, **kw) -> pd.Series:
 
 
 def usable_ids(s: pd.Series) -> pd.Series:
-    """Normalised ID where valid, missing otherwise — the join key for exact linkage."""
+    """Normalised ID where valid, missing otherwise — the join key for exact linkage.
+
+    A pseudonym token (64 hex characters, :mod:`jiuzhu_methods.privacy`) stands for a valid
+    ID and is kept (upper-cased), so joins give the same pairs on a pseudonymised pool.
+    """
     x = normalise_series(s)
-    return x.where(check_series(x, normalised=True) == "")
+    token = x.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
+    return x.where((check_series(x, normalised=True) == "") | token)
 
 
 def mask_series(s: pd.Series) -> pd.Series:

@@ -192,21 +192,10 @@ def _models():
     return MODELS
 
 
-#: models that read the ID digits themselves instead of through linkage.keys / privacy helpers
-#: (checked 2026-11-23 on scale 0.005, seed 1; see the privacy module doc):
-#: - yueqing.registry_index uses identity.usable_ids, which rejects tokens, so registry
-#:   collisions find nobody (yueqing.m1–m4 and shanxian, which imports it);
-#: - yueqing.local_split reads the area code and the needs step the birth date (minors) from the
-#:   digits: privacy.area_codes / privacy.birth_dates read them from the companion columns;
-#: - panan.features_of reads age and sex from the digits: privacy.birth_dates / privacy.sexes.
-_KNOWN = {
-    "yueqing.m1": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
-    "yueqing.m2": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
-    "yueqing.m3": "yueqing.registry_index: identity.usable_ids rejects tokens (use linkage.keys()['_id'])",
-    "yueqing.m4": "yueqing.local_split reads the area code from the ID digits (use privacy.area_codes)",
-    "shanxian.screen": "imports yueqing.registry_rows (identity.usable_ids rejects tokens)",
-    "panan.screen": "panan.features_of reads age/sex from the ID digits (use privacy.birth_dates/sexes)",
-}
+#: models known to give different clues on a pseudonymised pool (none: models read birth date,
+#: sex and area through privacy.birth_dates / sexes / area_codes and join on identity.usable_ids,
+#: which keeps tokens)
+_KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.slow

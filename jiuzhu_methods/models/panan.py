@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .. import identity
+from .. import identity, privacy
 from ..keywords import keyword_counts
 from ..linkage import anti_join, dedupe_persons, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
@@ -293,8 +293,9 @@ def _has_any(joined: pd.Series, names: list[str]) -> pd.Series:
     return joined.fillna("").astype("str").str.contains(f"(?:^|、)(?:{alt})(?:、|$)", regex=True).astype(bool)
 
 
-def _ages(id_numbers: pd.Series, on: pd.Series) -> pd.Series:
-    birth = identity.birth_dates_series(id_numbers)
+def _ages(frame: pd.DataFrame, on: pd.Series) -> pd.Series:
+    # birth dates from the ID digits, or from the companion column of a pseudonymised pool
+    birth = privacy.birth_dates(frame)
     on = pd.to_datetime(on)
     years = on.dt.year - birth.dt.year
     before = (on.dt.month < birth.dt.month) | ((on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day))
@@ -417,8 +418,8 @@ def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     """The decision-tree features of each victim row (after keyword and registry steps)."""
     f = pd.DataFrame(index=frame.index)
     b = lambda c: frame[c].fillna(False).astype(bool) if c in frame.columns else pd.Series(False, index=frame.index)  # noqa: E731
-    age = _ages(frame["id_number"], frame["accepted_on"])
-    sex = identity.sex_series(frame["id_number"])
+    age = _ages(frame, frame["accepted_on"])
+    sex = privacy.sexes(frame)
     women_families = [k for k, v in params["charge_models"].items() if "women" in (v.get("focus") or [])]
     women_focus = frame["analysis_model"].isin(women_families) & (sex == "女").fillna(False).astype(bool)
     f["death"] = b("kw_death")

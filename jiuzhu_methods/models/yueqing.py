@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .. import identity, keywords, linkage as lk
+from .. import identity, keywords, linkage as lk, privacy
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 SNAPSHOTS = ("any", "latest")
@@ -274,7 +274,7 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
         # (c) minors
         ref = reference if reference is not None else (pool["registries"]["as_of"].max() if len(pool["registries"]) else None)
         if ref is not None and not pd.isna(ref):
-            birth = identity.birth_dates_series(frame["id_number"])
+            birth = privacy.birth_dates(frame)
             minor = (birth + pd.DateOffset(years=int(_v("needs", "minor_age")))) > pd.Timestamp(ref)
             minor = minor.fillna(False).astype(bool)
             flags.loc[minor, "child"] = True
@@ -604,9 +604,8 @@ def local_split(frame: pd.DataFrame, pool, *, county_code: str, markers: list[st
     """第五步: ``local_by_id`` (the 18-character normalised ID starts with ``county_code``),
     ``local_by_text`` (a clause of the person's case documents holds the person's name and a
     marker such as 户籍地乐清), ``local`` = either, and ``local_signal`` naming which."""
-    norm = identity.normalise_series(frame["id_number"])
-    by_id = (norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
-             & (norm.str.slice(0, 6) == str(county_code)).fillna(False).astype(bool))
+    # the area code from the ID digits, or from the companion column of a pseudonymised pool
+    by_id = (privacy.area_codes(frame) == str(county_code)).fillna(False).astype(bool)
     by_text = pd.Series(False, index=frame.index)
     docs = pool["proc_documents"]
     if case_col in frame.columns and len(frame) and len(docs):
