@@ -1,0 +1,55 @@
+"""Model speed: all nine published models on the largest county (乐清, yueqing) at real size.
+
+Usage: ``python benchmarks/bench_models.py [--scale 1] [--county yueqing] [--seed 7]``
+
+For each model, prints its wall time next to a reference measured in the same run: the core
+collision written directly as one plain pandas merge — victims in ``proc_parties`` ⋈ every
+``registries`` snapshot row on the raw ``id_number`` (no normalisation, no validation, no
+funnel). The ratio model/reference says how many "bare joins" one model costs, which stays
+comparable across machines and load. Target: all nine together within a few seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def reference(pool) -> float:
+    t = time.perf_counter()
+    parties = pool["proc_parties"]
+    victims = parties[parties["role"] == "被害人"][["record_id", "id_number"]].dropna()
+    reg = pool["registries"][["record_id", "id_number", "registry"]].dropna(subset=["id_number"])
+    victims.merge(reg, on="id_number", how="inner")
+    return time.perf_counter() - t
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--county", default="yueqing")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    from jiuzhu_methods import MODELS, run_model
+    from jiuzhu_methods.synth import generate
+
+    t = time.perf_counter()
+    pool = generate(args.county, scale=args.scale, seed=args.seed)
+    print(f"generated {args.county} scale {args.scale}: {time.perf_counter() - t:.1f} s; "
+          f"{len(pool['registries']):,} registry rows, {len(pool['proc_parties']):,} case parties")
+    ref = min(reference(pool) for _ in range(3))
+    print(f"reference (plain pandas merge victims ⋈ registries): {ref:.3f} s")
+    print(f"{'model':18s} {'seconds':>8s} {'ratio':>8s} {'clues':>7s}")
+    total = 0.0
+    for name in MODELS:
+        t = time.perf_counter()
+        res = run_model(name, pool)
+        dt = time.perf_counter() - t
+        total += dt
+        print(f"{name:18s} {dt:8.2f} {dt / ref:8.1f} {len(res.clues):7d}")
+    print(f"{'all nine':18s} {total:8.2f} {total / ref:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
