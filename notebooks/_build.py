@@ -10,22 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat as nbf
+from _nbcells import code, md, write_notebook
 
 HERE = Path(__file__).resolve().parent
 
 COUNTY_ZH = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都"}
-
-
-def md(text: str):
-    return nbf.v4.new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str, tags: list[str] | None = None):
-    c = nbf.v4.new_code_cell(text.strip("\n"))
-    if tags:
-        c.metadata["tags"] = tags
-    return c
 
 
 def parameters(county: str, extra: str = "") -> object:
@@ -595,22 +584,7 @@ NOTEBOOKS = {
 
 
 def build(directory: Path = HERE) -> list[Path]:
-    out = []
-    for stem, fn in NOTEBOOKS.items():
-        nb = nbf.v4.new_notebook()
-        nb.cells = fn()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nb.metadata["language_info"] = {"name": "python"}
-        for i, c in enumerate(nb.cells):
-            c["id"] = f"{stem[:2]}-{i:02d}"  # stable ids: rebuilding gives identical files
-            if c.cell_type == "code":
-                c.execution_count = None
-                c.outputs = []
-        p = directory / f"{stem}.ipynb"
-        nbf.validate(nb)
-        nbf.write(nb, str(p))
-        out.append(p)
-    return out
+    return [write_notebook(directory, stem, fn()) for stem, fn in NOTEBOOKS.items()]
 
 
 if __name__ == "__main__":

@@ -8,21 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat as nbf
+from _nbcells import code, md, write_notebook
 
 HERE = Path(__file__).resolve().parent
 STEM = "07_training"
-
-
-def md(text: str):
-    return nbf.v4.new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str, tags: list[str] | None = None):
-    c = nbf.v4.new_code_cell(text.strip("\n"))
-    if tags:
-        c.metadata["tags"] = tags
-    return c
 
 
 CELLS = [
@@ -164,19 +153,7 @@ summary_file = report.write_summary(out_dir, "07_training", title="培训练习 
 
 
 def build(directory: Path = HERE) -> Path:
-    nb = nbf.v4.new_notebook()
-    nb.cells = CELLS
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for i, c in enumerate(nb.cells):
-        c["id"] = f"{STEM[:2]}-{i:02d}"
-        if c.cell_type == "code":
-            c.execution_count = None
-            c.outputs = []
-    p = directory / f"{STEM}.ipynb"
-    nbf.validate(nb)
-    nbf.write(nb, str(p))
-    return p
+    return write_notebook(directory, STEM, CELLS)
 
 
 if __name__ == "__main__":
