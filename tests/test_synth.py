@@ -403,3 +403,37 @@ def test_social_aid_truth_follows_hardship_after_aid(yq):
     aided = tv[tv["aided_before"]]
     # after judicial aid some households still need social aid (模型4 true clues), some do not
     assert aided["social_aid_eligible"].any() and (~aided["social_aid_eligible"]).any()
+
+
+def test_overrides_change_one_run_and_are_recorded():
+    from jiuzhu_methods.synth.noise import scaled_id_noise
+
+    base = generate("panan", scale=0.01, seed=3)
+    over = generate("panan", scale=0.01, seed=3, overrides={"noise": scaled_id_noise(0.0),
+                                                             "registries": {"poor_share": 0.11}})
+    assert "overrides" not in base.meta
+    assert set(over.meta["overrides"]) == {"noise", "registries"}
+    # clean IDs: no record carries ID damage (lower-case x is a spelling, not damage)
+    kinds = set(over.truth["truth_links"]["id_noise"].fillna(""))
+    assert kinds <= {"", "lower_x"}
+    assert kinds != set(base.truth["truth_links"]["id_noise"].fillna(""))
+    # poor_share doubled (0.055 → 0.11): clearly more persons on 低保-type lists
+    def dibao(p):
+        r = p["registries"]
+        return r.loc[r["registry"].isin(["城市低保", "农村低保"]), "id_number"].nunique()
+    assert dibao(over) > 1.5 * dibao(base)
+    # the profile itself is untouched
+    assert generate("panan", scale=0.01, seed=3)["registries"].equals(base["registries"])
+    with pytest.raises(KeyError, match="unknown profile key"):
+        generate("panan", scale=0.01, seed=3, overrides={"registry_coverage_typo": 1})
+
+
+def test_scaled_id_noise_sets_the_damaged_share():
+    from jiuzhu_methods.synth.noise import ID_KINDS, scaled_id_noise
+
+    o = scaled_id_noise(0.1)["id_noise"]
+    # proc_parties mix 0.04/0.01/0.01/0.01/0.02 (sum 0.09) scaled to 0.1: missing 0.04/0.09*0.1
+    assert o["proc_parties"]["missing"] == pytest.approx(0.04 / 0.09 * 0.1)
+    assert all(sum(c[k] for k in ID_KINDS) == pytest.approx(0.1) for c in o.values())
+    with pytest.raises(ValueError):
+        scaled_id_noise(1.5)

@@ -7,10 +7,10 @@ import pandas as pd
 from .. import schema
 from ..pool import DataPool
 from . import documents as docs_mod
-from .noise import noisy_ids, noisy_names
+from .noise import merge_noise, noisy_ids, noisy_names
 from .outcomes import eligibility, event_outcomes, harmed_outcomes, harmed_parties, needs
 from .population import Population, build_population
-from .profiles import COUNTIES, load_profile, package_yaml
+from .profiles import COUNTIES, apply_overrides, load_noise, load_profile, package_yaml
 from .registries import (AGENCY, AID_AGENCY, background_memberships, case_memberships, finish_memberships,
                          social_aid_records)
 from .story import _choice, _pick, draw_events, victim_facts
@@ -26,11 +26,14 @@ def _ids(prefix: str, n: int, width: int = 7, start: int = 0) -> np.ndarray:
 
 
 class _Builder:
-    def __init__(self, county: str, scale: float, seed: int):
+    def __init__(self, county: str, scale: float, seed: int, overrides: dict | None = None):
         if scale <= 0:
             raise ValueError("scale must be positive")
         self.county, self.scale, self.seed = county, float(scale), int(seed)
-        self.prof = load_profile(county)
+        self.overrides = dict(overrides or {})
+        over = dict(self.overrides)
+        self.noise = merge_noise(load_noise(), over.pop("noise", None))
+        self.prof = apply_overrides(load_profile(county), over)
         self.code = str(self.prof["county_code"])
         self.cidx = COUNTIES.index(county) if county in COUNTIES else 99
         self.start = np.datetime64(self.prof["start_date"], "D")
@@ -304,8 +307,8 @@ class _Builder:
         names = np.empty(k, dtype=object)
         nk = np.empty(k, dtype=object)
         for sel, table in ((~grid, "registries"), (grid, "registries_grid")):
-            ids[sel], idk[sel] = noisy_ids(rng, pop.id_number[pid[sel]], table)
-            names[sel], nk[sel] = noisy_names(rng, pop.name[pid[sel]], table)
+            ids[sel], idk[sel] = noisy_ids(rng, pop.id_number[pid[sel]], table, self.noise)
+            names[sel], nk[sel] = noisy_names(rng, pop.name[pid[sel]], table, self.noise)
         addr = np.where(grid | (rng.random(k) < 0.7), pop.address[pid], None)
         phone = np.where(rng.random(k) < np.where(grid, 0.8, 0.5), pop.phone[pid], None)
         mem["name"], mem["id_number"], mem["address"], mem["phone"] = names, ids, addr, phone
@@ -417,8 +420,8 @@ class _Builder:
 
         def person_fields(df, table, pid_col, name_col, id_col, key, field):
             pid = df[pid_col].to_numpy().astype(np.int64)
-            ids, idk = noisy_ids(rng, pop.id_number[pid], table)
-            names, nk = noisy_names(rng, pop.name[pid], table)
+            ids, idk = noisy_ids(rng, pop.id_number[pid], table, self.noise)
+            names, nk = noisy_names(rng, pop.name[pid], table, self.noise)
             df[name_col], df[id_col] = names, ids
             links.append(pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in {
                 "source": np.full(len(df), table, dtype=object), "source_ref": df[key].to_numpy(dtype=object),
@@ -449,6 +452,8 @@ class _Builder:
             "avg_monthly_wage": float(self.prof["avg_monthly_wage"]), "months": self.M, "persons": int(pop.n),
             "generator": "jiuzhu_methods.synth", "case_volume_factor": float(self.prof["case_volume_factor"]),
         }
+        if self.overrides:
+            meta["overrides"] = self.overrides
         return DataPool(tables, truth, meta)
 
     def truth(self, links: pd.DataFrame, frames) -> dict[str, pd.DataFrame]:
@@ -520,6 +525,14 @@ def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def generate(county: str, *, scale: float = 0.02, seed: int = 7) -> DataPool:
-    """A synthetic county data pool with hidden truth (see the package docstring)."""
-    return _Builder(county, scale, seed).run()
+def generate(county: str, *, scale: float = 0.02, seed: int = 7, overrides: dict | None = None) -> DataPool:
+    """A synthetic county data pool with hidden truth (see the package docstring).
+
+    ``overrides`` changes profile values for this run only (a what-if, never a copy of the
+    profile): ``{"case_volume_factor": 1, "registries": {"poor_share": 0.04}}`` — a dict value
+    is merged into the profile's dict one level deep — and, under the key ``"noise"``, the
+    identity-noise configuration (see :func:`jiuzhu_methods.synth.noise.merge_noise` and
+    :func:`~jiuzhu_methods.synth.noise.scaled_id_noise`). The overrides are recorded in
+    ``pool.meta["overrides"]``; without them the pool is exactly the profile's.
+    """
+    return _Builder(county, scale, seed, overrides).run()

@@ -14,9 +14,12 @@ ID_KINDS = ("missing", "fifteen", "fullwidth", "typo", "spaces")
 _FW = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
-def noisy_ids(rng: np.random.Generator, ids: np.ndarray, table: str) -> tuple[np.ndarray, np.ndarray]:
-    """IDs as exported by ``table`` (object array, ``None`` = missing) and the noise kind per row."""
-    cfg = load_noise()["id_noise"][table]
+def noisy_ids(rng: np.random.Generator, ids: np.ndarray, table: str,
+              noise: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """IDs as exported by ``table`` (object array, ``None`` = missing) and the noise kind per row.
+
+    ``noise`` is the whole noise configuration (default: ``synthetic/noise.yaml``)."""
+    cfg = (noise or load_noise())["id_noise"][table]
     n = len(ids)
     out = np.asarray(ids, dtype=object).copy()
     kind = np.full(n, "", dtype=object)
@@ -62,9 +65,10 @@ def noisy_ids(rng: np.random.Generator, ids: np.ndarray, table: str) -> tuple[np
     return out, kind
 
 
-def noisy_names(rng: np.random.Generator, names: np.ndarray, table: str) -> tuple[np.ndarray, np.ndarray]:
+def noisy_names(rng: np.random.Generator, names: np.ndarray, table: str,
+                noise: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Names as exported by ``table`` (one variant character for a share of records)."""
-    cfg = load_noise()["name_noise"]
+    cfg = (noise or load_noise())["name_noise"]
     rate = float(cfg["rates"][table])
     kinds = list(cfg["kinds"])
     p = np.array([cfg["kinds"][k] for k in kinds], dtype=float)
@@ -83,3 +87,43 @@ def noisy_names(rng: np.random.Generator, names: np.ndarray, table: str) -> tupl
                 kind[i] = kinds[c]
                 break
     return out, kind
+
+
+def merge_noise(base: dict, over: dict | None) -> dict:
+    """``base`` (a noise configuration) with ``over`` merged in, two levels deep: e.g.
+    ``{"id_noise": {"registries": {"missing": 0.2}}}`` changes one rate and keeps the others."""
+    import copy
+
+    out = copy.deepcopy(base)
+    for k, v in (over or {}).items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            for k2, v2 in v.items():
+                if isinstance(v2, dict) and isinstance(out[k].get(k2), dict):
+                    out[k][k2] = {**out[k][k2], **v2}
+                else:
+                    out[k][k2] = v2
+        else:
+            out[k] = v
+    return out
+
+
+def scaled_id_noise(rate: float, base: dict | None = None) -> dict:
+    """A noise override that sets, for every source table, the share of records whose ID
+    is damaged (missing, 15-digit, full-width, typo, padded) to ``rate``, keeping each
+    table's mix of kinds (tables with no damage get the mix of ``proc_parties``);
+    ``lower_x`` (harmless spelling) is left as it is. ``rate=0`` gives clean IDs.
+
+    >>> o = scaled_id_noise(0.1)
+    >>> round(sum(o["id_noise"]["petitions"][k] for k in ID_KINDS), 6)
+    0.1
+    """
+    if not 0 <= rate <= 1:
+        raise ValueError("rate must be between 0 and 1")
+    base = base or load_noise()
+    ref = base["id_noise"]["proc_parties"]
+    out = {}
+    for table, cfg in base["id_noise"].items():
+        mix = cfg if sum(cfg.get(k, 0.0) for k in ID_KINDS) > 0 else ref
+        tot = sum(mix.get(k, 0.0) for k in ID_KINDS)
+        out[table] = {k: rate * mix.get(k, 0.0) / tot for k in ID_KINDS}
+    return {"id_noise": out}

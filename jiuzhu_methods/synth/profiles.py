@@ -73,6 +73,29 @@ def load_profile(county: str) -> dict[str, Any]:
     return copy.deepcopy(_load_profile(county))
 
 
+def apply_overrides(profile: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Plain profile values with ``overrides`` applied: a dict value is merged into the
+    profile's dict one level deep (``{"registries": {"poor_share": 0.04}}`` changes one share),
+    any other value replaces. An unknown key is an error (a typo would silently do nothing)."""
+    import copy
+
+    out = copy.deepcopy(profile)
+    for k, v in (overrides or {}).items():
+        if k not in out:
+            raise KeyError(f"unknown profile key {k!r} in overrides; keys are: {', '.join(sorted(out))}")
+        if isinstance(v, dict) and isinstance(out[k], dict):
+            merged = dict(out[k])
+            for k2, v2 in v.items():
+                if isinstance(v2, dict) and isinstance(merged.get(k2), dict):
+                    merged[k2] = {**merged[k2], **v2}
+                else:
+                    merged[k2] = v2
+            out[k] = merged
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
 @lru_cache(maxsize=1)
 def load_noise() -> dict[str, Any]:
     return _read(synthetic_dir() / "noise.yaml")
