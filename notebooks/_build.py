@@ -17,19 +17,26 @@ HERE = Path(__file__).resolve().parent
 COUNTY_ZH = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都"}
 
 
-def parameters(county: str, extra: str = "") -> object:
+LINKAGE_NOTE = {
+    "id": '# linkage: "id" = published reading, identity number only; or "id+name", "fallback"',
+    "id+name": '# linkage: "id+name" = published reading (两个比对点: name and identity number); or "id", "fallback"',
+}
+
+
+def parameters(county: str, extra: str = "", *, linkage: str = "id") -> object:
+    """The tagged parameters cell; ``linkage`` is the published reading of the notebook's model."""
     return code(f'''
 # Parameters: papermill replaces these values; `jiuzhu run` passes county, seed, scale, data_dir, out_dir.
 # county: guanyun, yueqing, panan, shanxian or weidu (any notebook runs on any county)
 # scale: fraction of the real population, 1 = real size
 # data_dir: pool folder written by `jiuzhu synth`; empty = generate the pool in memory
-# linkage: "id" = published reading, identity number only; or "id+name", "fallback"
+{LINKAGE_NOTE[linkage]}
 county = "{county}"
 seed = 7
 scale = 0.02
 data_dir = ""
 out_dir = "."
-linkage = "id"
+linkage = "{linkage}"
 {extra}'''.rstrip() + "\n", tags=["parameters"])
 
 
@@ -484,7 +491,7 @@ def nb_04():
 “将 2 个比对点（姓名、身份证号）进行数据碰撞，……将信息重合点（即司法救助线索）形成单独列表予以推送”。
 """),
         md(ABOUT_AID),
-        parameters("shanxian"),
+        parameters("shanxian", linkage="id+name"),
         code(SETUP),
         md("""
 ## 两库与四比对 / The two databases and the four comparisons
