@@ -11,12 +11,14 @@ SEED   ?= 7
 JOBS   ?= 2
 
 .PHONY: install fonts test reports synth bench clean
+.PHONY: calibrate
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make reports   - generate the five synthetic counties and write reports/ (creates .venv)"
 	@echo "make test      - run the whole test suite (creates .venv)"
 	@echo "make bench     - print the benchmarks (generator speed, model speed)"
+	@echo "make calibrate - reproduce the published figures at real size (scale 1, 5 seeds) -> reports/calibration.csv/.png"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +46,11 @@ reports: install fonts synth
 
 test: install fonts
 	$(PY) -m pytest -q
+
+# Calibration against the published figures (docs/calibration.md): real-size counties, 5 seeds
+# (about 30-40 minutes on two shared cores; one county at a time).
+calibrate: install fonts
+	$(JIUZHU) calibrate --scale 1 --seeds 5 --out reports
 
 bench: install
 	$(PY) benchmarks/bench_synth.py

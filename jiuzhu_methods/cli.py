@@ -72,7 +72,7 @@ _EXTRA_COMMANDS: list = []
 def _load_extra() -> None:
     import importlib
 
-    for mod in ("jiuzhu_methods.runner", "jiuzhu_methods.loaders", "jiuzhu_methods.training"):
+    for mod in ("jiuzhu_methods.runner", "jiuzhu_methods.loaders", "jiuzhu_methods.training", "jiuzhu_methods.calibrate"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:
