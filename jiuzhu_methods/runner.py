@@ -10,6 +10,13 @@ papermill in a pool of ``--jobs`` worker processes, with a progress bar. Per run
 - ``<notebook>.summary.json`` — the one-line summary the notebook writes itself through
   :func:`jiuzhu_methods.report.write_summary` (clues, precision, recall, workload …).
 
+**Notebooks across all counties.** A notebook whose metadata says
+``{"jiuzhu": {"scope": "all"}}`` (e.g. ``08_compare_models``, which compares every model on
+every county) runs **once** per ``jiuzhu run``, not once per county: with ``county="all"``
+(or the comma-separated counties when ``--counties`` names a subset), ``data_dir`` = the pools
+folder (``<pools>``, holding ``<pools>/<county>``) and ``out_dir`` = ``<out>/all/``. It is
+submitted first (it is usually the longest) and listed on the index page as 全部县 (all).
+
 ``<out>/index.html`` links every report with its summary line; the kernels' own messages go
 to ``<out>/runner.log``. A failed notebook does not
 stop the others: its (partial) notebook and HTML are still written, the index marks it, the
@@ -39,7 +46,10 @@ from pathlib import Path
 from typing import Any
 
 COUNTIES = ["guanyun", "yueqing", "panan", "shanxian", "weidu"]
-COUNTY_NAMES = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都"}
+COUNTY_NAMES = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都",
+                "all": "全部县 all counties"}
+#: the pseudo-county of notebooks with ``{"jiuzhu": {"scope": "all"}}`` metadata (run once, into ``<out>/all``)
+ALL = "all"
 #: the default scale of ``jiuzhu run`` (and ``make reports``): small enough for a few minutes on 2 cores
 DEFAULT_SCALE = 0.02
 DEFAULT_SEED = 7
@@ -73,6 +83,25 @@ def resolve_notebooks(names: list[str] | None, directory: str | Path | None = No
             raise SystemExit(f"jiuzhu run: no notebook named {n!r}; notebooks: {', '.join(q.stem for q in allnb)}")
         out.extend(hits)
     return list(dict.fromkeys(out))
+
+
+def notebook_scope(path: str | Path) -> str:
+    """``"all"`` when the notebook's metadata is ``{"jiuzhu": {"scope": "all"}}`` (it compares
+    the counties itself and runs once per ``jiuzhu run``), else ``"county"`` (once per county)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception:  # unreadable: run it per county and let papermill report the error
+        return "county"
+    scope = ((nb.metadata.get("jiuzhu") or {}).get("scope") or "county")
+    return ALL if scope == ALL else "county"
+
+
+def _all_county(counties: list[str]) -> str:
+    """The ``county`` parameter of a scope-all notebook: ``"all"`` for the five counties, else the list."""
+    cs = [c for c in counties if c != ALL]
+    return ALL if not cs or set(cs) == set(COUNTIES) else ",".join(cs)
 
 
 # --------------------------------------------------------------------------- pools
@@ -301,6 +330,10 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
     """Pools first, then every notebook × county (or only the given ``(county, notebook)``
     ``pairs``) in ``jobs`` processes. Returns results and pool errors (county → error).
 
+    A scope-all notebook (:func:`notebook_scope`) runs once, as county ``"all"``, over the
+    counties of the run (in ``pairs``, give it as ``("all", notebook)``; it then compares the
+    other counties of ``pairs``, or all five when there are none).
+
     Afterwards every file written for a run is scanned for unmasked valid identity numbers
     (:func:`jiuzhu_methods.report.find_unmasked_ids`); a run that leaks one fails."""
     from tqdm.auto import tqdm
@@ -308,7 +341,8 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
     out, pools = Path(out).resolve(), Path(pools).resolve()
     jobs = max(1, int(jobs))
     if pairs is not None:
-        counties = list(dict.fromkeys(c for c, _ in pairs))
+        counties = list(dict.fromkeys(c for c, _ in pairs if c != ALL))
+    scopes = {Path(nb): notebook_scope(nb) for nb in ([nb for _, nb in pairs] if pairs is not None else notebooks)}
     ctx = multiprocessing.get_context("spawn")
     pool_errors: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(counties))), mp_context=ctx) as ex:
@@ -318,8 +352,14 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
             r = f.result()
             if not r["ok"]:
                 pool_errors[r["county"]] = r["error"]
-    tasks = [(c, Path(nb)) for c, nb in pairs if c not in pool_errors] if pairs is not None else \
-        [(c, nb) for c in counties if c not in pool_errors for nb in notebooks]
+    if pairs is not None:
+        tasks = list(dict.fromkeys((ALL, Path(nb)) if scopes[Path(nb)] == ALL else (c, Path(nb))
+                                   for c, nb in pairs if c not in pool_errors))
+    else:
+        tasks = [(ALL, nb) for nb in notebooks if scopes[Path(nb)] == ALL] + \
+            [(c, nb) for c in counties if c not in pool_errors for nb in notebooks if scopes[Path(nb)] != ALL]
+    tasks.sort(key=lambda t: t[0] != ALL)  # the (long) all-county notebooks first
+    ok_counties = [c for c in counties if c not in pool_errors]
     results: list[RunResult] = []
     out.mkdir(parents=True, exist_ok=True)
     log = out / "runner.log"
@@ -328,7 +368,11 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
                              initargs=(str(log),)) as ex:
         futs = {}
         for c, nb in tasks:
-            params = notebook_parameters(c, pool_dir=pools / c, out_dir=out / c, scale=scale, seed=seed, extra=extra)
+            if c == ALL:
+                params = notebook_parameters(_all_county(ok_counties), pool_dir=pools, out_dir=out / ALL, scale=scale,
+                                             seed=seed, extra=extra)
+            else:
+                params = notebook_parameters(c, pool_dir=pools / c, out_dir=out / c, scale=scale, seed=seed, extra=extra)
             futs[ex.submit(_nb_task, str(nb), str(out / c), params, kernel_name, timeout)] = (c, nb)
         bar = tqdm(total=len(futs), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
         for f in as_completed(futs):
@@ -412,5 +456,5 @@ def add_commands(subparsers) -> None:
     r.set_defaults(func=_cmd_run)
 
 
-__all__ = ["COUNTIES", "RunResult", "add_commands", "ensure_pool", "export_html", "list_notebooks",
+__all__ = ["ALL", "COUNTIES", "RunResult", "notebook_scope", "add_commands", "ensure_pool", "export_html", "list_notebooks",
            "notebook_parameters", "run", "run_notebook", "summary_line", "write_index"]

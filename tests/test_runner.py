@@ -206,3 +206,43 @@ def test_repository_notebooks_are_committed_without_outputs():
                 assert c.outputs == [] and c.execution_count is None, p.name
                 # thin: no function or class definitions in a notebook
                 assert "\ndef " not in "\n" + c.source and "\nclass " not in "\n" + c.source, p.name
+
+
+ALL_BODY = '''
+import json, pathlib
+pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
+from jiuzhu_methods import report
+report.write_summary(out_dir, "09_all", title="all counties", county=county, runs={},
+                     data_dir=data_dir, out_dir_seen=out_dir, n_counties=len(county.split(",")))
+'''
+
+
+def test_scope_all_notebook_runs_once_into_all(workspace, tmp_path):
+    """A notebook with metadata {"jiuzhu": {"scope": "all"}} runs once per `jiuzhu run` (not
+    once per county), with county = the counties of the run ("all" for the five), data_dir =
+    the pools folder and out_dir = <out>/all; the index lists it."""
+    _, _, pools = workspace
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    _notebook(nbdir / "01_ok.ipynb", OK_BODY.replace("NAME", '"01_ok"'))
+    p = _notebook(nbdir / "09_all.ipynb", ALL_BODY)
+    nb = nbformat.read(str(p), as_version=4)
+    nb.metadata["jiuzhu"] = {"scope": "all"}
+    nbformat.write(nb, str(p))
+    assert runner.notebook_scope(p) == "all" and runner.notebook_scope(nbdir / "01_ok.ipynb") == "county"
+    out = tmp_path / "reports"
+    results, errors = runner.run(["panan"], runner.resolve_notebooks(None, nbdir), scale=0.005, seed=3, jobs=2,
+                                 out=out, pools=pools, progress=False)
+    assert not errors
+    # 01_ok once for panan, 09_all once as "all" (and never per county)
+    assert sorted((r.county, r.notebook) for r in results) == [("all", "09_all"), ("panan", "01_ok")]
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert not (out / "panan" / "09_all.ipynb").exists()
+    s = json.loads((out / "all" / "09_all.summary.json").read_text(encoding="utf-8"))
+    assert s["county"] == "panan"  # a subset of counties is passed as their list
+    assert Path(s["data_dir"]) == Path(pools).resolve() and Path(s["out_dir_seen"]) == (out / "all").resolve()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="all/09_all.html"' in index and "全部县" in index
+    # the five counties together are "all"
+    assert runner._all_county(list(runner.COUNTIES)) == "all"
+    assert runner._all_county(["weidu", "panan"]) == "weidu,panan"
