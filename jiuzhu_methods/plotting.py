@@ -432,6 +432,142 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
     return fig
 
 
+# --------------------------------------------------------------------------- model comparison (compare.py)
+#: chart texts of the comparison charts: key → (Chinese, English)
+TEXTS.update({
+    "cmp_pr_title": ("各县各模型：精确率与召回率（误差线 = 种子间标准差，点大小 = 核查量）",
+                     "Precision and recall per county (bars: sd across seeds; size: workload)"),
+    "cmp_sweep_title": ("敏感性：{metric}随条件变化（阴影 = 均值±标准差）", "Sensitivity: {metric} (band: mean ± sd)"),
+    "cmp_variant_title": ("变体减公布读法：多找到的应救助人员与多出的误报", "Variant minus published reading"),
+    "cmp_d_tp": ("多找到的应救助人员 Δtp", "more eligible persons found (Δtp)"),
+    "cmp_d_fp": ("多出的误报线索 Δfp", "more wrongly flagged clues (Δfp)"),
+    "cmp_change": ("变化（人数，各县合计）", "change (persons, counties summed)"),
+})
+
+_MODEL_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+                  "#17becf"]
+
+
+def _colours(models: Iterable[str]) -> dict[str, str]:
+    return {m: _MODEL_COLOURS[i % len(_MODEL_COLOURS)] for i, m in enumerate(dict.fromkeys(models))}
+
+
+def comparison_pr_chart(summary: pd.DataFrame, *, facet: str = "county", title: str | None = None,
+                        facet_labels: Mapping[str, str] | None = None, ncols: int = 3):
+    """比较图 — precision against recall of every model, one panel per county, with uncertainty.
+
+    ``summary``: :func:`jiuzhu_methods.compare.summarise` (``recall_mean``, ``recall_sd``,
+    ``precision_mean``, ``precision_sd``, ``workload_mean`` per ``facet`` × ``model``). At a glance:
+    which design sits top right (finds many, wastes little) in each county. How to read it: the
+    cross is mean ± sd across seeds — overlapping crosses are not really different; the point
+    size is the manual verification workload. What to do: prefer the design to the right at an
+    acceptable height; a large point means many household checks.
+    """
+    setup_fonts()
+    import numpy as np
+
+    facets = list(dict.fromkeys(summary[facet]))
+    models = list(dict.fromkeys(summary["model"]))
+    col = _colours(models)
+    n = max(len(facets), 1)
+    nc = min(ncols, n)
+    nr = int(np.ceil(n / nc))
+    fig, axes = plt.subplots(nr, nc, figsize=(4.2 * nc, 3.9 * nr + 0.8), squeeze=False, sharex=True, sharey=True)
+    wmax = float(summary["workload_mean"].max() or 1) if len(summary) else 1.0
+    for i, f in enumerate(facets):
+        ax = axes[i // nc][i % nc]
+        d = summary.loc[summary[facet] == f]
+        for _, r in d.iterrows():
+            if pd.isna(r["recall_mean"]) or pd.isna(r["precision_mean"]):
+                continue
+            ax.errorbar(r["recall_mean"], r["precision_mean"], xerr=r.get("recall_sd", 0) or 0,
+                        yerr=r.get("precision_sd", 0) or 0, fmt="none", ecolor=col[r["model"]], alpha=0.6, lw=1)
+            ax.scatter([r["recall_mean"]], [r["precision_mean"]], s=20 + 260 * float(r["workload_mean"]) / wmax,
+                       color=col[r["model"]], alpha=0.8, zorder=3, label=r["model"] if i == 0 else None)
+        ax.set_title(label((facet_labels or {}).get(f, f)), fontsize=10)
+        ax.set_xlim(0, 1.05)
+        ax.set_ylim(0, 1.05)
+        ax.spines[["top", "right"]].set_visible(False)
+    for j in range(len(facets), nr * nc):
+        axes[j // nc][j % nc].axis("off")
+    for ax in axes[-1]:
+        ax.set_xlabel(label(text("recall").split("（")[0]) if use_chinese() else "recall")
+    for row in axes:
+        row[0].set_ylabel(label(text("precision").split("（")[0]) if use_chinese() else "precision")
+    handles = [plt.Line2D([], [], marker="o", ls="", color=col[m], label=m) for m in models]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(models), 5), frameon=False, fontsize=8)
+    fig.suptitle(title if title is not None else text("cmp_pr_title"), fontsize=11)
+    fig.tight_layout(rect=(0, 0.08, 1, 0.95))
+    return fig
+
+
+def sweep_chart(sweeps: pd.DataFrame, *, metric: str = "recall", labels: Mapping[str, str] | None = None,
+                title: str | None = None):
+    """敏感性曲线 — how a metric of each model changes along each sweep (one panel per sweep).
+
+    ``sweeps``: :func:`jiuzhu_methods.compare.sweep_summary` (``sweep, point, model,
+    <metric>_mean, <metric>_sd``). ``labels``: sweep → axis label. How to read it: a flat line
+    is a robust design; the steepest fall shows what breaks a design first. The band is mean ±
+    sd across seeds and counties. What to do: before a pilot, check the condition (registry
+    coverage, ID quality, registry delay) that the chosen design is most sensitive to.
+    """
+    setup_fonts()
+    kinds = list(dict.fromkeys(sweeps["sweep"]))
+    models = list(dict.fromkeys(sweeps["model"]))
+    col = _colours(models)
+    fig, axes = plt.subplots(1, max(len(kinds), 1), figsize=(4.4 * max(len(kinds), 1), 4.2), squeeze=False, sharey=True)
+    for i, k in enumerate(kinds):
+        ax = axes[0][i]
+        d = sweeps.loc[sweeps["sweep"] == k].sort_values("point")
+        for m in models:
+            dm = d.loc[d["model"] == m]
+            if dm.empty:
+                continue
+            x, y = dm["point"].astype(float), dm[f"{metric}_mean"].astype(float)
+            sd = dm[f"{metric}_sd"].astype(float).fillna(0) if f"{metric}_sd" in dm else 0
+            ax.plot(x, y, marker="o", ms=3, color=col[m], label=m if i == 0 else None)
+            ax.fill_between(x, (y - sd).clip(lower=0), (y + sd).clip(upper=1), color=col[m], alpha=0.12)
+        ax.set_xlabel(label((labels or {}).get(k, k)))
+        ax.set_ylim(0, 1.05)
+        ax.spines[["top", "right"]].set_visible(False)
+    name = {"recall": ("召回率", "recall"), "precision": ("精确率", "precision")}.get(metric, (metric, metric))
+    axes[0][0].set_ylabel(name[0] if use_chinese() else name[1])
+    fig.legend(loc="lower center", ncol=min(len(models), 5), frameon=False, fontsize=8)
+    zh, en = TEXTS["cmp_sweep_title"]
+    fig.suptitle(title if title is not None else (zh if use_chinese() else en).format(metric=name[0] if use_chinese() else name[1]),
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.94))
+    return fig
+
+
+def variant_chart(variants: pd.DataFrame, *, title: str | None = None):
+    """变体差异图 — per model and variant, the eligible persons found in addition (Δtp, green)
+    and the wrongly flagged clues in addition (Δfp, red) against the published reading.
+
+    ``variants``: :func:`jiuzhu_methods.compare.variant_summary` (``model, variant, d_tp, d_fp``).
+    How to read it: a long green bar with a short red one is a variant worth adopting; bars at
+    zero mean the variant changes nothing on these data. What to do: test a promising variant on
+    a pilot county's real data before changing the routine rule.
+    """
+    setup_fonts()
+    import numpy as np
+
+    d = variants.reset_index(drop=True)
+    names = [f"{m} · {v}" for m, v in zip(d["model"], d["variant"])]
+    fig, ax = _new_ax(None, (8, 0.42 * len(d) + 1.6))
+    y = np.arange(len(d))[::-1]
+    ax.barh(y + 0.2, d["d_tp"].astype(float), height=0.38, color="#2ca02c", label=text("cmp_d_tp"))
+    ax.barh(y - 0.2, d["d_fp"].astype(float), height=0.38, color="#d62728", label=text("cmp_d_fp"))
+    ax.axvline(0, color="0.5", lw=0.8)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlabel(text("cmp_change"))
+    ax.set_title(title if title is not None else text("cmp_variant_title"), fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 def zh_en(zh: str, en: str) -> str:
     """``zh`` with a CJK font, ``en`` without — for titles written in a notebook."""
     return zh if use_chinese() else en
@@ -453,11 +589,14 @@ __all__ = [
     "TEXTS",
     "amount_band_chart",
     "bar_chart",
+    "comparison_pr_chart",
     "find_cjk_font_files",
     "funnel_chart",
     "grouped_bar_chart",
     "label",
     "precision_recall_chart",
+    "sweep_chart",
+    "variant_chart",
     "setup_fonts",
     "text",
     "use_chinese",
