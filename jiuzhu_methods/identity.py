@@ -154,11 +154,53 @@ def mask_name(value: object) -> str | None:
 
 
 # --------------------------------------------------------------------------- vectorised API
-def normalise_series(s: pd.Series) -> pd.Series:
-    """:func:`normalise` over a column (vectorised string ops; ``str`` dtype out)."""
+# Real columns repeat the same few values many times (a registry holds one row per person and
+# month), so the vectorised functions below compute on the distinct values only and spread the
+# result back with ``take``: every step is element-wise, hence the result is the same as on
+# the whole column, row for row.
+def _as_str(s: pd.Series) -> pd.Series:
+    """``s`` as a ``str`` column: each present value ``str(v)``, missing values (``None``,
+    NaN, ``pd.NA``, NaT) missing — the spelling every function here starts from."""
+    if s.dtype == "str":
+        return s
+    if isinstance(s.dtype, pd.StringDtype) or (
+            s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")):
+        return s.astype("str")
+    # numbers, bytes, mixed objects: str() per value, as the scalar functions do
     x = s.astype("object").where(s.notna(), None)
-    x = x.map(lambda v: None if v is None else unicodedata.normalize("NFKC", str(v)))
-    x = pd.Series(x, index=s.index, dtype="str")
+    return pd.Series(x.map(lambda v: None if v is None else str(v)), index=s.index, dtype="str", name=s.name)
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``codes, uniques`` of a ``str`` column: ``uniques`` (a ``str`` Series, default index)
+    ends with one missing value, and ``codes`` points missing rows at it, so that
+    ``uniques.array.take(codes)`` gives ``s`` back."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniq, dtype="str").reindex(range(len(uniq) + 1))
+    codes = np.where(codes < 0, len(uniq), codes)
+    return codes, u
+
+
+def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) -> pd.Series:
+    """``values`` (one per distinct value) taken back to the rows of ``like`` (same index)."""
+    return pd.Series(values.array.take(codes), index=like.index, name=name)
+
+
+def _nfkc(x: pd.Series) -> pd.Series:
+    """NFKC per value of a ``str`` column (ASCII text is NFKC already, so only the rest is read)."""
+    if len(x) == 0:
+        return x
+    ascii_ = (x.str.isascii().fillna(False).astype(bool) | x.isna()).to_numpy()
+    if ascii_.all():
+        return x
+    out = x.copy()
+    out[~ascii_] = x[~ascii_].map(lambda v: unicodedata.normalize("NFKC", v))
+    return out
+
+
+def _normalise_distinct(x: pd.Series) -> pd.Series:
+    """:func:`normalise` over a ``str`` column (the distinct values of a column)."""
+    x = _nfkc(x)
     x = x.str.replace(_SEPARATORS, "", regex=True).str.upper()
     x = x.where(x.str.len() > 0)
     is15 = x.str.fullmatch(r"\d{15}").fillna(False).astype(bool)
@@ -166,6 +208,17 @@ def normalise_series(s: pd.Series) -> pd.Series:
         s17 = x[is15].str.slice(0, 6) + "19" + x[is15].str.slice(6)
         x.loc[is15] = s17 + check_digits(s17)
     return x
+
+
+def normalise_series(s: pd.Series) -> pd.Series:
+    """:func:`normalise` over a column (vectorised string ops; ``str`` dtype out).
+
+    Computed once per distinct value, so a column that repeats the same IDs costs little more
+    than its distinct values.
+    """
+    x = _as_str(s)
+    codes, u = _distinct(x)
+    return _spread(_normalise_distinct(u), codes, s, name=s.name)
 
 
 def check_digits(first17: pd.Series) -> pd.Series:
@@ -178,15 +231,9 @@ def check_digits(first17: pd.Series) -> pd.Series:
     return pd.Series(_CHECK[rem], index=first17.index, dtype="str")
 
 
-def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: bool = False) -> pd.Series:
-    """Reason code per element (``""`` = valid), vectorised. See module doc for the codes.
-
-    ``today`` bounds birth dates from above; by default 2100-01-01 so that results never depend
-    on the day the code runs.
-    """
-    x = s if normalised else normalise_series(s)
-    x = pd.Series(x, index=s.index, dtype="str")
-    out = pd.Series("", index=s.index, dtype="str")
+def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
+    """Reason codes of a ``str`` column of normalised numbers (see :func:`check_series`)."""
+    out = pd.Series("", index=x.index, dtype="str")
     missing = x.isna()
     fmt = ~x.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool) & ~missing
     out[missing] = "missing"
@@ -205,6 +252,27 @@ def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: boo
     return out
 
 
+def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: bool = False) -> pd.Series:
+    """Reason code per element (``""`` = valid), vectorised. See module doc for the codes.
+
+    ``today`` bounds birth dates from above; by default 2100-01-01 so that results never depend
+    on the day the code runs. ``normalised=True`` says ``s`` is already the output of
+    :func:`normalise_series` (saves normalising twice). Computed once per distinct value.
+    """
+    codes, u = _distinct(_as_str(s))
+    x = u if normalised else _normalise_distinct(u)
+    return _spread(_check_distinct(x, today), codes, s)
+
+
+_TOKEN = r"[0-9A-F]{64}"
+
+
+def _usable_distinct(x: pd.Series) -> pd.Series:
+    """:func:`usable_ids` of a ``str`` column of normalised numbers."""
+    token = x.str.fullmatch(_TOKEN).fillna(False).astype(bool)
+    return x.where((_check_distinct(x) == "") | token)
+
+
 def valid_series(s: pd.Series, **kw) -> pd.Series:
     return check_series(s, **kw) == ""
 
@@ -214,17 +282,25 @@ def usable_ids(s: pd.Series) -> pd.Series:
 
     A pseudonym token (64 hex characters, :mod:`jiuzhu_methods.privacy`) stands for a valid
     ID and is kept (upper-cased), so joins give the same pairs on a pseudonymised pool.
+    Computed once per distinct value.
     """
-    x = normalise_series(s)
-    token = x.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
-    return x.where((check_series(x, normalised=True) == "") | token)
+    codes, u = _distinct(_as_str(s))
+    return _spread(_usable_distinct(_normalise_distinct(u)), codes, s, name=s.name)
+
+
+def _mask_distinct(x: pd.Series) -> pd.Series:
+    """:func:`mask` of a ``str`` column of normalised numbers."""
+    n = x.str.len()
+    if n.isna().all():      # nothing to mask: all missing
+        return pd.Series(np.nan, index=x.index, dtype="str")
+    masked = x.str.slice(0, 4) + n.sub(8).clip(lower=0).map(lambda k: "*" * int(k) if pd.notna(k) else None) + x.str.slice(-4)
+    return masked.where(n > 8, x.map(lambda v: None if v is None or pd.isna(v) else "*" * len(v)))
 
 
 def mask_series(s: pd.Series) -> pd.Series:
-    x = normalise_series(s)
-    n = x.str.len()
-    masked = x.str.slice(0, 4) + n.sub(8).clip(lower=0).map(lambda k: "*" * int(k) if pd.notna(k) else None) + x.str.slice(-4)
-    return masked.where(n > 8, x.map(lambda v: None if v is None or pd.isna(v) else "*" * len(v)))
+    """:func:`mask` over a column (``str`` dtype out), computed once per distinct value."""
+    codes, u = _distinct(_as_str(s))
+    return _spread(_mask_distinct(_normalise_distinct(u)), codes, s, name=s.name)
 
 
 def mask_name_series(s: pd.Series) -> pd.Series:

@@ -107,3 +107,141 @@ def test_make_ids_produces_valid_numbers():
     assert ids[0] == VALID
     assert (I.check_series(pd.Series(ids)) == "").all()
     assert ids[1].startswith("32072320010228123")
+
+
+# --------------------------------------------------------------------------- fast = reference
+# The vectorised functions compute on distinct values and spread the result back. Below, the
+# straightforward row-by-row versions they replaced (kept verbatim as the reference); the fast
+# ones must give the very same Series (values, dtype, index, name) on awkward inputs.
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def ref_normalise_series(s):
+    x = s.astype("object").where(s.notna(), None)
+    x = x.map(lambda v: None if v is None else unicodedata.normalize("NFKC", str(v)))
+    x = pd.Series(x, index=s.index, dtype="str")
+    x = x.str.replace(I._SEPARATORS, "", regex=True).str.upper()
+    x = x.where(x.str.len() > 0)
+    is15 = x.str.fullmatch(r"\d{15}").fillna(False).astype(bool)
+    if is15.any():
+        s17 = x[is15].str.slice(0, 6) + "19" + x[is15].str.slice(6)
+        x.loc[is15] = s17 + I.check_digits(s17)
+    return x
+
+
+def ref_check_series(s, *, today=None, normalised=False):
+    x = s if normalised else ref_normalise_series(s)
+    x = pd.Series(x, index=s.index, dtype="str")
+    out = pd.Series("", index=s.index, dtype="str")
+    missing = x.isna()
+    fmt = ~x.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool) & ~missing
+    out[missing] = "missing"
+    out[fmt] = "format"
+    ok = ~(missing | fmt)
+    if ok.any():
+        v = x[ok]
+        cd = I.check_digits(v.str.slice(0, 17))
+        bad_cd = cd != v.str.slice(17, 18)
+        dates = pd.to_datetime(v.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+        upper = pd.Timestamp(today or dt.date(2100, 1, 1))
+        bad_date = dates.isna() | (dates < pd.Timestamp("1900-01-01")) | (dates > upper)
+        bad_area = ~v.str.slice(0, 6).isin(I.known_area_codes())
+        reason = np.where(bad_cd, "checksum", np.where(bad_date, "birth_date", np.where(bad_area, "area", "")))
+        out[ok] = reason
+    return out
+
+
+def ref_usable_ids(s):
+    x = ref_normalise_series(s)
+    token = x.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
+    return x.where((ref_check_series(x, normalised=True) == "") | token)
+
+
+def ref_mask_series(s):
+    x = ref_normalise_series(s)
+    n = x.str.len()
+    masked = x.str.slice(0, 4) + n.sub(8).clip(lower=0).map(lambda k: "*" * int(k) if pd.notna(k) else None) + x.str.slice(-4)
+    return masked.where(n > 8, x.map(lambda v: None if v is None or pd.isna(v) else "*" * len(v)))
+
+
+def _cd(first17):
+    return first17 + I.check_digit(first17)
+
+
+HEX64 = "0123456789abcdef" * 4
+#: identity numbers as they come in real exports (and some that are no ID at all)
+TRICKY_IDS = [
+    VALID, "33038219800101007x", "  330382 1980 0101 007X ", "３３０３８２１９８００１０１００７Ｘ",
+    "３３０３８２１９８００１０１００７ｘ", "330382-19800101-007X", "330382_19800101.007/X", "330382\u300019800101007X",
+    "330382800101007", "３３０３８２８００１０１００７", "330382 800101 007", "330382198001010071",
+    _cd("33038219800230007"), _cd("33038218800101007"), _cd("99999919800101007"), _cd("37172219700101001"),
+    "3303821980010100", "33038219800101007A", "3303821980010100712", "", "   ", "-", "·", None, float("nan"),
+    HEX64, HEX64.upper(), "!" + HEX64[:32] + ":" + HEX64[:16], "!" + HEX64[:32].upper() + ":" + HEX64[:16].upper(),
+    "!" + HEX64[:31] + ":" + HEX64[:16], "ß", "A¨", "张三", "ﬁ", "Ⅻ", "x" * 18, "11010519491231002X",
+]
+
+
+def _repeated(values, seed=0, times=4):
+    """Each value several times, shuffled (as in monthly registry snapshots)."""
+    rng = np.random.default_rng(seed)
+    v = list(values) * times
+    return [v[k] for k in rng.permutation(len(v))]
+
+
+def _inputs():
+    vals = _repeated(TRICKY_IDS)
+    n = len(vals)
+    yield pd.Series(vals, dtype="str", name="id_number")
+    yield pd.Series(vals, dtype="object")
+    yield pd.Series([v if isinstance(v, str) else None for v in vals], dtype="string", index=np.arange(n)[::-1] * 3)
+    yield pd.Series(vals, dtype="str", index=[f"r{k % 7}" for k in range(n)])            # repeated labels
+    yield pd.Series(vals + [330382198001010071, 1.5, True, 1, 1.0, b"330382800101007"], dtype="object")  # mixed
+    yield pd.Series([], dtype="str")
+    yield pd.Series([], dtype="object")
+    yield pd.Series([None, None], dtype="str")
+    yield pd.Series([VALID] * 5, dtype="str")
+    yield pd.Series([np.nan, VALID], dtype="object")
+
+
+@pytest.mark.parametrize("k", range(len(list(_inputs()))))
+def test_fast_vectorised_functions_equal_the_reference(k):
+    s = list(_inputs())[k]
+    pd.testing.assert_series_equal(I.normalise_series(s), ref_normalise_series(s))
+    pd.testing.assert_series_equal(I.check_series(s), ref_check_series(s))
+    norm = ref_normalise_series(s)
+    pd.testing.assert_series_equal(I.check_series(norm, normalised=True), ref_check_series(norm, normalised=True))
+    today = dt.date(1990, 1, 1)
+    pd.testing.assert_series_equal(I.check_series(s, today=today), ref_check_series(s, today=today))
+    pd.testing.assert_series_equal(I.usable_ids(s), ref_usable_ids(s))
+    if norm.notna().any():      # the old version raised a TypeError on an all-missing column
+        pd.testing.assert_series_equal(I.mask_series(s), ref_mask_series(s))
+
+
+def test_mask_series_all_missing():
+    # nothing to mask: missing out (the row-by-row version raised a TypeError here)
+    got = I.mask_series(pd.Series([None, np.nan], dtype="object", index=[5, 6]))
+    assert got.isna().all() and got.index.tolist() == [5, 6] and got.dtype == "str"
+    assert len(I.mask_series(pd.Series([], dtype="str"))) == 0
+
+
+def test_fast_check_series_counts_each_distinct_value_once():
+    # 1 000 rows, 2 distinct spellings of one valid ID, 1 missing: all valid but the missing
+    s = pd.Series([VALID, "33038219800101007x", None] * 333 + [VALID])
+    got = I.check_series(s)
+    assert got.value_counts().to_dict() == {"": 667, "missing": 333}
+    assert got.iloc[2] == "missing" and got.iloc[-1] == ""
+
+
+_ALPHABET = st.sampled_from(list("0123456789xX ３Ｘｘ-_./·\\\u3000\t!:abcdefABCDEF张ßA¨ﬁ") + ["\u0308", "\u00a0"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_ALPHABET, max_size=20), st.sampled_from(TRICKY_IDS)), max_size=12))
+def test_fast_equals_reference_on_generated_columns(values):
+    s = pd.Series(values + values[:3], dtype="object")
+    pd.testing.assert_series_equal(I.normalise_series(s), ref_normalise_series(s))
+    pd.testing.assert_series_equal(I.check_series(s), ref_check_series(s))
+    pd.testing.assert_series_equal(I.usable_ids(s), ref_usable_ids(s))
