@@ -135,6 +135,21 @@ def parse_seeds(seeds: int | str | Sequence[int], seed: int = 7) -> list[int]:
     return [int(seed) + i for i in range(n)]
 
 
+def parse_models(models: str | Sequence[str] | None, default: Sequence[str] | None = None) -> list[str]:
+    """``""``/``None`` → ``default`` (:data:`DEFAULT_MODELS`); ``"all"`` → every model;
+    ``"panan.screen,weidu.screen"`` or a list → those."""
+    if models is None or (isinstance(models, str) and not models.strip()):
+        return list(default or DEFAULT_MODELS)
+    if isinstance(models, str) and models.strip() == "all":
+        return list(MODELS)
+    items = models.split(",") if isinstance(models, str) else list(models)
+    out = [m.strip() for m in items if m.strip()]
+    bad = [m for m in out if m not in MODELS]
+    if bad:
+        raise ValueError(f"unknown models {bad}; models are {MODELS}")
+    return out
+
+
 def sweep_points(kind: str, n: int | str) -> list[float]:
     """``n`` evenly spaced points of sweep ``kind`` from its start to its stop (:data:`SWEEPS`)."""
     s = SWEEPS[kind]
@@ -264,7 +279,7 @@ def missed_persons(pool, found: Iterable[str] | None = None, *, target: str = "j
     v = pool.truth["truth_victims"]
     elig = v.loc[v[TARGETS[target]].astype(bool)]
     persons = pd.Index(elig["person_id"].astype("str").unique(), name="person_id")
-    persons = persons.difference(pd.Index(list(found or []), dtype="str")).sort_values()
+    persons = persons.difference(pd.Index(list(found or []), dtype="str")).sort_values().rename("person_id")
     links = pool.truth["truth_links"][["source", "source_ref", "field", "person_id"]].astype("str")
     links = links.loc[links["person_id"].isin(persons)]
     case = _usable_true_id(pool, links, CASE_SOURCES).set_index("person_id").reindex(persons)
@@ -288,7 +303,7 @@ def assign_reasons(flags: pd.DataFrame, order: Sequence[str] | None = None) -> p
     """``flags`` (one boolean column per reason code) with a ``reason`` column: the first
     code in ``order`` (default :data:`MISSED_REASONS`) whose flag is true, ``"other"`` if none."""
     codes = list(order or [r["code"] for r in MISSED_REASONS])
-    f = flags.reindex(columns=codes).fillna(False).astype(bool).to_numpy()
+    f = flags.reindex(columns=codes).astype("boolean").fillna(False).to_numpy(dtype=bool)
     first = np.where(f.any(axis=1), f.argmax(axis=1), -1)
     out = flags.copy()
     out["reason"] = np.where(first >= 0, np.array(codes, dtype=object)[np.maximum(first, 0)], "other")
@@ -348,6 +363,16 @@ def run_grid(counties: Sequence[str], seeds: Sequence[int], *, scale: float = 0.
     return out
 
 
+def run_sweeps(counties: Sequence[str], seeds: Sequence[int], *, points: int = 3, scale: float = 0.02,
+               models: Sequence[str] | None = None, kinds: Sequence[str] | None = None, jobs: int = 1,
+               pools_dir: str | None = None) -> pd.DataFrame:
+    """:func:`run_grid` along each sweep of :data:`SWEEPS` (``points`` points from its start
+    to its stop): the records of all sweeps together (``sweep``, ``point`` columns)."""
+    parts = [run_grid(counties, seeds, scale=scale, models=models, sweep=k, points=sweep_points(k, points), jobs=jobs,
+                      pools_dir=pools_dir)["records"] for k in (kinds or list(SWEEPS))]
+    return pd.concat(parts, ignore_index=True)
+
+
 # --------------------------------------------------------------------------- tables
 def summarise(records: pd.DataFrame, by: Sequence[str] = ("county", "model")) -> pd.DataFrame:
     """Mean, sd (ddof 1; 0 with one seed), min and max across seeds of :data:`METRICS`, per
@@ -396,7 +421,7 @@ def variant_summary(diff: pd.DataFrame, by: Sequence[str] = ("model", "variant")
     """Per ``by``: mean Δtp, Δfp, Δworkload across seeds, summed over counties (per seed),
     and the number of county × seed runs in which the variant found more / fewer eligible persons."""
     by = list(by)
-    per = diff.groupby(by + ["county"], sort=False)[["d_tp", "d_fp", "d_workload"]].mean().reset_index()
+    per = diff.groupby(list(dict.fromkeys(by + ["county"])), sort=False)[["d_tp", "d_fp", "d_workload"]].mean().reset_index()
     g = per.groupby(by, sort=False)
     out = g[["d_tp", "d_fp", "d_workload"]].sum()
     gd = diff.groupby(by, sort=False)
@@ -524,7 +549,7 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
     return s[[c for c in keep if c in s.columns]].round(3)
 
 
-__all__ = ["CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
+__all__ = ["parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
            "assign_reasons", "conclusion", "coverage_overrides", "evaluate_models", "labelled", "missed_counts",
            "missed_persons", "model_defaults", "model_variants", "overall", "parse_counties", "parse_seeds",
            "reason_table", "run_grid", "summarise", "sweep_drops", "sweep_overrides", "sweep_points", "sweep_summary",
