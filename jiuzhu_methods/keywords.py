@@ -10,6 +10,9 @@ within its clause, by a cue before it (未达成调解协议, 不予谅解, 拒�
 occurrence of a keyword is affirmed.
 
 Vectorised: per keyword, ``str.count`` of all occurrences minus ``str.count`` of negated ones.
+:func:`keyword_hits` (used by :func:`contains_any`, :func:`matched_words`, :func:`tag_categories`
+and the models) gives the same answers for many words and many texts at once: the counts are
+taken once per distinct clause (texts cut at the clause breaks), not once per text.
 
 Examples
 --------
@@ -26,7 +29,10 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 NEGATIONS = ("plain", "aware")
@@ -63,28 +69,145 @@ def keyword_counts(text: pd.Series, word: str, *, negation: str = "plain") -> pd
     return n.astype("int64")
 
 
+def _arrow_text(text: pd.Series) -> pa.Array:
+    """The texts as one Arrow string array (missing → "")."""
+    t = text.astype("str").fillna("")
+    arr = getattr(t.array, "_pa_array", None)
+    if arr is None:  # pragma: no cover - "str" is Arrow-backed in pandas 3
+        arr = pa.array(t.to_numpy(dtype=object), type=pa.large_string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _clause_breaks(words: list[str], negation: str) -> str | None:
+    """The characters a text may be cut at without changing any keyword count, or ``None``.
+
+    An occurrence of a keyword — and, under ``"aware"``, a negated occurrence (cue, at most
+    ``window`` non-break characters, keyword) — never spans a clause break, so the counts of a
+    text are the sums of the counts of its clauses, provided no keyword or cue contains a break
+    character. The newline that joins the documents of a group must be one of them."""
+    rules = negation_rules()
+    brk = str(rules["clause_breaks"])
+    tokens = list(words) + (list(rules["before"]) + list(rules["after"]) if negation == "aware" else [])
+    if "\n" not in brk or any(c in tok for tok in tokens for c in brk):
+        return None
+    return brk
+
+
+def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", groups=None) -> pd.DataFrame:
+    """One boolean column per distinct word (first-appearance order): the text has an occurrence
+    that counts under ``negation`` — exactly ``keyword_counts(text, w, negation=negation) > 0``.
+
+    Without ``groups``: one row per text (``text.index``). With ``groups`` (labels aligned with
+    ``text``; a missing label drops the text): one row per label, sorted, where the text of a
+    label is its texts joined with a newline (as :func:`texts_by`), without building that join.
+
+    Vectorised over distinct clauses instead of texts: the texts are cut at the clause breaks
+    of ``data/negation.yaml`` (see :func:`_clause_breaks`; otherwise the whole texts are
+    counted), the distinct clauses holding any of the words are found with one alternation,
+    and each word is counted on those clauses only (plain: a substring test; aware:
+    ``str.count`` of occurrences and of negated occurrences); the counts of a text or label are
+    the sums over its clauses.
+
+    >>> t = pd.Series(["双方未达成调解协议。被害人表示谅解", "不予谅解"])
+    >>> keyword_hits(t, ["调解协议", "谅解"], negation="aware").to_dict("list")
+    {'调解协议': [False, False], '谅解': [True, False]}
+    >>> keyword_hits(t, ["谅解"], groups=pd.Series(["B", "B"])).to_dict("index")
+    {'B': {'谅解': True}}
+    """
+    _check(negation)
+    words = list(dict.fromkeys(words))
+    if groups is None:
+        codes = np.arange(len(text), dtype=np.int64)
+        index = text.index
+    else:
+        codes, uniques = pd.factorize(pd.Series(np.asarray(groups, dtype=object)), sort=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        index = pd.Index(uniques)
+    n = len(index)
+    if not words or n == 0:
+        return pd.DataFrame({w: np.zeros(n, dtype=bool) for w in words}, index=index)
+    brk = _clause_breaks(words, negation)
+    if brk is None:  # a word or cue contains a break character: count on the whole texts
+        if groups is None:
+            whole = text
+        else:
+            keep = codes >= 0
+            d = pd.DataFrame({"_g": codes[keep], "_t": text.astype("str").fillna("").to_numpy()[keep]})
+            whole = texts_by(d, "_g", "_t").reindex(range(n)).fillna("")
+        return pd.DataFrame({w: (keyword_counts(whole, w, negation=negation) > 0).to_numpy() for w in words},
+                            index=index)
+    arr = _arrow_text(text)
+    for c in brk:  # every break character becomes a newline, then one split
+        if c != "\n":
+            arr = pc.replace_substring(arr, c, "\n")
+    parts = pc.split_pattern(arr, "\n")
+    piece = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
+    enc = pc.dictionary_encode(pc.list_flatten(parts))
+    uniq, cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)
+    # the distinct clauses holding any word at all (one RE2 alternation)
+    try:
+        anyhit = np.asarray(pc.match_substring_regex(uniq, "|".join(re.escape(w) for w in words)), dtype=bool)
+    except pa.ArrowException:  # pragma: no cover - alternation too large for RE2: test every clause
+        anyhit = np.ones(len(uniq), dtype=bool)
+    cand = np.flatnonzero(anyhit)
+    out = {w: np.zeros(n, dtype=bool) for w in words}
+    if not len(cand):
+        return pd.DataFrame(out, index=index)
+    # (label, candidate clause) pairs with their multiplicity
+    grp = codes[piece]
+    sel = anyhit[cid] & (grp >= 0)
+    pos = np.full(len(uniq), -1, dtype=np.int64)
+    pos[cand] = np.arange(len(cand), dtype=np.int64)
+    m = np.int64(len(cand))
+    key, mult = np.unique(grp[sel] * m + pos[cid[sel]], return_counts=True)
+    G, U = key // m, key % m
+    C_arr = uniq.take(pa.array(cand))
+    C = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([C_arr.cast(pa.large_string())]))).astype("str")
+    for w in words:
+        if negation == "plain":
+            net = np.asarray(pc.match_substring(C_arr, w), dtype=np.int64)
+        else:  # occurrences minus negated occurrences, each summed over the label's clauses
+            net = C.str.count(re.escape(w)).to_numpy(dtype=np.int64, copy=True)
+            has = np.flatnonzero(net > 0)
+            if len(has):
+                net[has] -= C.iloc[has].str.count(_negated_pattern(w, negation_rules())).to_numpy(dtype=np.int64)
+        total = np.bincount(G, weights=(net[U] * mult).astype(np.float64), minlength=n)
+        out[w] = total > 0
+    return pd.DataFrame(out, index=index)
+
+
+def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
+    """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
+    of ``names`` (each name once); "" when none. Vectorised over names, not rows."""
+    out = np.full(len(hits), "", dtype=object)
+    for nm in dict.fromkeys(names):
+        out = np.where(hits[nm].to_numpy(dtype=bool), out + (nm + sep), out)
+    s = pd.Series(out, index=hits.index, dtype="str")
+    return s.str.removesuffix(sep) if sep else s
+
+
 def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:
     """True where the text contains at least one (affirmed, with ``"aware"``) keyword."""
-    hit = pd.Series(False, index=text.index)
-    for w in words:
-        hit |= keyword_counts(text, w, negation=negation) > 0
-    return hit
+    _check(negation)
+    if not len(words):
+        return pd.Series(False, index=text.index)
+    return pd.Series(keyword_hits(text, words, negation=negation).to_numpy().any(axis=1), index=text.index)
 
 
 def matched_words(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:
     """The keywords found in each text, joined with "、" in library order ("" when none)."""
-    cols = {w: keyword_counts(text, w, negation=negation) > 0 for w in words}
-    if not cols:
+    _check(negation)
+    if not len(words):
         return pd.Series("", index=text.index, dtype="str")
-    m = pd.DataFrame(cols, index=text.index)
-    return m.apply(lambda r: "、".join(w for w, v in r.items() if v), axis=1).astype("str")
+    return join_hits(keyword_hits(text, words, negation=negation), list(words))
 
 
 def tag_categories(text: pd.Series, library: dict[str, list[str]], *, negation: str = "plain") -> pd.DataFrame:
     """One boolean column per category (hit any of its words) and ``<category>_words`` listing hits."""
     out = pd.DataFrame(index=text.index)
+    hits = keyword_hits(text, [w for ws in library.values() for w in ws], negation=negation)
     for cat, words in library.items():
-        w = matched_words(text, list(words), negation=negation)
+        w = join_hits(hits, list(words)) if len(words) else pd.Series("", index=text.index, dtype="str")
         out[cat] = w != ""
         out[f"{cat}_words"] = w
     return out
@@ -97,4 +220,5 @@ def texts_by(docs: pd.DataFrame, key: str = "case_id", text_col: str = "text") -
     return docs.groupby(key, sort=True)[text_col].agg(lambda s: "\n".join(s.dropna().astype(str))).astype("str")
 
 
-__all__ = ["NEGATIONS", "contains_any", "keyword_counts", "matched_words", "negation_rules", "tag_categories", "texts_by"]
+__all__ = ["NEGATIONS", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words", "negation_rules",
+           "tag_categories", "texts_by"]

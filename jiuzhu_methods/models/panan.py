@@ -44,10 +44,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from .. import identity, privacy
-from ..keywords import keyword_counts
+from ..keywords import keyword_hits
 from ..linkage import anti_join, dedupe_persons, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
@@ -202,21 +204,92 @@ def _loose_name(s: pd.Series) -> pd.Series:
     return s.astype("str").str.normalize("NFKC").str.replace(r"[\s·•．.]+", "", regex=True)
 
 
+_ID_BYTE = np.zeros(256, dtype=bool)
+_ID_BYTE[ord("0"):ord("9") + 1] = True
+_ID_BYTE[ord("A"):ord("Z") + 1] = True
+
+
+def _arrow(s: pd.Series) -> pa.Array | None:
+    """The Arrow string array behind a ``str`` column (one chunk), or ``None``."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None:
+        return None
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return arr if arr.type in (pa.string(), pa.large_string()) else None
+
+
+def _clean18(arr: pa.Array) -> np.ndarray:
+    """Rows holding exactly 18 bytes of ``[0-9A-Z]``: the loose ID cleaning leaves them as they are
+    (read from the Arrow buffers: no per-row string work)."""
+    n = len(arr)
+    _, ob, db = arr.buffers()[:3]
+    odt = np.int64 if arr.type == pa.large_string() else np.int32
+    offs = np.frombuffer(ob, dtype=odt)[arr.offset:arr.offset + n + 1].astype(np.int64)
+    ok = (np.diff(offs) == 18) & np.asarray(arr.is_valid(), dtype=bool)
+    if db is not None and offs[-1] > offs[0]:
+        data = np.frombuffer(db, dtype=np.uint8)[offs[0]:offs[-1]]
+        bad = np.flatnonzero(~_ID_BYTE[data]) + offs[0]
+        ok[np.searchsorted(offs, bad, side="right") - 1] = False
+    return ok
+
+
+def _loose_ids(s: pd.Series) -> pd.Series:
+    return s.astype("str").str.normalize("NFKC").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+
+
+def _id_rule(raw: pd.Series, left_ids) -> np.ndarray:
+    """:func:`_candidates`' ID rule per row of ``raw``: the loosely cleaned ID is one of
+    ``left_ids`` or is not 18 characters long (missing IDs included). Rows already clean are
+    looked up as they are; the loose cleaning runs once per distinct other value."""
+    arr = _arrow(raw)
+    if arr is None:
+        rid = _loose_ids(raw)
+        return np.asarray((rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)).astype(bool))
+    clean = _clean18(arr)
+    vs = pa.array(list(left_ids), type=arr.type)
+    keep = clean & np.asarray(pc.is_in(arr, value_set=vs), dtype=bool)
+    other = np.flatnonzero(~clean)
+    if len(other):
+        codes, uniq = pd.factorize(raw.iloc[other], use_na_sentinel=True)
+        rid = _loose_ids(pd.Series(uniq, dtype="str"))
+        ok = np.asarray((rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)).astype(bool))
+        keep[other] = np.where(codes >= 0, ok[np.maximum(codes, 0)], True)  # missing: left to link
+    return keep
+
+
+def _candidate_mask(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None) -> np.ndarray:
+    """Row mask of :func:`_candidates` (name rule computed once per distinct name)."""
+    rc = right_cols or {}
+    id_col, name_col = rc.get("id_col", "id_number"), rc.get("name_col", "name")
+    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
+    keep = _id_rule(right[id_col], left_ids)
+    if linkage != "id":
+        codes, uniq = pd.factorize(right[name_col], use_na_sentinel=True)
+        hit = np.asarray(_loose_name(pd.Series(uniq, dtype="str"))
+                         .isin(_loose_name(frame["name"]).dropna().unique()).fillna(False), dtype=bool)
+        keep |= (codes >= 0) & hit[np.maximum(codes, 0)]
+    return keep
+
+
 def _candidates(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None) -> pd.DataFrame:
     """The rows of ``right`` that could link to ``frame`` at all — a cheap, conservative pre-filter
     (a superset of the linkable rows) so that the identity normalisation of :func:`link` runs on
     few rows of a large table (registries). Kept: a raw ID that, loosely cleaned, equals one of
     ``frame``'s valid IDs or is not 18 characters long (15-digit or malformed IDs, left to
     :func:`link`); and, for the name-based linkages, a name equal to one of ``frame``'s."""
-    rc = right_cols or {}
-    id_col, name_col = rc.get("id_col", "id_number"), rc.get("name_col", "name")
-    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
-    rid = (right[id_col].astype("str").str.normalize("NFKC").str.upper()
-           .str.replace(r"[^0-9A-Z]", "", regex=True))
-    keep = rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)
-    if linkage != "id":
-        keep |= _loose_name(right[name_col]).isin(_loose_name(frame["name"]).dropna().unique()).fillna(False)
-    return right[keep.astype(bool)]
+    return right[_candidate_mask(frame, right, linkage=linkage, right_cols=right_cols)]
+
+
+def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[str] | None, *,
+                         linkage: str) -> pd.DataFrame:
+    """``registry_people(reg, groups)`` restricted to the rows :func:`_candidates` keeps for
+    ``frame``, computed in the other order: the pre-filter on the big table first, the
+    snapshot deduplication on the few rows left. Same rows in the same order: the pre-filter
+    depends only on a row's ID and name, which are part of both deduplication keys."""
+    keep = _candidate_mask(frame, reg, linkage=linkage, right_cols=None)
+    if groups is not None:
+        keep &= np.asarray(reg["registry"].isin(groups), dtype=bool)
+    return registry_people(reg.iloc[np.flatnonzero(keep)], groups)
 
 
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
@@ -252,8 +325,12 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
 def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
     """One row per person per registry (of ``groups``, default all): the monthly snapshots repeat
     the same person, and "on the list in any snapshot" needs each (registry, identity) once.
-    One boolean mask, one row selection: the big table is never copied whole."""
+    The rows of ``groups`` are selected first (one boolean mask); the deduplication runs on them
+    only, and the big table is never copied whole. The models call it on the rows that could
+    link (:func:`_registry_candidates`), a few thousand instead of millions."""
     keep = np.array(reg["registry"].isin(groups) if groups is not None else np.ones(len(reg)), dtype=bool)
+    # a duplicate has the same registry, so the rows outside ``groups`` can be left out first
+    reg = reg.iloc[np.flatnonzero(keep)]
     has_id = np.array(reg["id_number"].notna(), dtype=bool)
     # (registry, name, id_number) as one int64 key from per-column codes: cheaper than DataFrame.duplicated
     key = np.zeros(len(reg), dtype=np.int64)
@@ -262,12 +339,11 @@ def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.Da
         key = key * np.int64(len(uniques) + 1) + codes.astype(np.int64)
     dup = np.array(pd.Series(key).duplicated(), dtype=bool)
     # without an ID number the phone and address are the person's only other identifiers: keep them apart
-    no_id = np.flatnonzero(keep & ~has_id)
+    no_id = np.flatnonzero(~has_id)
     if len(no_id):
         extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
         dup[no_id] = np.array(reg.iloc[no_id].duplicated(subset=extra), dtype=bool)
-    keep = keep & ~dup
-    return reg[keep].reset_index(drop=True)
+    return reg[~dup].reset_index(drop=True)
 
 
 def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
@@ -281,8 +357,7 @@ def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> 
 
 def word_hits(texts: pd.Series, words: list[str], negation: str) -> pd.DataFrame:
     """One boolean column per distinct word: the text has an (affirmed) occurrence."""
-    words = list(dict.fromkeys(words))
-    return pd.DataFrame({w: keyword_counts(texts, w, negation=negation) > 0 for w in words}, index=texts.index)
+    return keyword_hits(texts, words, negation=negation)
 
 
 def _has_any(joined: pd.Series, names: list[str]) -> pd.Series:
@@ -346,23 +421,24 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     lib = p["keywords"]
     docs = ctx.pool["proc_documents"]
     docs = docs[docs["case_id"].isin(frame["case_id"].unique())]
-    texts = docs.dropna(subset=["text"]).groupby("case_id")["text"].agg("\n".join)  # one text per case (keywords.texts_by)
-    texts = texts.reindex(pd.Index(frame["case_id"].unique(), name="case_id")).fillna("").astype("str")
-    per_case = pd.DataFrame(index=texts.index)
-    # each distinct word counted once (vectorised str.count), then OR-ed into groups / joined per category
+    case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
+    per_case = pd.DataFrame(index=case_ids)
+    # the case's text is all its documents (keywords.texts_by); each distinct word is matched
+    # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
                                    + list(p["compensated_words"])))
-    wh = word_hits(texts, words_all, neg)
+    wh = keyword_hits(docs["text"], words_all, negation=neg, groups=docs["case_id"])
+    wh = wh.reindex(case_ids).fillna(False).astype(bool)
     hits = []
     for cat, groups in lib.items():
         for g, words in groups.items():
             per_case[f"kw_{g}"] = wh[list(words)].any(axis=1)
         words = list(dict.fromkeys(w for ws in groups.values() for w in ws))
         w = _join_flags(wh, words, "、")
-        hits.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=texts.index, dtype="str"))
+        hits.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=case_ids, dtype="str"))
         per_case[f"cat_{cat}"] = w != ""
     per_case["kw_compensated"] = wh[list(p["compensated_words"])].any(axis=1)
-    per_case["keywords_hit"] = _concat_parts(hits, texts.index)
+    per_case["keywords_hit"] = _concat_parts(hits, case_ids)
     per_case = per_case.reset_index()
     out = frame.drop(columns=[c for c in per_case.columns if c != "case_id" and c in frame.columns])
     out = out.merge(per_case, on="case_id", how="left")
@@ -380,8 +456,7 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
-    reg = ctx.pool["registries"]
-    reg = registry_people(reg, p["key_groups"])
+    reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
     r = _collide(frame, reg, linkage=lk, collect="registry")
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
