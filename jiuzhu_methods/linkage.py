@@ -41,9 +41,10 @@ Examples
 """
 from __future__ import annotations
 
-import unicodedata
-
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import identity
 
@@ -56,48 +57,101 @@ FALLBACK_RULES = [
 PAIR_COLUMNS = ["left", "right", "match", "confidence"]
 
 
-def normalise_name(s: pd.Series) -> pd.Series:
-    """Names compared as NFKC text without spaces or middle dots (少数民族 names keep the dot out)."""
-    x = s.astype("object").map(lambda v: None if v is None or pd.isna(v) else unicodedata.normalize("NFKC", str(v)))
-    x = pd.Series(x, index=s.index, dtype="str")
+def _normalise_name_distinct(x: pd.Series) -> pd.Series:
+    """:func:`normalise_name` of a ``str`` column (the distinct values of a column)."""
+    x = identity._nfkc(x)
     return x.str.replace(r"[\s·•．.]+", "", regex=True).where(lambda v: v.str.len() > 0)
+
+
+def normalise_name(s: pd.Series) -> pd.Series:
+    """Names compared as NFKC text without spaces or middle dots (少数民族 names keep the dot out).
+
+    ``str`` dtype out, same index and name as ``s``; missing or empty names are missing.
+    Computed once per distinct name.
+
+    Examples
+    --------
+    >>> normalise_name(pd.Series(["阿依古丽·买买提", " 张 三 ", "ＡＢ", None, "··"])).tolist()
+    ['阿依古丽买买提', '张三', 'AB', nan, nan]
+    """
+    codes, u = identity._distinct(identity._as_str(s))
+    return identity._spread(_normalise_name_distinct(u), codes, s, name=s.name)
+
+
+def _strip_distinct(x: pd.Series, pattern: str, min_len: int) -> pd.Series:
+    return x.str.replace(pattern, "", regex=True).where(lambda v: v.str.len() >= min_len)
+
+
+def _column_keys(df: pd.DataFrame, col: str | None, pattern: str, min_len: int) -> pd.api.extensions.ExtensionArray | None:
+    """``df[col]`` as text with ``pattern`` removed, missing when shorter than ``min_len``."""
+    if not col or col not in df.columns:
+        return None
+    codes, u = identity._distinct(df[col].astype("str"))
+    return _strip_distinct(u, pattern, min_len).array.take(codes)
 
 
 def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
          birth_col: str | None = None, phone_col: str | None = "phone",
          address_col: str | None = "address") -> pd.DataFrame:
     """Linkage keys of ``df`` (same index): ``_id`` (valid normalised ID), ``_name``, ``_birth``,
-    ``_phone``, ``_address``. Columns that ``df`` lacks give missing keys.
+    ``_phone``, ``_address`` (``str`` columns) and ``_has_id`` (bool). Columns that ``df``
+    lacks give missing keys.
 
     Pseudonym tokens (:mod:`jiuzhu_methods.privacy`) are recognised, so a pseudonymised pool
     links like the plain one: 64 hex digits (a keyed valid ID) give ``_id``; ``!…:<16 hex>``
-    (a keyed invalid ID with a readable birth date) gives ``_birth``."""
-    out = pd.DataFrame(index=df.index)
-    raw = df[id_col] if id_col in df.columns else pd.Series(None, index=df.index, dtype="str")
-    norm = identity.normalise_series(raw)
-    reason = identity.check_series(norm, normalised=True)
+    (a keyed invalid ID with a readable birth date) gives ``_birth``.
+
+    Every key is computed once per distinct value of its column (registries repeat each
+    person once per monthly snapshot) and spread back to the rows, so the result is the
+    same as row by row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name": ["张 三", "李四"], "id_number": ["330382800101007", "330382198001010071"],
+    ...                    "phone": ["138-0000-0002", None]})
+    >>> keys(df)[["_id", "_name", "_birth", "_phone", "_has_id"]].values.tolist()
+    [['33038219800101007X', '张三', '19800101', '13800000002', True], [nan, '李四', '19800101', nan, False]]
+    """
+    n = len(df)
+    missing = pd.array([None] * n, dtype="str")
+    # identity number: normalised, checked and read once per distinct spelling
+    if id_col in df.columns:
+        codes, u = identity._distinct(identity._as_str(df[id_col]))
+    else:
+        codes, u = np.zeros(n, dtype=np.intp), pd.Series([None], dtype="str")
+    norm = identity._normalise_distinct(u)
+    reason = identity._check_distinct(norm)
     # pseudonymised pools (privacy.pseudonymise_pool): a 64-hex token stands for a valid ID
-    token = norm.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
-    out["_id"] = norm.where((reason == "") | token)
-    out["_name"] = normalise_name(df[name_col]) if name_col in df.columns else pd.Series(None, index=df.index, dtype="str")
+    token = norm.str.fullmatch(identity._TOKEN).fillna(False).astype(bool)
+    uid = norm.where((reason == "") | token)
     # birth date readable from the ID digits even when the check digit is wrong
     digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
     birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    if birth_col and birth_col in df.columns:
-        birth = birth.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
-    out["_birth"] = birth.dt.strftime("%Y%m%d").astype("str")
     # … and "!<32 hex>:<16 hex>" for an invalid ID whose digits held a birth date (keyed too)
     birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
-    out["_birth"] = out["_birth"].fillna(birth_token)
-    if phone_col and phone_col in df.columns:
-        out["_phone"] = df[phone_col].astype("str").str.replace(r"\D", "", regex=True).where(lambda v: v.str.len() >= 7)
+    if birth_col and birth_col in df.columns:
+        full = pd.Series(birth.array.take(codes), index=df.index)
+        full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
+        births = full.dt.strftime("%Y%m%d").astype("str").fillna(
+            pd.Series(birth_token.array.take(codes), index=df.index)).array
     else:
-        out["_phone"] = pd.Series(None, index=df.index, dtype="str")
-    if address_col and address_col in df.columns:
-        out["_address"] = df[address_col].astype("str").str.replace(r"\s+", "", regex=True).where(lambda v: v.str.len() > 0)
+        births = birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token).array.take(codes)
+    ids = uid.array.take(codes)
+    if name_col in df.columns:
+        ncodes, nu = identity._distinct(identity._as_str(df[name_col]))
+        names = _normalise_name_distinct(nu).array.take(ncodes)
     else:
-        out["_address"] = pd.Series(None, index=df.index, dtype="str")
-    out["_has_id"] = out["_id"].notna()
+        names = missing
+    phones = _column_keys(df, phone_col, r"\D", 7)
+    addresses = _column_keys(df, address_col, r"\s+", 1)
+    out = pd.DataFrame({
+        "_id": ids,
+        "_name": names,
+        "_birth": births,
+        "_phone": missing if phones is None else phones,
+        "_address": missing if addresses is None else addresses,
+    }, index=df.index)
+    out["_has_id"] = out["_id"].notna().to_numpy()
     return out
 
 
@@ -106,36 +160,62 @@ def _check(linkage: str) -> None:
         raise ValueError(f"linkage must be one of {LINKAGES}, not {linkage!r}")
 
 
-def link(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
-         left_cols: dict | None = None, right_cols: dict | None = None) -> pd.DataFrame:
-    """All matching pairs between ``left`` and ``right``.
+def _join(lk: pd.DataFrame, rk: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions ``(i, j)`` of every pair with equal, present ``on`` keys (an equi-join)."""
+    def side(k, pos):
+        f = pd.DataFrame({c: k[c].array for c in on})
+        f[pos] = np.arange(len(k))
+        return f.loc[f[on].notna().all(axis=1).to_numpy()]
+    m = side(lk, "_i").merge(side(rk, "_j"), on=on, how="inner")
+    return m["_i"].to_numpy(np.intp), m["_j"].to_numpy(np.intp)
 
-    Returns a frame with ``left`` and ``right`` (index labels of the inputs), ``match`` and
-    ``confidence``; one row per pair, the best rule kept when several agree. ``left_cols`` /
-    ``right_cols`` rename the identity columns, e.g. ``{"id_col": "applicant_id_number",
-    "name_col": "applicant_name"}``.
-    """
+
+def _sortable_positions(index: pd.Index) -> bool:
+    """Positions sort (and compare) like the labels: unique, increasing labels."""
+    return index.is_unique and index.is_monotonic_increasing
+
+
+_MATCHES = ["id", "id+name"] + [m for m, _c, _col in FALLBACK_RULES]
+_CONFIDENCES = np.array([1.0, 1.0] + [c for _m, c, _col in FALLBACK_RULES])
+
+
+def _pairs(left, right, linkage, left_cols, right_cols):
+    """Matching pairs as positions: ``(i, j, rule)`` arrays, ``rule`` indexing ``_MATCHES``;
+    unsorted, a pair may come more than once (different rules)."""
     _check(linkage)
     lk = keys(left, **(left_cols or {}))
     rk = keys(right, **(right_cols or {}))
-    lk["left"] = lk.index
-    rk["right"] = rk.index
-    parts = []
     on = ["_id", "_name"] if linkage == "id+name" else ["_id"]
-    exact = lk.dropna(subset=on).merge(rk.dropna(subset=on), on=on, how="inner")[["left", "right"]]
-    exact["match"] = "id+name" if linkage == "id+name" else "id"
-    exact["confidence"] = 1.0
-    parts.append(exact)
+    i, j = _join(lk, rk, on)
+    ii, jj, rules = [i], [j], [np.full(len(i), 1 if linkage == "id+name" else 0, dtype=np.intp)]
     if linkage == "fallback":
-        for match, conf, col in FALLBACK_RULES:
-            a = lk.dropna(subset=["_name", col])
-            b = rk.dropna(subset=["_name", col])
-            m = a.merge(b, on=["_name", col], how="inner", suffixes=("_l", "_r"))
+        lhas, rhas = lk["_has_id"].to_numpy(), rk["_has_id"].to_numpy()
+        for r, (_match, _conf, col) in enumerate(FALLBACK_RULES, start=2):
+            i, j = _join(lk, rk, ["_name", col])
             # only where at least one side lacks a usable ID: two valid, different IDs are two people
-            m = m[~(m["_has_id_l"] & m["_has_id_r"])]
-            m = m[["left", "right"]].assign(match=match, confidence=conf)
-            parts.append(m)
-    pairs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PAIR_COLUMNS)
+            keep = ~(lhas[i] & rhas[j])
+            ii.append(i[keep]); jj.append(j[keep]); rules.append(np.full(int(keep.sum()), r, dtype=np.intp))
+    return np.concatenate(ii), np.concatenate(jj), np.concatenate(rules)
+
+
+def _pair_frame(left: pd.Index, right: pd.Index, i, j, rule) -> pd.DataFrame:
+    """The :func:`link` output for position pairs: labels, one row per pair (best rule),
+    sorted by (left, right)."""
+    if _sortable_positions(left) and _sortable_positions(right):
+        # positions order like labels: sort by (i, j, rule) and keep the first of each pair;
+        # rules are listed in decreasing confidence, so the first is the best one
+        order = np.lexsort((rule, j, i))
+        i, j, rule = i[order], j[order], rule[order]
+        first = np.ones(len(i), dtype=bool)
+        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+        i, j, rule = i[first], j[first], rule[first]
+        pairs = pd.DataFrame({"left": left.take(i), "right": right.take(j),
+                              "match": pd.array(np.array(_MATCHES, dtype=object)[rule], dtype="str"),
+                              "confidence": _CONFIDENCES[rule]})
+        return pairs
+    # general labels (unsorted or repeated): sort the labels themselves
+    pairs = pd.DataFrame({"left": left.take(i), "right": right.take(j),
+                          "match": np.array(_MATCHES, dtype=object)[rule], "confidence": _CONFIDENCES[rule]})
     pairs = (pairs.sort_values(["left", "right", "confidence"], ascending=[True, True, False], kind="stable")
                   .drop_duplicates(["left", "right"], keep="first")
                   .reset_index(drop=True))
@@ -144,14 +224,45 @@ def link(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
     return pairs[PAIR_COLUMNS]
 
 
+def link(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
+         left_cols: dict | None = None, right_cols: dict | None = None) -> pd.DataFrame:
+    """All matching pairs between ``left`` and ``right``.
+
+    Returns a frame with ``left`` and ``right`` (index labels of the inputs), ``match`` and
+    ``confidence``; one row per pair, the best rule kept when several agree, sorted by
+    (``left``, ``right``), with a fresh ``RangeIndex``. ``left_cols`` / ``right_cols`` rename
+    the identity columns, e.g. ``{"id_col": "applicant_id_number", "name_col": "applicant_name"}``.
+    """
+    i, j, rule = _pairs(left, right, linkage, left_cols, right_cols)
+    return _pair_frame(left.index, right.index, i, j, rule)
+
+
+def _collect(pairs: pd.DataFrame, right: pd.DataFrame, col: str) -> pd.Series:
+    """Per ``left`` label of ``pairs``: the sorted distinct values of ``right[col]`` over its
+    pairs joined with "、" ("" when all are missing) — a sort and one vectorised join."""
+    lab = pairs["left"]
+    v = pd.Series(right.loc[pairs["right"], col].astype("str").to_numpy(), dtype="str")
+    g, groups = pd.factorize(lab, use_na_sentinel=True)    # missing labels: no group (as groupby)
+    keep = (g >= 0) & v.notna().to_numpy()
+    d = (pd.DataFrame({"g": g[keep], "v": v.array[keep]})
+         .drop_duplicates()
+         .sort_values(["g", "v"], kind="stable"))
+    counts = np.bincount(d["g"].to_numpy(), minlength=len(groups))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    values = pa.array(d["v"].to_numpy(dtype=object), type=pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), pa.scalar("、", pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(groups), dtype=object)
+
+
 def semi_join(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
               left_cols: dict | None = None, right_cols: dict | None = None,
               collect: str | None = None) -> pd.DataFrame:
     """交集: the rows of ``left`` that match any row of ``right``, in ``left``'s order.
 
-    Adds ``match`` and ``confidence`` (the best pair) and, with ``collect="col"``, a column
-    ``matched_<col>`` joining the sorted distinct values of ``right[col]`` over all matches
-    with "、" (e.g. the registries a person is on).
+    Adds ``match`` and ``confidence`` (the best pair; among equally good pairs the one with
+    the lowest ``right`` label) and, with ``collect="col"``, a column ``matched_<col>``
+    joining the sorted distinct values of ``right[col]`` over all matches with "、" (e.g. the
+    registries a person is on).
     """
     pairs = link(left, right, linkage=linkage, left_cols=left_cols, right_cols=right_cols)
     best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
@@ -160,28 +271,43 @@ def semi_join(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
     out["match"] = b.loc[out.index, "match"].astype("str").to_numpy()
     out["confidence"] = b.loc[out.index, "confidence"].to_numpy()
     if collect:
-        vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
-        agg = vals.groupby("left")["_v"].agg(lambda v: "、".join(sorted(set(v.dropna()))))
+        agg = _collect(pairs, right, collect)
         out[f"matched_{collect}"] = agg.reindex(out.index).astype("str").to_numpy()
     return out
 
 
 def anti_join(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
               left_cols: dict | None = None, right_cols: dict | None = None) -> pd.DataFrame:
-    """差集 / 剔除: the rows of ``left`` that match no row of ``right``, in ``left``'s order."""
-    pairs = link(left, right, linkage=linkage, left_cols=left_cols, right_cols=right_cols)
-    return left.loc[~left.index.isin(pairs["left"])].copy()
+    """差集 / 剔除: the rows of ``left`` that match no row of ``right``, in ``left``'s order.
+
+    A row is dropped when its index label is that of any matched row (so rows sharing a
+    label go together, as in ``left.index.isin(link(left, right)["left"])``).
+    """
+    i, _j, _rule = _pairs(left, right, linkage, left_cols, right_cols)
+    if left.index.is_unique:
+        matched = np.zeros(len(left), dtype=bool)
+        matched[i] = True
+    else:
+        matched = left.index.isin(left.index.take(np.unique(i)))
+    return left.loc[~matched].copy()
 
 
 def dedupe_persons(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.DataFrame:
     """One row per person: rows with the same valid ID collapse to the first; rows without a
     valid ID collapse by normalised name + birth date from the ID digits when both exist, and
     are otherwise kept as they are (never merged on the name alone)."""
-    k = keys(df, id_col=id_col, name_col=name_col)
-    person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
-    lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
-    person = person.where(~lone, "#" + pd.Series(range(len(df)), index=df.index).astype("str"))
-    return df.loc[~person.duplicated()].copy()
+    k = keys(df, id_col=id_col, name_col=name_col, phone_col=None, address_col=None)
+    has = k["_id"].notna().to_numpy()
+    lone = ~has & (k["_name"].isna() | k["_birth"].isna()).to_numpy()
+    by_name = ~has & ~lone
+    # the person key: the ID; else (name, birth date); else the row itself
+    person = pd.DataFrame({
+        "id": k["_id"].array,
+        "name": k["_name"].where(by_name).array,
+        "birth": k["_birth"].where(by_name).array,
+        "row": np.where(lone, np.arange(len(df)), -1),
+    })
+    return df.loc[~person.duplicated().to_numpy()].copy()
 
 
 def evaluate_linkage(pairs: pd.DataFrame, left_persons: pd.Series, right_persons: pd.Series) -> dict:

@@ -88,3 +88,201 @@ def test_evaluate_linkage():
     assert ev["precision"] == pytest.approx(0.8)
     assert ev["recall"] == pytest.approx(0.8)
     assert ev["by_match"]["id"]["precision"] == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------- fast = reference
+# keys() and the joins compute on distinct values and row positions; below, the straightforward
+# versions they replaced (verbatim), which the fast ones must equal exactly (values, dtypes,
+# index, order) on awkward inputs: spelling variants, pseudonym tokens, missing values,
+# repeated and unsorted index labels, empty frames.
+import unicodedata
+
+import numpy as np
+from test_identity import HEX64, TRICKY_IDS, _repeated, ref_check_series, ref_normalise_series
+
+
+def ref_normalise_name(s):
+    x = s.astype("object").map(lambda v: None if v is None or pd.isna(v) else unicodedata.normalize("NFKC", str(v)))
+    x = pd.Series(x, index=s.index, dtype="str")
+    return x.str.replace(r"[\s·•．.]+", "", regex=True).where(lambda v: v.str.len() > 0)
+
+
+def ref_keys(df, *, id_col="id_number", name_col="name", birth_col=None, phone_col="phone", address_col="address"):
+    out = pd.DataFrame(index=df.index)
+    raw = df[id_col] if id_col in df.columns else pd.Series(None, index=df.index, dtype="str")
+    norm = ref_normalise_series(raw)
+    reason = ref_check_series(norm, normalised=True)
+    token = norm.str.fullmatch(r"[0-9A-F]{64}").fillna(False).astype(bool)
+    out["_id"] = norm.where((reason == "") | token)
+    out["_name"] = ref_normalise_name(df[name_col]) if name_col in df.columns else pd.Series(None, index=df.index, dtype="str")
+    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    if birth_col and birth_col in df.columns:
+        birth = birth.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
+    out["_birth"] = birth.dt.strftime("%Y%m%d").astype("str")
+    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
+    out["_birth"] = out["_birth"].fillna(birth_token)
+    if phone_col and phone_col in df.columns:
+        out["_phone"] = df[phone_col].astype("str").str.replace(r"\D", "", regex=True).where(lambda v: v.str.len() >= 7)
+    else:
+        out["_phone"] = pd.Series(None, index=df.index, dtype="str")
+    if address_col and address_col in df.columns:
+        out["_address"] = df[address_col].astype("str").str.replace(r"\s+", "", regex=True).where(lambda v: v.str.len() > 0)
+    else:
+        out["_address"] = pd.Series(None, index=df.index, dtype="str")
+    out["_has_id"] = out["_id"].notna()
+    return out
+
+
+def ref_link(left, right, *, linkage="id", left_cols=None, right_cols=None):
+    L._check(linkage)
+    lk = ref_keys(left, **(left_cols or {}))
+    rk = ref_keys(right, **(right_cols or {}))
+    lk["left"] = lk.index
+    rk["right"] = rk.index
+    parts = []
+    on = ["_id", "_name"] if linkage == "id+name" else ["_id"]
+    exact = lk.dropna(subset=on).merge(rk.dropna(subset=on), on=on, how="inner")[["left", "right"]]
+    exact["match"] = "id+name" if linkage == "id+name" else "id"
+    exact["confidence"] = 1.0
+    parts.append(exact)
+    if linkage == "fallback":
+        for match, conf, col in L.FALLBACK_RULES:
+            a = lk.dropna(subset=["_name", col])
+            b = rk.dropna(subset=["_name", col])
+            m = a.merge(b, on=["_name", col], how="inner", suffixes=("_l", "_r"))
+            m = m[~(m["_has_id_l"] & m["_has_id_r"])]
+            m = m[["left", "right"]].assign(match=match, confidence=conf)
+            parts.append(m)
+    pairs = pd.concat(parts, ignore_index=True)
+    pairs = (pairs.sort_values(["left", "right", "confidence"], ascending=[True, True, False], kind="stable")
+                  .drop_duplicates(["left", "right"], keep="first")
+                  .reset_index(drop=True))
+    pairs["match"] = pairs["match"].astype("str")
+    pairs["confidence"] = pairs["confidence"].astype("float64")
+    return pairs[L.PAIR_COLUMNS]
+
+
+def ref_semi_join(left, right, *, linkage="id", left_cols=None, right_cols=None, collect=None):
+    pairs = ref_link(left, right, linkage=linkage, left_cols=left_cols, right_cols=right_cols)
+    best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
+    out = left.loc[left.index.isin(best["left"])].copy()
+    b = best.set_index("left")
+    out["match"] = b.loc[out.index, "match"].astype("str").to_numpy()
+    out["confidence"] = b.loc[out.index, "confidence"].to_numpy()
+    if collect:
+        vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
+        agg = vals.groupby("left")["_v"].agg(lambda v: "、".join(sorted(set(v.dropna()))))
+        out[f"matched_{collect}"] = agg.reindex(out.index).astype("str").to_numpy()
+    return out
+
+
+def ref_anti_join(left, right, *, linkage="id", left_cols=None, right_cols=None):
+    pairs = ref_link(left, right, linkage=linkage, left_cols=left_cols, right_cols=right_cols)
+    return left.loc[~left.index.isin(pairs["left"])].copy()
+
+
+def ref_dedupe_persons(df, *, id_col="id_number", name_col="name"):
+    k = ref_keys(df, id_col=id_col, name_col=name_col)
+    person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
+    lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
+    person = person.where(~lone, "#" + pd.Series(range(len(df)), index=df.index).astype("str"))
+    return df.loc[~person.duplicated()].copy()
+
+
+TRICKY_NAMES = ["张三", " 张 三 ", "张\u3000三", "阿依古丽·买买提", "阿依古丽•买买提", "阿依古丽．买买提", "李.四",
+                "Ａｌｉ", "ali", "ﾃｽﾄ", "⽅明", "王五", "", "··", None, float("nan"), "A¨", "ß", "赵六"]
+PHONES = ["138-0000-0002", "13800000002", "(0577) 6161 6161", "12345", None, "１３８００００００２", "tel 13800000001"]
+ADDRESSES = ["乐清市 城东街道 1号", "乐清市城东街道1号", "  ", "", None, "虹桥镇\t2号", "柳市镇３号"]
+REGISTRIES = ["低保", "特困", "残疾人", "困境儿童", None, "低保"]
+
+
+def _frame(n, seed, index="range"):
+    rng = np.random.default_rng(seed)
+    pick = lambda vals: [vals[k] for k in rng.integers(0, len(vals), n)]   # noqa: E731
+    df = pd.DataFrame({"name": pick(TRICKY_NAMES), "id_number": pick(TRICKY_IDS + [None] * 5), "phone": pick(PHONES),
+                       "address": pick(ADDRESSES), "registry": pick(REGISTRIES)})
+    df = df.astype({"name": "str", "id_number": "str", "phone": "str", "address": "str", "registry": "str"})
+    if index == "shuffled":
+        df.index = rng.permutation(n) * 2 + 5
+    elif index == "labels":
+        df.index = [f"k{v:04d}" for v in rng.permutation(n)]
+    elif index == "repeated":
+        df.index = rng.integers(0, max(n // 3, 1), n)
+    return df
+
+
+FRAMES = [("range", "range"), ("shuffled", "range"), ("range", "repeated"), ("labels", "shuffled"),
+          ("repeated", "labels"), ("repeated", "repeated")]
+
+
+@pytest.mark.parametrize("lindex, rindex", FRAMES)
+@pytest.mark.parametrize("linkage", L.LINKAGES)
+def test_fast_joins_equal_the_reference(lindex, rindex, linkage):
+    left, right = _frame(60, 1, lindex), _frame(300, 2, rindex)
+    pd.testing.assert_frame_equal(L.link(left, right, linkage=linkage), ref_link(left, right, linkage=linkage))
+    pd.testing.assert_frame_equal(L.anti_join(left, right, linkage=linkage), ref_anti_join(left, right, linkage=linkage))
+    pd.testing.assert_frame_equal(L.semi_join(left, right, linkage=linkage), ref_semi_join(left, right, linkage=linkage))
+    if right.index.is_unique:   # the reference cannot collect from repeated right labels
+        pd.testing.assert_frame_equal(L.semi_join(left, right, linkage=linkage, collect="registry"),
+                                      ref_semi_join(left, right, linkage=linkage, collect="registry"))
+    assert len(L.link(left, right, linkage=linkage)) > 0     # the fixture does link something
+
+
+@pytest.mark.parametrize("index", ["range", "shuffled", "labels", "repeated"])
+def test_fast_keys_and_dedupe_equal_the_reference(index):
+    df = _frame(400, 3, index)
+    pd.testing.assert_frame_equal(L.keys(df), ref_keys(df))
+    pd.testing.assert_frame_equal(L.keys(df, phone_col=None, address_col=None), ref_keys(df, phone_col=None, address_col=None))
+    pd.testing.assert_frame_equal(L.keys(df, id_col="nope", name_col="nope"), ref_keys(df, id_col="nope", name_col="nope"))
+    pd.testing.assert_series_equal(L.normalise_name(df["name"]), ref_normalise_name(df["name"]))
+    pd.testing.assert_frame_equal(L.dedupe_persons(df), ref_dedupe_persons(df))
+    obj = df.astype(object)
+    pd.testing.assert_frame_equal(L.keys(obj), ref_keys(obj))
+    pd.testing.assert_series_equal(L.normalise_name(obj["name"]), ref_normalise_name(obj["name"]))
+
+
+def test_fast_keys_birth_column_equal_the_reference():
+    df = _frame(200, 4)
+    df["birth_date"] = pd.Series(pd.to_datetime(["1980-01-02", None, "2001-12-31", "1955-06-30"] * 50))
+    pd.testing.assert_frame_equal(L.keys(df, birth_col="birth_date"), ref_keys(df, birth_col="birth_date"))
+    df["birth_date"] = ["1980-01-02", None, "bad", "2001-12-31"] * 50
+    pd.testing.assert_frame_equal(L.keys(df, birth_col="birth_date"), ref_keys(df, birth_col="birth_date"))
+
+
+def test_fast_equal_the_reference_on_empty_and_missing_frames():
+    empty = _frame(0, 5)
+    some = _frame(50, 6)
+    bare = pd.DataFrame({"x": [1, 2]})        # no identity columns at all
+    for a, b in [(empty, some), (some, empty), (empty, empty), (bare, some), (some, bare)]:
+        for linkage in L.LINKAGES:
+            pd.testing.assert_frame_equal(L.link(a, b, linkage=linkage), ref_link(a, b, linkage=linkage))
+            pd.testing.assert_frame_equal(L.anti_join(a, b, linkage=linkage), ref_anti_join(a, b, linkage=linkage))
+            pd.testing.assert_frame_equal(L.semi_join(a, b, linkage=linkage), ref_semi_join(a, b, linkage=linkage))
+    pd.testing.assert_frame_equal(L.keys(empty), ref_keys(empty))
+    pd.testing.assert_frame_equal(L.dedupe_persons(empty), ref_dedupe_persons(empty))
+
+
+def test_pseudonym_tokens_link_and_keep_their_birth_token():
+    # a 64-hex token (any case) is an exact key; "!<32 hex>:<16 hex>" gives the birth key only
+    tok, btok = HEX64, "!" + HEX64[:32] + ":" + "ab" * 8
+    a = pd.DataFrame({"name": ["张三", "李四"], "id_number": [tok, btok]})
+    b = pd.DataFrame({"name": ["王五", "李四", "李四"], "id_number": [tok.upper(), None, btok.upper()]})
+    k = L.keys(a)
+    assert k["_id"].tolist()[0] == tok.upper() and pd.isna(k["_id"].iloc[1])
+    assert k["_birth"].iloc[1] == "AB" * 8
+    got = L.link(a, b, linkage="fallback")[["left", "right", "match"]].values.tolist()
+    # (1,1): right 1 has no ID hence no birth key → no pair; (1,2): same name and birth token
+    assert got == [[0, 0, "id"], [1, 2, "name+birth_date"]]
+    pd.testing.assert_frame_equal(L.link(a, b, linkage="fallback"), ref_link(a, b, linkage="fallback"))
+
+
+def test_collect_sorts_distinct_values_and_skips_missing():
+    # 张三 is on 特困 twice, 低保 once and once with no registry name → "低保、特困" (sorted, distinct)
+    left = pd.DataFrame({"name": ["张三"], "id_number": ["33038219800101007X"]}, index=[7])
+    right = pd.DataFrame({"name": ["张三"] * 4, "id_number": ["33038219800101007X"] * 4,
+                          "registry": ["特困", "低保", None, "特困"]}, index=[3, 1, 2, 0])
+    got = L.semi_join(left, right, collect="registry")
+    assert got["matched_registry"].tolist() == ["低保、特困"]
+    right["registry"] = None      # nothing to collect → ""
+    assert L.semi_join(left, right, collect="registry")["matched_registry"].tolist() == [""]
