@@ -218,6 +218,21 @@ def _arrow(s: pd.Series) -> pa.Array | None:
     return arr if arr.type in (pa.string(), pa.large_string()) else None
 
 
+def _isin(s: pd.Series, values) -> pd.Series:
+    """``s.isin(values)`` for a ``str`` column, the value set built by one Arrow call (pandas
+    builds it one Python scalar per value, which dominates for thousands of values)."""
+    arr = _arrow(s)
+    if arr is None:
+        return s.isin(values)
+    vals = np.asarray(list(values) if isinstance(values, (set, frozenset)) else values, dtype=object)
+    try:
+        vs = pa.array(vals, from_pandas=True)
+        vs = vs.cast(arr.type) if vs.type != arr.type else vs
+    except (pa.ArrowException, TypeError, ValueError):  # non-string values: pandas' own path
+        return s.isin(values)
+    return pd.Series(np.asarray(pc.is_in(arr, value_set=vs), dtype=bool), index=s.index, name=s.name)
+
+
 def _clean18(arr: pa.Array) -> np.ndarray:
     """Rows holding exactly 18 bytes of ``[0-9A-Z]``: the loose ID cleaning leaves them as they are
     (read from the Arrow buffers: no per-row string work)."""
@@ -244,7 +259,7 @@ def _id_rule(raw: pd.Series, left_ids) -> np.ndarray:
     arr = _arrow(raw)
     if arr is None:
         rid = _loose_ids(raw)
-        return np.asarray((rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)).astype(bool))
+        return np.asarray((_isin(rid, left_ids) | (rid.str.len() != 18).fillna(True)).astype(bool))
     clean = _clean18(arr)
     vs = pa.array(list(left_ids), type=arr.type)
     keep = clean & np.asarray(pc.is_in(arr, value_set=vs), dtype=bool)
@@ -252,7 +267,7 @@ def _id_rule(raw: pd.Series, left_ids) -> np.ndarray:
     if len(other):
         codes, uniq = pd.factorize(raw.iloc[other], use_na_sentinel=True)
         rid = _loose_ids(pd.Series(uniq, dtype="str"))
-        ok = np.asarray((rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)).astype(bool))
+        ok = np.asarray((_isin(rid, left_ids) | (rid.str.len() != 18).fillna(True)).astype(bool))
         keep[other] = np.where(codes >= 0, ok[np.maximum(codes, 0)], True)  # missing: left to link
     return keep
 
@@ -265,8 +280,8 @@ def _candidate_mask(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, r
     keep = _id_rule(right[id_col], left_ids)
     if linkage != "id":
         codes, uniq = pd.factorize(right[name_col], use_na_sentinel=True)
-        hit = np.asarray(_loose_name(pd.Series(uniq, dtype="str"))
-                         .isin(_loose_name(frame["name"]).dropna().unique()).fillna(False), dtype=bool)
+        hit = np.asarray(_isin(_loose_name(pd.Series(uniq, dtype="str")), _loose_name(frame["name"]).dropna().unique()),
+                         dtype=bool)
         keep |= (codes >= 0) & hit[np.maximum(codes, 0)]
     return keep
 
@@ -290,6 +305,21 @@ def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[st
     if groups is not None:
         keep &= np.asarray(reg["registry"].isin(groups), dtype=bool)
     return registry_people(reg.iloc[np.flatnonzero(keep)], groups)
+
+
+def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.Series:
+    """``values`` joined with ``sep`` per label, in row order within a label — the same as
+    ``groupby(labels, sort=sort)[values].agg(sep.join)`` (missing labels dropped; values must be
+    strings), computed by one stable sort and one Arrow ``binary_join``, not a call per group."""
+    labels = labels if isinstance(labels, (pd.Series, pd.Index, np.ndarray)) else np.asarray(labels, dtype=object)
+    codes, uniq = pd.factorize(labels, sort=sort)
+    keep = np.flatnonzero(codes >= 0)
+    codes = codes[keep]
+    order = keep[np.argsort(codes, kind="stable")]
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniq)))]).astype(np.int64)
+    vals = pa.array(np.asarray(values, dtype=object)[order], type=pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq), dtype="str")
 
 
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
@@ -317,8 +347,8 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
     if collect:
         vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
         vals = vals.dropna(subset=["_v"]).drop_duplicates(["left", "_v"]).sort_values(["left", "_v"], kind="stable")
-        agg = vals.groupby("left")["_v"].agg("、".join)
-        out.loc[agg.index, "collected"] = agg.astype("str")
+        agg = _join_groups(vals["left"], vals["_v"], "、", sort=True)
+        out.loc[agg.index, "collected"] = agg
     return out
 
 
@@ -420,7 +450,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     neg = p["negation"]
     lib = p["keywords"]
     docs = ctx.pool["proc_documents"]
-    docs = docs[docs["case_id"].isin(frame["case_id"].unique())]
+    docs = docs[_isin(docs["case_id"], frame["case_id"].unique())]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
     per_case = pd.DataFrame(index=case_ids)
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
@@ -445,7 +475,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):
-        has_family = out["case_id"].isin(out.loc[out["role"] == "近亲属", "case_id"])
+        has_family = _isin(out["case_id"], out.loc[out["role"] == "近亲属", "case_id"])
         drop = out["kw_death"] & has_family & (out["role"] == "被害人")
         detail["deceased_replaced_by_family"] = int(drop.sum())
         out = out[~drop].reset_index(drop=True)
@@ -602,11 +632,11 @@ def _step_aid_stage(frame: pd.DataFrame, ctx: Context):
     frame = frame.copy()
     stage = frame["stage"].map(p["stage_map"]).astype("str")
     jud = ctx.pool["court_judgments"]
-    jud = jud[(jud["kind"] == "刑事") & jud["case_id"].isin(frame["case_id"])]
+    jud = jud[(jud["kind"] == "刑事") & _isin(jud["case_id"], frame["case_id"])]
     enf = ctx.pool["court_enforcements"]
-    enf_cases = jud.loc[jud["judgment_id"].isin(enf["judgment_id"].dropna()), "case_id"]
-    stage = stage.where(~frame["case_id"].isin(jud["case_id"]), p["court_stages"]["judgment"])
-    stage = stage.where(~frame["case_id"].isin(enf_cases), p["court_stages"]["enforcement"])
+    enf_cases = jud.loc[_isin(jud["judgment_id"], enf["judgment_id"].dropna()), "case_id"]
+    stage = stage.where(~_isin(frame["case_id"], jud["case_id"]), p["court_stages"]["judgment"])
+    stage = stage.where(~_isin(frame["case_id"], enf_cases), p["court_stages"]["enforcement"])
     frame["aid_stage"] = stage.fillna(frame["stage"].astype("str"))
     return frame, {"by_stage": {k: int(v) for k, v in frame["aid_stage"].value_counts().sort_index().items()}}
 

@@ -33,9 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..keywords import keyword_hits
 from ..linkage import anti_join, keys, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import _collide, _concat_parts, _has_any, _join_flags, _needs_table, _yaml, registry_people, word_hits
+from .panan import (_collide, _concat_parts, _has_any, _isin, _join_flags, _join_groups, _needs_table, _registry_candidates,
+                    _yaml)
 
 MODEL = "weidu.screen"
 BASE_ROLES = {"civil": "民事监督申请人", "petition": "信访人", "suspect": "犯罪嫌疑人", "applicant": "执行申请人"}
@@ -72,7 +74,7 @@ def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
     """Per ``_person``: the sorted distinct items of the "、"-joined lists in ``col``."""
     items = rows[["_person", col]].assign(**{col: rows[col].fillna("").str.split("、")}).explode(col)
     items = items[items[col].notna() & (items[col] != "")].drop_duplicates().sort_values(["_person", col])
-    return items.groupby("_person", sort=False)[col].agg("、".join)
+    return _join_groups(items["_person"], items[col], "、")
 
 
 # --------------------------------------------------------------------------- steps
@@ -82,7 +84,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
     cases = pool["proc_cases"]
     parties = pool["proc_parties"]
     civil_cases = cases.loc[cases["business"].isin(p["civil_business"]), "case_id"]
-    civil = parties[parties["case_id"].isin(civil_cases) & parties["role"].isin(p["civil_roles"])]
+    civil = parties[_isin(parties["case_id"], civil_cases) & parties["role"].isin(p["civil_roles"])]
     civil = pd.DataFrame({"name": civil["name"], "id_number": civil["id_number"], "source": "proc_parties",
                           "source_ref": civil["record_id"], "source_field": "person", "case_id": civil["case_id"],
                           "base_role": BASE_ROLES["civil"]})
@@ -92,7 +94,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
                         "source_ref": pet["petition_id"], "source_field": "person",
                         "case_id": pd.Series(None, index=pet.index, dtype="str"), "base_role": BASE_ROLES["petition"]})
     crim_cases = cases.loc[cases["business"].isin(p["criminal_business"]), "case_id"]
-    sus = parties[parties["case_id"].isin(crim_cases) & parties["role"].isin(p["suspect_roles"])]
+    sus = parties[_isin(parties["case_id"], crim_cases) & parties["role"].isin(p["suspect_roles"])]
     sus = pd.DataFrame({"name": sus["name"], "id_number": sus["id_number"], "source": "proc_parties",
                         "source_ref": sus["record_id"], "source_field": "person", "case_id": sus["case_id"],
                         "base_role": BASE_ROLES["suspect"]})
@@ -119,8 +121,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     ca = _collide(A, unpaid, linkage=lk, right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"},
                   collect="enforcement_id")
     # 二: the same people ∩ special groups
-    reg = ctx.pool["registries"]
-    reg = registry_people(reg, p["special_groups"])
+    reg = _registry_candidates(A, ctx.pool["registries"], p["special_groups"], linkage=lk)
     cb = _collide(A, reg, linkage=lk, collect="registry")
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
@@ -137,7 +138,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     if p["collision3_basis"] == "criminal":  # variant: only enforcements of criminal (附带民事) judgments
         jud = ctx.pool["court_judgments"]
         crim = jud.loc[jud["kind"] == "刑事", "judgment_id"]
-        unpaid3 = unpaid[unpaid["judgment_id"].isin(crim)].reset_index(drop=True)
+        unpaid3 = unpaid[_isin(unpaid["judgment_id"], crim)].reset_index(drop=True)
     pairs = link(S, unpaid3, linkage=lk, right_cols={"id_col": "respondent_id_number", "name_col": "respondent_name"})
     pairs = pairs.sort_values(["right", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("right")
     e = unpaid3.loc[pairs["right"]]
@@ -163,7 +164,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     agg["enforcement_ids"] = _union_lists(allrows, "enforcement_ids").reindex(agg.index).fillna("")
     agg["registries"] = _union_lists(allrows, "registries").reindex(agg.index).fillna("")
     roles = allrows[["_person", "base_role"]].dropna().drop_duplicates()
-    agg["base_roles"] = roles.groupby("_person", sort=False)["base_role"].agg("、".join).reindex(agg.index).fillna("")
+    agg["base_roles"] = _join_groups(roles["_person"], roles["base_role"], "、").reindex(agg.index).fillna("")
     first = allrows.drop_duplicates("_person").drop(columns=["hit_a", "hit_b", "hit_c", "enforcement_ids",
                                                              "registries", "confidence"])
     out = first.merge(agg, left_on="_person", right_index=True, how="left").drop(columns="_person")
@@ -185,21 +186,22 @@ def _step_reverse(frame: pd.DataFrame, ctx: Context):
     return out, {"removed": int(len(frame) - len(out))}
 
 
-def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.Series:
-    """Text read for each clue: its case's documents and the petitions of the same person."""
+def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Texts read for each clue, one row per (clue, text): its case's documents and the petitions
+    of the same person (``_clue`` = the clue's row label). The clue's text is all of them joined
+    with a newline; :func:`keywords.keyword_hits` reads them without building that join."""
     pool = ctx.pool
     docs = pool["proc_documents"]
-    docs = docs[docs["case_id"].isin(frame["case_id"].dropna())]
-    case_text = docs.dropna(subset=["text"]).groupby("case_id")["text"].agg("\n".join)
-    t = frame["case_id"].map(case_text).fillna("").astype("str")
+    docs = docs[_isin(docs["case_id"], frame["case_id"].dropna())].dropna(subset=["text"])
+    own = pd.DataFrame({"_clue": frame.index, "case_id": frame["case_id"]}).dropna(subset=["case_id"])
+    parts = [own.merge(docs[["case_id", "text"]], on="case_id")[["_clue", "text"]]]
     pet = pool["petitions"].reset_index(drop=True)
     if len(pet) and len(frame):
         pairs = link(frame, pet, linkage=ctx.params["linkage"])
         if len(pairs):
-            pt = pairs.assign(_t=pet.loc[pairs["right"], "text"].fillna("").astype(str).to_numpy())
-            ptext = pt.groupby("left")["_t"].agg("\n".join)
-            t = t + "\n" + ptext.reindex(frame.index).fillna("").astype("str")
-    return t.astype("str")
+            parts.append(pd.DataFrame({"_clue": pairs["left"].to_numpy(),
+                                       "text": pet.loc[pairs["right"], "text"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
@@ -208,7 +210,8 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     texts = _clue_texts(frame, ctx)
     lib = p["keywords"]
     parts = []
-    wh = word_hits(texts, [w for ws in lib.values() for w in ws], p["negation"])
+    wh = keyword_hits(texts["text"], [w for ws in lib.values() for w in ws], negation=p["negation"], groups=texts["_clue"])
+    wh = wh.reindex(frame.index).fillna(False).astype(bool)
     for cat, words in lib.items():
         w = _join_flags(wh, list(dict.fromkeys(words)), "、")
         frame[cat] = (w != "").astype(bool)
@@ -284,7 +287,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         m &= enf["amount_paid"].fillna(0) == 0
     if p["scope"] == "clues":
         reached = ctx.results.get("_reached_enforcements", set())
-        m &= enf["enforcement_id"].isin(reached)
+        m &= _isin(enf["enforcement_id"], reached)
     e = enf[m]
     ex = pd.DataFrame({"kind": "执行监督", "signal": "终结本次执行未穷尽财产调查",
                        "enforcement_id": e["enforcement_id"], "name": e["applicant_name"],
@@ -301,8 +304,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
                 cat |= clues[c].astype(bool)
         sa = ctx.pool["social_aid"].reset_index(drop=True)
         helped = _collide(clues, sa, linkage=p["linkage"])["hit"].astype(bool)
-        reg = ctx.pool["registries"]
-        reg = registry_people(reg, p["subsistence_registries"])
+        reg = _registry_candidates(clues, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
         on_list = _collide(clues, reg, linkage=p["linkage"])["hit"].astype(bool)
         q = clues[cat & ~helped & ~on_list]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
@@ -340,7 +342,7 @@ def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.
         for k, v in ag[ag != ""].value_counts().items():
             rows.append(("referrals_by_agency", "推送职能部门人数", str(k), float(v)))
         enf = ctx.pool["court_enforcements"]
-        reached = enf[enf["enforcement_id"].isin(ctx.results.get("_reached_enforcements", set()))]
+        reached = enf[_isin(enf["enforcement_id"], ctx.results.get("_reached_enforcements", set()))]
         rows.append(("unpaid_amount", "线索涉及执行未到位金额（元）", "全部",
                      float((reached["amount_due"] - reached["amount_paid"].fillna(0)).clip(lower=0).sum())))
     for k, v in (sup["kind"].value_counts().items() if len(sup) else []):
