@@ -268,7 +268,7 @@ def _id_rule(raw: pd.Series, left_ids) -> np.ndarray:
         codes, uniq = pd.factorize(raw.iloc[other], use_na_sentinel=True)
         rid = _loose_ids(pd.Series(uniq, dtype="str"))
         ok = np.asarray((_isin(rid, left_ids) | (rid.str.len() != 18).fillna(True)).astype(bool))
-        keep[other] = np.where(codes >= 0, ok[np.maximum(codes, 0)], True)  # missing: left to link
+        keep[other] = np.append(ok, True)[codes]  # code -1 (missing ID): left to link
     return keep
 
 
@@ -282,7 +282,7 @@ def _candidate_mask(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, r
         codes, uniq = pd.factorize(right[name_col], use_na_sentinel=True)
         hit = np.asarray(_isin(_loose_name(pd.Series(uniq, dtype="str")), _loose_name(frame["name"]).dropna().unique()),
                          dtype=bool)
-        keep |= (codes >= 0) & hit[np.maximum(codes, 0)]
+        keep |= np.append(hit, False)[codes]  # code -1: missing name
     return keep
 
 
