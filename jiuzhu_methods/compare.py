@@ -226,7 +226,8 @@ def _pool(county: str, seed: int, scale: float, overrides: dict | None, pools_di
 def evaluate_models(pool, models: Iterable[str], *, variants: bool = False) -> tuple[pd.DataFrame, dict[str, set]]:
     """Run and evaluate each model (published reading; with ``variants`` also each of
     :func:`model_variants`). Returns the records (``model, variant, param, value, target,
-    targets`` + :data:`METRICS` + ``seconds``) and, per published model, the set of true
+    targets`` + :data:`METRICS` + ``seconds``, ``error``: empty, or the exception of a run
+    that failed — its metrics are then NaN and the summaries leave it out) and, per published model, the set of true
     persons its clues found (for :func:`missed_persons`)."""
     from .evaluate import evaluate, person_of
 
@@ -235,14 +236,38 @@ def evaluate_models(pool, models: Iterable[str], *, variants: bool = False) -> t
         runs = [("published", None, None)] + ([(f"{p}={v}", p, v) for p, v in model_variants(name)] if variants else [])
         for label, p, v in runs:
             t0 = time.perf_counter()
-            res = get_model(name)(pool, **({p: v} if p else {}))
-            ev = evaluate(res, pool)
+            try:
+                res = get_model(name)(pool, **({p: v} if p else {}))
+                ev = evaluate(res, pool)
+            except Exception as exc:  # a failing model run is a result (NaN metrics + error), not a crash
+                rows.append({"model": name, "variant": label, "param": p or "", "value": v or "", "target": "",
+                             "targets": np.nan, **{k: np.nan for k in METRICS}, "seconds": time.perf_counter() - t0,
+                             "error": f"{type(exc).__name__}: {exc}"})
+                if p is None:
+                    found[name] = set()
+                continue
             rows.append({"model": name, "variant": label, "param": p or "", "value": v or "",
                          "target": ev["target"], "targets": ev["targets"],
-                         **{k: ev[k] for k in METRICS}, "seconds": time.perf_counter() - t0})
+                         **{k: ev[k] for k in METRICS}, "seconds": time.perf_counter() - t0, "error": ""})
             if p is None:
                 found[name] = set(person_of(res.clues, pool).dropna())
     return pd.DataFrame(rows), found
+
+
+def compare_target(name: str) -> str:
+    """The default evaluation target a model declares (see :func:`jiuzhu_methods.evaluate.default_target`)."""
+    from .evaluate import default_target
+    from .steps import ModelResult
+
+    return default_target(ModelResult(model=name, clues=pd.DataFrame(), funnel=pd.DataFrame(), lists={}, params={}))
+
+
+def failures(records: pd.DataFrame) -> pd.DataFrame:
+    """The runs that raised (``error`` not empty): county, seed, sweep, point, model, variant, error."""
+    if "error" not in records.columns:
+        return records.iloc[:0]
+    f = records.loc[records["error"].fillna("") != ""]
+    return f[["county", "seed", "sweep", "point", "model", "variant", "error"]].reset_index(drop=True)
 
 
 def _usable_true_id(pool, links: pd.DataFrame, sources: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
@@ -321,7 +346,7 @@ def _task(county: str, seed: int, scale: float, sweep: str | None, value: float 
     rec = rec.assign(**keys, generate_seconds=gen)
     out = {"records": rec}
     if reasons:
-        judicial = [m for m in models if rec.loc[(rec["model"] == m) & (rec["variant"] == "published"), "target"].eq("judicial").all()]
+        judicial = [m for m in models if compare_target(m) == "judicial"]
         allfound = set().union(*[found[m] for m in judicial]) if judicial else set()
         out["missed"] = missed_persons(pool, allfound).assign(county=county, seed=int(seed))
     return out
@@ -356,7 +381,7 @@ def run_grid(counties: Sequence[str], seeds: Sequence[int], *, scale: float = 0.
     rec = rec.assign(_c=rec["county"].map({c: i for i, c in enumerate(counties)}), _m=rec["model"].map(order))
     rec = rec.sort_values(["_c", "point", "seed", "_m"], kind="stable").drop(columns=["_c", "_m"]).reset_index(drop=True)
     cols = ["county", "seed", "sweep", "point", "model", "variant", "param", "value", "target", "targets", *METRICS,
-            "seconds", "generate_seconds"]
+            "seconds", "generate_seconds", "error"]
     out = {"records": rec[cols]}
     if reasons:
         out["missed"] = pd.concat([r["missed"] for r in results], ignore_index=True)
@@ -549,7 +574,7 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
     return s[[c for c in keep if c in s.columns]].round(3)
 
 
-__all__ = ["parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
+__all__ = ["compare_target", "failures", "parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
            "assign_reasons", "conclusion", "coverage_overrides", "evaluate_models", "labelled", "missed_counts",
            "missed_persons", "model_defaults", "model_variants", "overall", "parse_counties", "parse_seeds",
            "reason_table", "run_grid", "summarise", "sweep_drops", "sweep_overrides", "sweep_points", "sweep_summary",

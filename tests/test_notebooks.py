@@ -148,3 +148,52 @@ def test_index_links_every_report(executed):
         assert f'href="{county}/{nb}.html"' in index
         assert f'href="{county}/{nb}.ipynb"' in index
     assert "FAILED" not in index
+
+
+# --------------------------------------------------------------------------- 08 (scope "all")
+#: 08_compare_models at a tiny size: two counties, one seed, two points per sweep, three cheap models
+COMPARE_PARAMS = {"seeds": 1, "points": 2, "sweep_seeds": 1, "sweep_counties": "weidu", "variant_seeds": 1,
+                  "models": "shanxian.screen,yueqing.m2,weidu.screen", "jobs": 2}
+
+
+@pytest.fixture(scope="module")
+def compare_executed(tmp_path_factory):
+    why = _missing_dependencies()
+    if why:
+        pytest.skip(why)
+    tmp = tmp_path_factory.mktemp("nb08")
+    out, pools = tmp / "reports", tmp / "pools"
+    nb = {p.stem: p for p in runner.list_notebooks()}["08_compare_models"]
+    results, pool_errors = runner.run(["panan", "weidu"], [nb], scale=SCALE, seed=SEED, jobs=2, out=out, pools=pools,
+                                      progress=False, extra=COMPARE_PARAMS)
+    assert not pool_errors, pool_errors
+    return {"out": out, "pools": pools, "results": results}
+
+
+def test_08_compare_models_runs_once_and_reports_the_direct_numbers(compare_executed):
+    """08 runs once (county "all" → the run's counties), writes its summary into <out>/all/,
+    its top runs equal a direct evaluation, its conclusion names a model, and nothing leaks."""
+    (r,) = compare_executed["results"]
+    assert (r.county, r.notebook) == ("all", "08_compare_models")
+    assert r.ok, r.error
+    s = json.loads((compare_executed["out"] / "all" / "08_compare_models.summary.json").read_text(encoding="utf-8"))
+    assert s["county"] == "panan,weidu" and s["n_counties"] == 2 and s["n_seeds"] == 1 and s["n_models"] == 3
+    assert s["n_failed"] == 0, "some model runs raised (see the failed-runs table in the notebook)"
+    from jiuzhu_methods.evaluate import evaluate
+
+    # per model: recall = mean over the two counties of a direct run on the runner's pools (seed SEED)
+    for name, got in s["runs"].items():
+        recalls = []
+        for county in ("panan", "weidu"):
+            pool = DataPool.read(compare_executed["pools"] / county)
+            recalls.append(evaluate(report.run(name, pool), pool)["recall"])
+        assert got["recall"] == pytest.approx(sum(recalls) / 2), name
+    best = next(iter(s["runs"]))
+    assert f"召回率最高的设计是 {best}" in s["conclusion"]
+    page = html.unescape((compare_executed["out"] / "all" / "08_compare_models.html").read_text(encoding="utf-8"))
+    assert "compare.run_grid(" not in page  # no code cells
+    for heading in ("敏感性", "公布读法与变体", "没有任何模型找到的应救助人员", "结论"):
+        assert heading in page
+    assert report.find_unmasked_ids(compare_executed["out"]) == []
+    index = (compare_executed["out"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="all/08_compare_models.html"' in index
