@@ -52,7 +52,7 @@ out_dir = "."
 seeds = 3
 models = ""
 variant_seeds = 1
-sweep_counties = "shanxian,weidu"
+sweep_counties = "shanxian"
 sweep_seeds = 2
 points = 3
 jobs = 2
@@ -125,7 +125,7 @@ display(compare.overall(summary).round(3))
 """),
     code('''
 sweep_records = compare.run_sweeps(sweep_county_list, sweep_seed_list, points=int(points), scale=scale,
-                                   models=model_list, jobs=int(jobs), pools_dir=data_dir or None)
+                                   models=model_list, jobs=int(jobs), pools_dir=data_dir or None, baseline=records)
 sweeps = compare.sweep_summary(sweep_records)
 drops = compare.sweep_drops(sweeps)
 if len(compare.failures(sweep_records)):

@@ -229,3 +229,25 @@ def test_run_grid_records_and_missed(tmp_path):
     found = set().union(*[set(person_of(run_model(n, pool).clues, pool).dropna()) for n in pub["model"]])
     assert set(m["person_id"]) == eligible - found
     assert set(m["reason"]) <= {x["code"] for x in compare.MISSED_REASONS}
+
+
+def test_run_sweeps_reuses_the_baseline_for_the_profile_point(monkeypatch):
+    """Coverage 1.0 is the profile itself: with a baseline, only 0.5 is generated and run."""
+    calls = []
+
+    def fake_grid(counties, seeds, *, sweep=None, points=None, **kw):
+        calls.append((sweep, list(points)))
+        rows = [_rec(c, s, "m", tp=1, workload=2) | {"sweep": sweep, "point": p} for c in counties for s in seeds
+                for p in points]
+        return {"records": pd.DataFrame(rows)}
+
+    monkeypatch.setattr(compare, "run_grid", fake_grid)
+    base = pd.DataFrame([_rec("panan", 1, "m", tp=5, workload=5)])
+    out = compare.run_sweeps(["panan"], [1], points=2, models=["m"], kinds=["coverage"], baseline=base)
+    assert calls == [("coverage", [0.5])]
+    # the 1.0 point is the baseline record (tp 5), the 0.5 point the new run (tp 1)
+    assert dict(zip(out["point"], out["tp"])) == {0.5: 1, 1.0: 5}
+    # without a baseline, both points run
+    calls.clear()
+    compare.run_sweeps(["panan"], [1], points=2, models=["m"], kinds=["coverage"])
+    assert calls == [("coverage", [1.0, 0.5])]
