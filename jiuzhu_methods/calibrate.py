@@ -94,7 +94,8 @@ def figures_frame(cal: dict | None = None) -> pd.DataFrame:
             rows.append({"county": county, "figure": f["id"], "label": f["label"], "published": float(f["published"]),
                          "lower_bound": bool(f.get("lower_bound", False)),
                          "model": "+".join(model) if isinstance(model, list) else (model or ""),
-                         "window": f"{c['window']['value']['start']}..{c['window']['value']['end']}",
+                         "window": (f"{f['window']['start']}..{f['window']['end']}" if f.get("window") else
+                                    f"{c['window']['value']['start']}..{c['window']['value']['end']}"),
                          "reading": " ".join(str(f.get("reading", "")).split()),
                          "reason": " ".join(str(f.get("not_reproducible") or "").split())})
     return pd.DataFrame(rows)
@@ -158,9 +159,12 @@ class PoolFacts:
             birth = pd.to_datetime(tp["birth_date"])
             age = (self.end - birth).dt.days / 365.25
             dis = tp["disability"] if "disability" in tp.columns else pd.Series(pd.NA, index=tp.index)
+            tv = self.pool.truth["truth_victims"]
+            maimed = set(tv.loc[tv["harm"] == "伤残", "person_id"].astype("str"))
+            pid = tp["person_id"].astype("str")
+            disabled = (dis.notna() & (dis.astype("str") != "")) | pid.isin(maimed)
             self._persons = pd.DataFrame({"female": (tp["sex"] == "女").to_numpy(), "age": age.to_numpy(),
-                                          "disabled": (dis.notna() & (dis.astype("str") != "")).to_numpy()},
-                                         index=tp["person_id"].astype("str").to_numpy())
+                                          "disabled": disabled.to_numpy()}, index=pid.to_numpy())
         return self._persons
 
     def needs(self) -> pd.Series:
@@ -283,7 +287,8 @@ def county_values(pool, spec: dict) -> dict[str, float]:
     for f in figs:
         models = f["model"] if isinstance(f["model"], list) else [f["model"]]
         frames = {m: prepared[(m, f.get("list"))] for m in models}
-        out[f["id"]] = figure_value(f, frames, facts, window)
+        fw = (f["window"]["start"], f["window"]["end"]) if f.get("window") else window
+        out[f["id"]] = figure_value(f, frames, facts if not f.get("window") else PoolFacts(pool, pd.Timestamp(fw[1])), fw)
     return out
 
 
@@ -323,35 +328,57 @@ def _log(msg: str, quiet: bool) -> None:
 
 def per_seed_values(*, scale: float = 1.0, seeds: int | Iterable[int] = 5, counties: Iterable[str] | None = None,
                     cal: dict | None = None, overrides: dict[str, dict] | None = None,
-                    quiet: bool = False) -> pd.DataFrame:
-    """``county, figure, seed, value`` for each county × seed. ``overrides`` (per county)
-    replaces the profile's calibration overrides (a tuning what-if; the profile is untouched)."""
+                    quiet: bool = False, cache: str | Path | None = None) -> pd.DataFrame:
+    """``county, figure, seed, value`` for each county × seed (seed-major: after each round every
+    county has one more seed). ``overrides`` (per county) replaces the profile's calibration
+    overrides (a tuning what-if; the profile is untouched). ``cache``: a CSV that receives each
+    county × seed as soon as it is done, and whose rows for the same scale are reused (resume)."""
     from .synth import generate
 
     cal = cal or load_calibration()
     seed_list = list(range(1, int(seeds) + 1)) if isinstance(seeds, (int, np.integer)) else list(seeds)
-    rows = []
-    for county in (list(counties) if counties else list(cal["counties"])):
-        spec = cal["counties"][county]
-        over = (overrides or {}).get(county, calibration_overrides(county))
-        for seed in seed_list:
+    counties = list(counties) if counties else list(cal["counties"])
+    cols = ["county", "figure", "seed", "value"]
+    done = pd.DataFrame(columns=cols + ["scale"])
+    if cache and Path(cache).exists() and overrides is None:
+        done = pd.read_csv(cache, encoding="utf-8-sig")
+        done = done[np.isclose(done["scale"], scale)]
+    rows = [done[cols]] if len(done) else []
+    have = set(zip(done["county"], done["seed"].astype(int)))
+    for seed in seed_list:
+        for county in counties:
+            if (county, seed) in have:
+                continue
+            spec = cal["counties"][county]
+            over = (overrides or {}).get(county, calibration_overrides(county))
             t0 = time.time()
             pool = generate(county, scale=scale, seed=seed, overrides=over or None)
             t1 = time.time()
             vals = county_values(pool, spec)
             del pool
             _log(f"calibrate {county} seed {seed} scale {scale}: generate {t1 - t0:.0f}s, models {time.time() - t1:.0f}s", quiet)
-            rows += [{"county": county, "figure": k, "seed": seed, "value": v} for k, v in vals.items()]
-    return pd.DataFrame(rows, columns=["county", "figure", "seed", "value"])
+            new = pd.DataFrame([{"county": county, "figure": k, "seed": seed, "value": v} for k, v in vals.items()],
+                               columns=cols)
+            rows.append(new)
+            if cache and overrides is None:
+                Path(cache).parent.mkdir(parents=True, exist_ok=True)
+                first = not Path(cache).exists()
+                new.assign(scale=scale).to_csv(cache, mode="a", header=first, index=False,
+                                               encoding="utf-8-sig" if first else "utf-8")
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+    out = out[out["county"].isin(counties) & out["seed"].astype(int).isin(seed_list)]
+    return out.sort_values(["county", "seed"], kind="stable").reset_index(drop=True)
 
 
 def calibrate(*, scale: float = 1.0, seeds: int | Iterable[int] = 5, counties: Iterable[str] | None = None,
-              overrides: dict[str, dict] | None = None, quiet: bool = False) -> pd.DataFrame:
+              overrides: dict[str, dict] | None = None, quiet: bool = False,
+              cache: str | Path | None = None) -> pd.DataFrame:
     """The calibration table: one row per published figure (columns :data:`COLUMNS` then
     :data:`EXTRA_COLUMNS`); ``per_seed`` values in ``.attrs["per_seed"]``."""
     cal = load_calibration()
     counties = list(counties) if counties else list(cal["counties"])
-    per = per_seed_values(scale=scale, seeds=seeds, counties=counties, cal=cal, overrides=overrides, quiet=quiet)
+    per = per_seed_values(scale=scale, seeds=seeds, counties=counties, cal=cal, overrides=overrides, quiet=quiet,
+                          cache=cache)
     table = summarise(per, cal, counties=counties)
     table.attrs["per_seed"] = per
     table.attrs["scale"] = scale
@@ -382,14 +409,15 @@ def chart(table: pd.DataFrame, path: str | Path | None = None, *, tolerance: flo
     names = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都"}
     ylab = [f"{names.get(c, c) if zh else c} · {l if zh else f}" for c, f, l in zip(t["county"], t["figure"], t["label"])]
     fig, ax = plt.subplots(figsize=(9, max(4, 0.32 * len(t) + 1.5)))
-    ratio = t["reproduced_mean"] / t["published"]
+    floor = 0.02  # a zero cannot sit on a log axis: drawn at the floor
+    ratio = (t["reproduced_mean"] / t["published"]).clip(lower=floor)
     sd = t["reproduced_sd"].fillna(0) / t["published"]
     y = np.arange(len(t))
     ax.axvspan(1 - tolerance, 1 + tolerance, color="#c8e6c9", alpha=0.6, label=f"±{tolerance:.0%}")
     ax.axvline(1.0, color="#2e7d32", lw=1)
     ok = t["within_tolerance"].fillna(False).astype(bool).to_numpy()
     has = ratio.notna().to_numpy()
-    lo = np.clip(ratio - sd, 1e-3, None)
+    lo = np.minimum(np.clip(ratio - sd, floor / 2, None), ratio)
     for mask, color, lab in ((has & ok, "#1b5e20", "within" if not zh else "在容差内"),
                              (has & ~ok, "#c62828", "outside" if not zh else "超出容差")):
         if mask.any():
@@ -400,8 +428,7 @@ def chart(table: pd.DataFrame, path: str | Path | None = None, *, tolerance: flo
     ax.set_yticks(y)
     ax.set_yticklabels(ylab, fontsize=8)
     ax.set_xscale("log")
-    finite = ratio[has]
-    lo_x = min(0.1, float(np.nanmin(lo[has])) * 0.8) if has.any() else 0.1
+    lo_x = min(0.1, float(np.nanmin(lo[has])) * 0.8) if has.any() else floor
     hi_x = max(10.0, float(np.nanmax((ratio + sd)[has])) * 1.25) if has.any() else 10.0
     ax.set_xlim(lo_x, hi_x)
     ax.set_xlabel("复现均值 / 公布值（±标准差，对数轴）" if zh else "reproduced mean / published (± sd, log scale)")
@@ -420,12 +447,17 @@ def chart(table: pd.DataFrame, path: str | Path | None = None, *, tolerance: flo
 
 
 def run(*, scale: float = 1.0, seeds: int = 5, counties: Iterable[str] | None = None, out: str | Path = "reports",
-        quiet: bool = False) -> pd.DataFrame:
-    """:func:`calibrate` and write ``calibration.csv``, ``calibration_seeds.csv``, ``calibration.png`` to ``out``."""
+        quiet: bool = False, resume: bool = False) -> pd.DataFrame:
+    """:func:`calibrate` and write ``calibration.csv``, ``calibration_seeds.csv``, ``calibration.png`` to ``out``.
+    Each county × seed is appended to ``calibration_seeds.csv`` when done; ``resume`` reuses the
+    rows already there (same scale) instead of starting afresh."""
     out = Path(out)
-    table = calibrate(scale=scale, seeds=seeds, counties=counties, quiet=quiet)
+    cache = out / "calibration_seeds.csv"
+    if not resume and cache.exists():
+        cache.unlink()
+    table = calibrate(scale=scale, seeds=seeds, counties=counties, quiet=quiet, cache=cache)
     write_csv(table, out / "calibration.csv")
-    write_csv(table.attrs["per_seed"], out / "calibration_seeds.csv")
+    write_csv(table.attrs["per_seed"].assign(scale=scale), cache)
     chart(table, out / "calibration.png", tolerance=float(load_calibration()["tolerance"]["value"]))
     return table
 
@@ -440,11 +472,14 @@ def add_commands(sub) -> None:
     c.add_argument("--counties", nargs="+", choices=list(COUNTIES), help="counties (default all five)")
     c.add_argument("--out", default="reports", help="folder for calibration.csv/.png (default reports)")
     c.add_argument("--quiet", action="store_true", help="no progress lines")
+    c.add_argument("--resume", action="store_true",
+                   help="reuse the county × seed values already in OUT/calibration_seeds.csv (same scale)")
     c.set_defaults(func=_cmd_calibrate)
 
 
 def _cmd_calibrate(args) -> int:
-    t = run(scale=args.scale, seeds=args.seeds, counties=args.counties, out=args.out, quiet=args.quiet)
+    t = run(scale=args.scale, seeds=args.seeds, counties=args.counties, out=args.out, quiet=args.quiet,
+            resume=args.resume)
     with pd.option_context("display.width", 200, "display.max_columns", 8, "display.max_rows", 200):
         print(t[COLUMNS].to_string(index=False))
     print(f"wrote {Path(args.out) / 'calibration.csv'} and calibration.png")
