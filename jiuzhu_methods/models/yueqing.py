@@ -27,6 +27,7 @@ Examples
 """
 from __future__ import annotations
 
+import re
 import weakref
 from functools import lru_cache
 from importlib import resources
@@ -75,25 +76,60 @@ def reference_date(pool, explicit=None) -> pd.Timestamp | None:
     return None if ref is None else pd.Timestamp(ref)
 
 
-_INDEX: dict[int, tuple[Any, pd.DataFrame]] = {}
+_INDEX: dict[int, tuple[Any, "RegistryIndex"]] = {}
 
 
-def registry_index(pool) -> pd.DataFrame:
-    """``pool["registries"]`` with linkage keys ``_id`` (valid normalised ID) and ``_name``
-    (normalised name), computed once per distinct raw value and cached for the pool's table
-    (registries repeat every person in every monthly snapshot)."""
+class RegistryIndex:
+    """Linkage keys of ``pool["registries"]`` per distinct raw value, built lazily and once
+    per column: ``codes(reg, col)`` numbers each row's raw value (``-1`` = missing) and
+    ``keys(reg, "_id")`` / ``keys(reg, "_name")`` hold the valid normalised ID / normalised
+    name of each distinct value. Registries repeat every person in every monthly snapshot, so
+    a row mask is one lookup of a per-value mask (:meth:`rows_matching`), never a pass of
+    string work over all rows. The index keeps no reference to the table."""
+
+    _SOURCE = {"_id": "id_number", "_name": "name"}
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._keys: dict[str, pd.Series] = {}
+        self._snapshots: pd.DataFrame | None = None
+
+    def codes(self, reg: pd.DataFrame, col: str) -> tuple[np.ndarray, pd.Series]:
+        if col not in self._codes:
+            codes, uniques = pd.factorize(reg[col], use_na_sentinel=True)
+            self._codes[col] = (np.asarray(codes), pd.Series(np.asarray(uniques, dtype=object), dtype="str"))
+        return self._codes[col]
+
+    def keys(self, reg: pd.DataFrame, key: str) -> pd.Series:
+        if key not in self._keys:
+            _, u = self.codes(reg, self._SOURCE[key])
+            k = identity.usable_ids(u) if key == "_id" else lk.normalise_name(u)
+            self._keys[key] = pd.Series(k.to_numpy(), dtype="str")
+        return self._keys[key]
+
+    def rows_matching(self, reg: pd.DataFrame, key: str, values) -> np.ndarray:
+        """Row mask: the row's ``key`` (``"_id"`` or ``"_name"``) is one of ``values``."""
+        codes, _ = self.codes(reg, self._SOURCE[key])
+        hit = isin(self.keys(reg, key), values).to_numpy()
+        return np.append(hit, False)[codes]  # code -1 (missing) → the appended False
+
+    def snapshots(self, reg: pd.DataFrame) -> pd.DataFrame:
+        """The distinct (registry, as_of) pairs of the table."""
+        if self._snapshots is None:
+            self._snapshots = reg[["registry", "as_of"]].drop_duplicates().reset_index(drop=True)
+        return self._snapshots
+
+
+def registry_index(pool) -> RegistryIndex:
+    """The :class:`RegistryIndex` of ``pool["registries"]``, cached for that table (built
+    lazily: a run with ``linkage="id"`` never normalises the names)."""
     reg = pool["registries"]
     hit = _INDEX.get(id(reg))
     if hit is not None and hit[0]() is reg:
         return hit[1]
-    ids = reg["id_number"]
-    u = pd.Series(ids.dropna().unique(), dtype="str")
-    id_map = pd.Series(identity.usable_ids(u).to_numpy(), index=u.to_numpy())
-    n = pd.Series(reg["name"].dropna().unique(), dtype="str")
-    name_map = pd.Series(lk.normalise_name(n).to_numpy(), index=n.to_numpy())
-    out = reg.assign(_id=ids.map(id_map).astype("str"), _name=reg["name"].map(name_map).astype("str"))
     for k in [k for k, (ref, _) in _INDEX.items() if ref() is None]:
         del _INDEX[k]
+    out = RegistryIndex()
     _INDEX[id(reg)] = (weakref.ref(reg), out)
     return out
 
@@ -124,25 +160,30 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     the result of the join is unchanged, the work much smaller."""
     if snapshots not in SNAPSHOTS:
         raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
+    reg = pool["registries"]
     idx = registry_index(pool)
-    keep = isin(idx["registry"], list(registries)).to_numpy().copy()
-    if reference is not None:
-        keep = keep & (idx["as_of"] <= pd.Timestamp(reference)).to_numpy()
-    if snapshots == "latest" and keep.any():
-        last = idx.loc[keep, ["registry", "as_of"]].groupby("registry")["as_of"].max()
-        reg_col, as_of = idx["registry"], idx["as_of"]
-        for r, d in last.items():
-            keep = keep & ~((reg_col == r) & (as_of != d)).to_numpy()
     if like is not None:
+        # candidates first (a per-value mask looked up by code), then the snapshot rules on them
         k = lk.keys(like, phone_col=None, address_col=None)
-        cand = isin(idx["_id"], k["_id"]).to_numpy()
+        cand = idx.rows_matching(reg, "_id", k["_id"])
         if linkage == "fallback":
-            cand = cand | isin(idx["_name"], k["_name"]).to_numpy()
-        keep = keep & cand
-    reg = idx.loc[keep]
+            cand = cand | idx.rows_matching(reg, "_name", k["_name"])
+        reg = reg.iloc[np.flatnonzero(cand)]
+    keep = isin(reg["registry"], list(registries)).to_numpy().copy()
+    if reference is not None:
+        keep = keep & (reg["as_of"] <= pd.Timestamp(reference)).to_numpy()
+    if snapshots == "latest" and keep.any():
+        # each registry's last snapshot up to the reference date, over the whole table
+        snaps = idx.snapshots(pool["registries"])
+        ok = isin(snaps["registry"], list(registries)).to_numpy()
+        if reference is not None:
+            ok = ok & (snaps["as_of"] <= pd.Timestamp(reference)).to_numpy()
+        last = snaps.loc[ok].groupby("registry")["as_of"].max()
+        keep = keep & (reg["as_of"] == reg["registry"].map(last)).fillna(False).to_numpy(dtype=bool)
+    reg = reg.loc[keep]
     # the same entry repeats in every monthly snapshot: link each distinct entry once
     reg = reg.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
-    return reg.drop(columns=["_id", "_name"]).sort_index()
+    return reg.sort_index()
 
 
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
@@ -266,10 +307,12 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
             docs = pool["proc_documents"]
             docs = docs[isin(docs["case_id"], frame[case_col])]
             if len(docs):
-                text = keywords.texts_by(docs)
-                tags = keywords.tag_categories(text, _v("needs", "from_text"))
-                for n in _v("needs", "from_text"):
-                    cases = tags.index[tags[n]]
+                # a word is in a case's concatenated documents iff it is in one of them (no
+                # word spans the newline that joins them): test each document, once per need
+                text = docs["text"].astype("str")
+                for n, words in _v("needs", "from_text").items():
+                    hit = text.str.contains("|".join(re.escape(w) for w in words), regex=True, na=False)
+                    cases = docs.loc[hit.to_numpy(dtype=bool), "case_id"].unique()
                     flags.loc[isin(frame[case_col], cases).to_numpy(), n] = True
         # (c) minors
         ref = reference if reference is not None else (pool["registries"]["as_of"].max() if len(pool["registries"]) else None)
