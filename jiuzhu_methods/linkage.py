@@ -82,12 +82,65 @@ def _strip_distinct(x: pd.Series, pattern: str, min_len: int) -> pd.Series:
     return x.str.replace(pattern, "", regex=True).where(lambda v: v.str.len() >= min_len)
 
 
-def _column_keys(df: pd.DataFrame, col: str | None, pattern: str, min_len: int) -> pd.api.extensions.ExtensionArray | None:
-    """``df[col]`` as text with ``pattern`` removed, missing when shorter than ``min_len``."""
-    if not col or col not in df.columns:
-        return None
-    codes, u = identity._distinct(df[col].astype("str"))
-    return _strip_distinct(u, pattern, min_len).array.take(codes)
+def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A key as ``(row codes, distinct keys)``: ``per_value`` gives the key of each distinct
+    raw value (``codes`` points rows at them); several raw spellings may share one key.
+    Row code ``-1`` = missing key."""
+    kc, kv = pd.factorize(per_value, use_na_sentinel=True)
+    return kc[codes], pd.Series(kv, dtype="str")
+
+
+def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", name_col: str = "name",
+               birth_col: str | None = None, phone_col: str | None = "phone",
+               address_col: str | None = "address") -> dict[str, tuple[np.ndarray, pd.Series]]:
+    """The keys of :func:`keys` that ``need`` names (``"_id"``, ``"_name"``, ``"_birth"``,
+    ``"_phone"``, ``"_address"``), each as :func:`_coded` ``(row codes, distinct keys)``.
+    Each column is factorised once and its keys computed on its distinct values only."""
+    n = len(df)
+    out = {}
+    none = (np.full(n, -1, dtype=np.intp), pd.Series([], dtype="str"))
+    if need & {"_id", "_birth"}:
+        if id_col in df.columns:
+            codes, u = identity._distinct(identity._as_str(df[id_col]))
+        else:
+            codes, u = np.zeros(n, dtype=np.intp), pd.Series([None], dtype="str")
+        norm = identity._normalise_distinct(u)
+        if "_id" in need:
+            reason = identity._check_distinct(norm)
+            # pseudonymised pools (privacy.pseudonymise_pool): a 64-hex token stands for a valid ID
+            token = norm.str.fullmatch(identity._TOKEN).fillna(False).astype(bool)
+            out["_id"] = _coded(codes, norm.where((reason == "") | token))
+        if "_birth" in need:
+            # birth date readable from the ID digits even when the check digit is wrong
+            digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+            birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+            # … and "!<32 hex>:<16 hex>" for an invalid ID whose digits held a birth date (keyed too)
+            birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
+            if birth_col and birth_col in df.columns:
+                full = pd.Series(birth.array.take(codes), index=df.index)
+                full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
+                births = full.dt.strftime("%Y%m%d").astype("str").fillna(
+                    pd.Series(birth_token.array.take(codes), index=df.index))
+                out["_birth"] = _coded(np.arange(n), births.reset_index(drop=True))
+            else:
+                out["_birth"] = _coded(codes, birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token))
+    if "_name" in need:
+        if name_col in df.columns:
+            codes, u = identity._distinct(identity._as_str(df[name_col]))
+            out["_name"] = _coded(codes, _normalise_name_distinct(u))
+        else:
+            out["_name"] = none
+    for key, col, pattern, min_len in [("_phone", phone_col, r"\D", 7), ("_address", address_col, r"\s+", 1)]:
+        if key in need:
+            if col and col in df.columns:
+                codes, u = identity._distinct(df[col].astype("str"))
+                out[key] = _coded(codes, _strip_distinct(u, pattern, min_len))
+            else:
+                out[key] = none
+    return out
+
+
+_KEYS = ("_id", "_name", "_birth", "_phone", "_address")
 
 
 def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
@@ -112,46 +165,11 @@ def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
     >>> keys(df)[["_id", "_name", "_birth", "_phone", "_has_id"]].values.tolist()
     [['33038219800101007X', '张三', '19800101', '13800000002', True], [nan, '李四', '19800101', nan, False]]
     """
-    n = len(df)
-    missing = pd.array([None] * n, dtype="str")
-    # identity number: normalised, checked and read once per distinct spelling
-    if id_col in df.columns:
-        codes, u = identity._distinct(identity._as_str(df[id_col]))
-    else:
-        codes, u = np.zeros(n, dtype=np.intp), pd.Series([None], dtype="str")
-    norm = identity._normalise_distinct(u)
-    reason = identity._check_distinct(norm)
-    # pseudonymised pools (privacy.pseudonymise_pool): a 64-hex token stands for a valid ID
-    token = norm.str.fullmatch(identity._TOKEN).fillna(False).astype(bool)
-    uid = norm.where((reason == "") | token)
-    # birth date readable from the ID digits even when the check digit is wrong
-    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
-    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    # … and "!<32 hex>:<16 hex>" for an invalid ID whose digits held a birth date (keyed too)
-    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
-    if birth_col and birth_col in df.columns:
-        full = pd.Series(birth.array.take(codes), index=df.index)
-        full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
-        births = full.dt.strftime("%Y%m%d").astype("str").fillna(
-            pd.Series(birth_token.array.take(codes), index=df.index)).array
-    else:
-        births = birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token).array.take(codes)
-    ids = uid.array.take(codes)
-    if name_col in df.columns:
-        ncodes, nu = identity._distinct(identity._as_str(df[name_col]))
-        names = _normalise_name_distinct(nu).array.take(ncodes)
-    else:
-        names = missing
-    phones = _column_keys(df, phone_col, r"\D", 7)
-    addresses = _column_keys(df, address_col, r"\s+", 1)
-    out = pd.DataFrame({
-        "_id": ids,
-        "_name": names,
-        "_birth": births,
-        "_phone": missing if phones is None else phones,
-        "_address": missing if addresses is None else addresses,
-    }, index=df.index)
-    out["_has_id"] = out["_id"].notna().to_numpy()
+    kc = _key_codes(df, frozenset(_KEYS), id_col=id_col, name_col=name_col, birth_col=birth_col,
+                    phone_col=phone_col, address_col=address_col)
+    out = pd.DataFrame({k: kc[k][1].reindex(range(len(kc[k][1]) + 1)).array.take(
+        np.where(kc[k][0] < 0, len(kc[k][1]), kc[k][0])) for k in _KEYS}, index=df.index)
+    out["_has_id"] = kc["_id"][0] >= 0
     return out
 
 
@@ -160,13 +178,30 @@ def _check(linkage: str) -> None:
         raise ValueError(f"linkage must be one of {LINKAGES}, not {linkage!r}")
 
 
-def _join(lk: pd.DataFrame, rk: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _shared_codes(lk: dict, rk: dict, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 code per row for the key tuple ``on``, comparable between the two sides
+    (equal codes ⇔ equal keys); ``-1`` where any key is missing."""
+    lcode = np.zeros(len(lk[on[0]][0]), dtype=np.int64)
+    rcode = np.zeros(len(rk[on[0]][0]), dtype=np.int64)
+    lmiss = np.zeros(len(lcode), dtype=bool)
+    rmiss = np.zeros(len(rcode), dtype=bool)
+    for k in on:
+        (lc, lv), (rc, rv) = lk[k], rk[k]
+        g, uniq = pd.factorize(pd.concat([lv, rv], ignore_index=True))
+        m = max(len(uniq), 1)
+        lg, rg = g[:len(lv)], g[len(lv):]
+        lcode = lcode * m + np.where(lc >= 0, lg[lc] if len(lg) else 0, 0)
+        rcode = rcode * m + np.where(rc >= 0, rg[rc] if len(rg) else 0, 0)
+        lmiss |= lc < 0
+        rmiss |= rc < 0
+    return np.where(lmiss, -1, lcode), np.where(rmiss, -1, rcode)
+
+
+def _join(lk: dict, rk: dict, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Row positions ``(i, j)`` of every pair with equal, present ``on`` keys (an equi-join)."""
-    def side(k, pos):
-        f = pd.DataFrame({c: k[c].array for c in on})
-        f[pos] = np.arange(len(k))
-        return f.loc[f[on].notna().all(axis=1).to_numpy()]
-    m = side(lk, "_i").merge(side(rk, "_j"), on=on, how="inner")
+    lcode, rcode = _shared_codes(lk, rk, on)
+    li, ri = np.flatnonzero(lcode >= 0), np.flatnonzero(rcode >= 0)
+    m = pd.DataFrame({"k": lcode[li], "_i": li}).merge(pd.DataFrame({"k": rcode[ri], "_j": ri}), on="k", how="inner")
     return m["_i"].to_numpy(np.intp), m["_j"].to_numpy(np.intp)
 
 
@@ -179,23 +214,54 @@ _MATCHES = ["id", "id+name"] + [m for m, _c, _col in FALLBACK_RULES]
 _CONFIDENCES = np.array([1.0, 1.0] + [c for _m, c, _col in FALLBACK_RULES])
 
 
+def _needs(linkage: str) -> frozenset:
+    """The keys a linkage reads."""
+    if linkage == "id":
+        return frozenset({"_id"})
+    if linkage == "id+name":
+        return frozenset({"_id", "_name"})
+    return frozenset(_KEYS)
+
+
+def _side_keys(left, right, linkage, left_cols, right_cols):
+    _check(linkage)
+    need = _needs(linkage)
+    return _key_codes(left, need, **(left_cols or {})), _key_codes(right, need, **(right_cols or {}))
+
+
 def _pairs(left, right, linkage, left_cols, right_cols):
     """Matching pairs as positions: ``(i, j, rule)`` arrays, ``rule`` indexing ``_MATCHES``;
     unsorted, a pair may come more than once (different rules)."""
-    _check(linkage)
-    lk = keys(left, **(left_cols or {}))
-    rk = keys(right, **(right_cols or {}))
+    lk, rk = _side_keys(left, right, linkage, left_cols, right_cols)
     on = ["_id", "_name"] if linkage == "id+name" else ["_id"]
     i, j = _join(lk, rk, on)
     ii, jj, rules = [i], [j], [np.full(len(i), 1 if linkage == "id+name" else 0, dtype=np.intp)]
     if linkage == "fallback":
-        lhas, rhas = lk["_has_id"].to_numpy(), rk["_has_id"].to_numpy()
+        lhas, rhas = lk["_id"][0] >= 0, rk["_id"][0] >= 0
         for r, (_match, _conf, col) in enumerate(FALLBACK_RULES, start=2):
             i, j = _join(lk, rk, ["_name", col])
             # only where at least one side lacks a usable ID: two valid, different IDs are two people
             keep = ~(lhas[i] & rhas[j])
             ii.append(i[keep]); jj.append(j[keep]); rules.append(np.full(int(keep.sum()), r, dtype=np.intp))
     return np.concatenate(ii), np.concatenate(jj), np.concatenate(rules)
+
+
+def _matched_left(left, right, linkage, left_cols, right_cols) -> np.ndarray:
+    """Positions of the ``left`` rows in at least one pair of :func:`link` (without building
+    the pairs: a set membership test per rule)."""
+    lk, rk = _side_keys(left, right, linkage, left_cols, right_cols)
+    on = ["_id", "_name"] if linkage == "id+name" else ["_id"]
+    lcode, rcode = _shared_codes(lk, rk, on)
+    hit = (lcode >= 0) & np.isin(lcode, rcode[rcode >= 0])
+    if linkage == "fallback":
+        lhas, rhas = lk["_id"][0] >= 0, rk["_id"][0] >= 0
+        for _match, _conf, col in FALLBACK_RULES:
+            lcode, rcode = _shared_codes(lk, rk, ["_name", col])
+            # a left row with a usable ID pairs only with right rows without one
+            any_r = np.isin(lcode, rcode[rcode >= 0])
+            no_id_r = np.isin(lcode, rcode[(rcode >= 0) & ~rhas])
+            hit |= (lcode >= 0) & np.where(lhas, no_id_r, any_r)
+    return np.flatnonzero(hit)
 
 
 def _pair_frame(left: pd.Index, right: pd.Index, i, j, rule) -> pd.DataFrame:
@@ -283,12 +349,12 @@ def anti_join(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
     A row is dropped when its index label is that of any matched row (so rows sharing a
     label go together, as in ``left.index.isin(link(left, right)["left"])``).
     """
-    i, _j, _rule = _pairs(left, right, linkage, left_cols, right_cols)
+    i = _matched_left(left, right, linkage, left_cols, right_cols)
     if left.index.is_unique:
         matched = np.zeros(len(left), dtype=bool)
         matched[i] = True
     else:
-        matched = left.index.isin(left.index.take(np.unique(i)))
+        matched = left.index.isin(left.index.take(i))
     return left.loc[~matched].copy()
 
 
@@ -296,15 +362,16 @@ def dedupe_persons(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str
     """One row per person: rows with the same valid ID collapse to the first; rows without a
     valid ID collapse by normalised name + birth date from the ID digits when both exist, and
     are otherwise kept as they are (never merged on the name alone)."""
-    k = keys(df, id_col=id_col, name_col=name_col, phone_col=None, address_col=None)
-    has = k["_id"].notna().to_numpy()
-    lone = ~has & (k["_name"].isna() | k["_birth"].isna()).to_numpy()
+    k = _key_codes(df, frozenset({"_id", "_name", "_birth"}), id_col=id_col, name_col=name_col)
+    idc, namec, birthc = k["_id"][0], k["_name"][0], k["_birth"][0]
+    has = idc >= 0
+    lone = ~has & ((namec < 0) | (birthc < 0))
     by_name = ~has & ~lone
     # the person key: the ID; else (name, birth date); else the row itself
     person = pd.DataFrame({
-        "id": k["_id"].array,
-        "name": k["_name"].where(by_name).array,
-        "birth": k["_birth"].where(by_name).array,
+        "id": idc,
+        "name": np.where(by_name, namec, -1),
+        "birth": np.where(by_name, birthc, -1),
         "row": np.where(lone, np.arange(len(df)), -1),
     })
     return df.loc[~person.duplicated().to_numpy()].copy()
