@@ -204,17 +204,13 @@ def _loose_name(s: pd.Series) -> pd.Series:
     return s.astype("str").str.normalize("NFKC").str.replace(r"[\s·•．.]+", "", regex=True)
 
 
-_ID_BYTE = np.zeros(256, dtype=bool)
-_ID_BYTE[ord("0"):ord("9") + 1] = True
-_ID_BYTE[ord("A"):ord("Z") + 1] = True
-
-
 def _arrow(s: pd.Series) -> pa.Array | None:
     """The Arrow string array behind a ``str`` column (one chunk), or ``None``."""
     arr = getattr(s.array, "_pa_array", None)
     if arr is None:
         return None
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     return arr if arr.type in (pa.string(), pa.large_string()) else None
 
 
@@ -234,18 +230,11 @@ def _isin(s: pd.Series, values) -> pd.Series:
 
 
 def _clean18(arr: pa.Array) -> np.ndarray:
-    """Rows holding exactly 18 bytes of ``[0-9A-Z]``: the loose ID cleaning leaves them as they are
-    (read from the Arrow buffers: no per-row string work)."""
-    n = len(arr)
-    _, ob, db = arr.buffers()[:3]
-    odt = np.int64 if arr.type == pa.large_string() else np.int32
-    offs = np.frombuffer(ob, dtype=odt)[arr.offset:arr.offset + n + 1].astype(np.int64)
-    ok = (np.diff(offs) == 18) & np.asarray(arr.is_valid(), dtype=bool)
-    if db is not None and offs[-1] > offs[0]:
-        data = np.frombuffer(db, dtype=np.uint8)[offs[0]:offs[-1]]
-        bad = np.flatnonzero(~_ID_BYTE[data]) + offs[0]
-        ok[np.searchsorted(offs, bad, side="right") - 1] = False
-    return ok
+    """Rows holding exactly 18 characters of ``[0-9A-Z]``: the loose ID cleaning leaves them as
+    they are. Arrow kernels only (18 bytes, all ASCII letters or digits, no lower case)."""
+    ok = pc.and_(pc.equal(pc.binary_length(arr), 18), pc.ascii_is_alnum(arr))
+    ok = pc.and_(ok, pc.or_(pc.ascii_is_decimal(arr), pc.ascii_is_upper(arr)))
+    return np.asarray(ok.fill_null(False), dtype=bool)
 
 
 def _loose_ids(s: pd.Series) -> pd.Series:
@@ -301,10 +290,11 @@ def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[st
     ``frame``, computed in the other order: the pre-filter on the big table first, the
     snapshot deduplication on the few rows left. Same rows in the same order: the pre-filter
     depends only on a row's ID and name, which are part of both deduplication keys."""
-    keep = _candidate_mask(frame, reg, linkage=linkage, right_cols=None)
-    if groups is not None:
-        keep &= np.asarray(reg["registry"].isin(groups), dtype=bool)
-    return registry_people(reg.iloc[np.flatnonzero(keep)], groups)
+    rows = np.arange(len(reg)) if groups is None else np.flatnonzero(np.asarray(reg["registry"].isin(groups), dtype=bool))
+    sub = reg[["id_number"] + (["name"] if linkage != "id" else [])]  # the pre-filter reads these only
+    sub = sub if len(rows) == len(reg) else sub.iloc[rows]
+    keep = _candidate_mask(frame, sub, linkage=linkage, right_cols=None)
+    return registry_people(reg.iloc[rows[keep]], groups)
 
 
 def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.Series:
