@@ -136,11 +136,9 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
             whole = texts_by(d, "_g", "_t").reindex(range(n)).fillna("")
         return pd.DataFrame({w: (keyword_counts(whole, w, negation=negation) > 0).to_numpy() for w in words},
                             index=index)
-    arr = _arrow_text(text)
-    for c in brk:  # every break character becomes a newline, then one split
-        if c != "\n":
-            arr = pc.replace_substring(arr, c, "\n")
-    parts = pc.split_pattern(arr, "\n")
+    # one split at any break character (an RE2 character class)
+    cls = "".join("\\n" if c == "\n" else ("\\" + c if c in "\\]^-[" else c) for c in brk)
+    parts = pc.split_pattern_regex(_arrow_text(text), f"[{cls}]")
     piece = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
     enc = pc.dictionary_encode(pc.list_flatten(parts))
     uniq, cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)

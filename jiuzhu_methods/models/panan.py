@@ -313,8 +313,9 @@ def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.
 
 
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
-             collect: str | None = None) -> pd.DataFrame:
-    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
+             collect: str | None = None, prefiltered: bool = False) -> pd.DataFrame:
+    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``.
+    ``prefiltered=True``: ``right`` is already :func:`_candidates` of ``frame`` (:func:`_registry_candidates`)."""
     out = pd.DataFrame(index=frame.index)
     out["hit"] = False
     out["match"] = pd.Series(None, index=frame.index, dtype="str")
@@ -323,7 +324,8 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
         out["collected"] = pd.Series("", index=frame.index, dtype="str")
     if frame.empty or right.empty:
         return out
-    right = _candidates(frame, right, linkage=linkage, right_cols=right_cols)
+    if not prefiltered:
+        right = _candidates(frame, right, linkage=linkage, right_cols=right_cols)
     if right.empty:
         return out
     pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
@@ -477,7 +479,7 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
     reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
-    r = _collide(frame, reg, linkage=lk, collect="registry")
+    r = _collide(frame, reg, linkage=lk, collect="registry", prefiltered=True)
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]
