@@ -462,6 +462,23 @@ def run(*, scale: float = 1.0, seeds: int = 5, counties: Iterable[str] | None = 
     return table
 
 
+def report_from_cache(out: str | Path = "reports", *, counties: Iterable[str] | None = None) -> pd.DataFrame:
+    """The table, CSV and chart from the per-seed values already in ``out/calibration_seeds.csv``
+    (no generation): for a run that was stopped, or to redraw the chart."""
+    out = Path(out)
+    per = pd.read_csv(out / "calibration_seeds.csv", encoding="utf-8-sig")
+    scales = sorted(per["scale"].unique())
+    if len(scales) != 1:
+        raise ValueError(f"calibration_seeds.csv mixes scales {scales}")
+    cal = load_calibration()
+    counties = list(counties) if counties else [c for c in cal["counties"] if c in set(per["county"])]
+    table = summarise(per[["county", "figure", "seed", "value"]], cal, counties=counties)
+    table.attrs["per_seed"], table.attrs["scale"] = per, float(scales[0])
+    write_csv(table, out / "calibration.csv")
+    chart(table, out / "calibration.png", tolerance=float(cal["tolerance"]["value"]))
+    return table
+
+
 def add_commands(sub) -> None:
     """The ``jiuzhu calibrate`` sub-command (hooked in by :mod:`jiuzhu_methods.cli`)."""
     c = sub.add_parser("calibrate", help="reproduce the published figures on the synthetic counties (calibration table)",
@@ -474,12 +491,17 @@ def add_commands(sub) -> None:
     c.add_argument("--quiet", action="store_true", help="no progress lines")
     c.add_argument("--resume", action="store_true",
                    help="reuse the county × seed values already in OUT/calibration_seeds.csv (same scale)")
+    c.add_argument("--report-only", action="store_true",
+                   help="no generation: write calibration.csv/.png from OUT/calibration_seeds.csv as it is")
     c.set_defaults(func=_cmd_calibrate)
 
 
 def _cmd_calibrate(args) -> int:
-    t = run(scale=args.scale, seeds=args.seeds, counties=args.counties, out=args.out, quiet=args.quiet,
-            resume=args.resume)
+    if args.report_only:
+        t = report_from_cache(args.out, counties=args.counties)
+    else:
+        t = run(scale=args.scale, seeds=args.seeds, counties=args.counties, out=args.out, quiet=args.quiet,
+                resume=args.resume)
     with pd.option_context("display.width", 200, "display.max_columns", 8, "display.max_rows", 200):
         print(t[COLUMNS].to_string(index=False))
     print(f"wrote {Path(args.out) / 'calibration.csv'} and calibration.png")
@@ -487,4 +509,4 @@ def _cmd_calibrate(args) -> int:
 
 
 __all__ = ["COLUMNS", "calibrate", "chart", "county_values", "figure_value", "figures_frame", "load_calibration",
-           "measure", "run", "summarise", "within_tolerance", "write_csv"]
+           "measure", "report_from_cache", "run", "summarise", "within_tolerance", "write_csv"]

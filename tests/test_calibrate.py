@@ -272,6 +272,9 @@ def test_reduced_run_files(reduced):
     assert list(back.columns[:7]) == C.COLUMNS
     assert "涉残疾人案件线索" in set(back["label"])
     assert (out / "calibration.png").stat().st_size > 10_000
+    # the seeds file is enough to redraw the table (a stopped run): same numbers
+    again = C.report_from_cache(out)
+    pd.testing.assert_frame_equal(again[C.COLUMNS], t[C.COLUMNS], check_dtype=False)
 
 
 def test_cli_registers_calibrate():
