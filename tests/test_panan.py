@@ -363,3 +363,75 @@ def test_registry_ids_in_other_spellings_still_link():
                                       "id_number": rid, "as_of": "2022-01-01"}])
         c = panan.screen(pool).clues.set_index("name")
         assert c.loc["乙", "grade"] == "红", rid
+
+
+# --------------------------------------------------------------------------- speed helpers (issue #3)
+def _reference_candidates(frame, right, linkage, id_col="id_number", name_col="name"):
+    """_candidates' documented rule, row by row in pandas (the reading before the fast path)."""
+    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
+    rid = (right[id_col].astype("str").str.normalize("NFKC").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True))
+    keep = rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)
+    if linkage != "id":
+        keep |= panan._loose_name(right[name_col]).isin(panan._loose_name(frame["name"]).dropna().unique()).fillna(False)
+    return right[keep.astype(bool)]
+
+
+def _reference_registry_people(reg, groups):
+    """First row per (registry, name, id_number); without an ID per (registry, name, address, phone)."""
+    reg = reg[reg["registry"].isin(groups)]
+    has = reg["id_number"].notna()
+    dup = reg.duplicated(["registry", "name", "id_number"])
+    dup[~has] = reg[~has].duplicated(["registry", "name", "address", "phone"])
+    return reg[~dup].reset_index(drop=True)
+
+
+def messy_registry():
+    # I[0] on 城市低保 in three snapshots, once written in full-width digits, once with spaces;
+    # I[1] with a lower-case check character x (its ID ends in X? then x is the messy spelling);
+    # a 15-digit ID, an ID of someone not in the frame, two rows without ID (one repeated),
+    # a row of a registry outside the groups.
+    fw = I[0].translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    rows = [("城市低保", "甲", I[0], "a", "1"), ("城市低保", "甲", fw, "a", "1"), ("城市低保", "甲", f" {I[0]} ", "a", "1"),
+            ("城市低保", "甲", I[0], "b", "2"), ("农村低保", "乙", I[1].lower(), "c", "3"), ("孤儿", "乙", I[1], "c", "3"),
+            ("城市低保", "丙", I[2][:6] + I[2][8:17], "d", "4"), ("城市低保", "丁", I[7], "e", "5"),
+            ("城市低保", "戊", None, "f", "6"), ("城市低保", "戊", None, "f", "6"), ("城市低保", "戊", None, "g", "6"),
+            ("持证残疾人", "甲", I[0], "a", "1"), ("城市低保", "甲 ", I[0], "a", "1")]
+    reg = pd.DataFrame(rows, columns=["registry", "name", "id_number", "address", "phone"])
+    reg["record_id"] = [f"R{i}" for i in range(len(reg))]
+    return reg.astype("str")
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_registry_candidates_equal_dedup_then_prefilter(linkage):
+    # the fast path (pre-filter on the big table, dedup on the rest) keeps the same rows in the
+    # same order as registry_people followed by _candidates
+    frame = pd.DataFrame({"name": ["甲", "乙", "丙", "戊"], "id_number": [I[0], I[1], I[2][:6] + I[2][8:17], None]}).astype("str")
+    reg = messy_registry()
+    groups = ["城市低保", "农村低保", "持证残疾人"]
+    got = panan._registry_candidates(frame, reg, groups, linkage=linkage)
+    want = _reference_candidates(frame, _reference_registry_people(reg, groups), linkage).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert panan.registry_people(reg, groups).equals(_reference_registry_people(reg, groups))
+    # I[7] (丁) is not in the frame: never a candidate under "id"; its row is the only 18-char ID dropped
+    if linkage == "id":
+        assert "丁" not in set(got["name"]) and set(got["record_id"]) >= {"R0", "R1", "R2", "R4", "R8"}
+
+
+def test_candidate_id_rule_on_messy_spellings():
+    frame = pd.DataFrame({"name": ["甲"], "id_number": [I[0]]}).astype("str")
+    right = pd.DataFrame({"id_number": [I[0], I[0].lower(), "ｘ" + I[0][1:], I[1], "123", None, I[0] + "1", "  "],
+                          "name": list("abcdefgh")}).astype("str")
+    got = panan._candidates(frame, right, linkage="id", right_cols=None)
+    pd.testing.assert_frame_equal(got, _reference_candidates(frame, right, "id"))
+    assert got["name"].tolist() == ["a", "b", "e", "f", "g", "h"]   # I[1] and the 'x'-spelt 18-char ID drop
+
+
+def test_isin_and_join_groups_match_pandas():
+    s = pd.Series(["a", None, "b", "c"], dtype="str")
+    for v in (["a", None], ["b"], [], {"c"}, pd.Series(["a", np.nan], dtype="str"), [1, "a"]):
+        assert panan._isin(s, v).tolist() == s.isin(v).tolist()
+    df = pd.DataFrame({"k": [3, 1, 3, np.nan, 1, 2], "v": ["a", "b", "c", "d", "e", "f"]})
+    for sort in (True, False):
+        want = df.groupby("k", sort=sort)["v"].agg("、".join)
+        got = panan._join_groups(df["k"], df["v"], sort=sort)
+        assert got.to_dict() == want.to_dict() and list(got.index) == list(want.index)
