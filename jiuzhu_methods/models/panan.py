@@ -390,9 +390,18 @@ def _has_any(joined: pd.Series, names: list[str]) -> pd.Series:
     return joined.fillna("").astype("str").str.contains(f"(?:^|、)(?:{alt})(?:、|$)", regex=True).astype(bool)
 
 
-def _ages(frame: pd.DataFrame, on: pd.Series) -> pd.Series:
+def _id_attributes(frame: pd.DataFrame) -> pd.DataFrame:
+    """``birth_date`` and ``sex`` per row as :func:`privacy.birth_dates` / :func:`privacy.sexes`
+    give them (the companion columns of a pseudonymised pool, else the ID digits), with the
+    ID digits read once for both."""
+    comp = {w: "id_number" + privacy.ATTRIBUTE_SUFFIXES[w] for w in ("birth_date", "sex")}
+    digits = None if all(c in frame.columns for c in comp.values()) else privacy.id_attributes(frame["id_number"])
+    return pd.DataFrame({w: frame[c] if c in frame.columns else digits[w] for w, c in comp.items()}, index=frame.index)
+
+
+def _ages(frame: pd.DataFrame, on: pd.Series, birth: pd.Series | None = None) -> pd.Series:
     # birth dates from the ID digits, or from the companion column of a pseudonymised pool
-    birth = privacy.birth_dates(frame)
+    birth = privacy.birth_dates(frame) if birth is None else birth
     on = pd.to_datetime(on)
     years = on.dt.year - birth.dt.year
     before = (on.dt.month < birth.dt.month) | ((on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day))
@@ -515,8 +524,9 @@ def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     """The decision-tree features of each victim row (after keyword and registry steps)."""
     f = pd.DataFrame(index=frame.index)
     b = lambda c: frame[c].fillna(False).astype(bool) if c in frame.columns else pd.Series(False, index=frame.index)  # noqa: E731
-    age = _ages(frame, frame["accepted_on"])
-    sex = privacy.sexes(frame)
+    attrs = _id_attributes(frame)
+    age = _ages(frame, frame["accepted_on"], attrs["birth_date"])
+    sex = attrs["sex"]
     women_families = [k for k, v in params["charge_models"].items() if "women" in (v.get("focus") or [])]
     women_focus = frame["analysis_model"].isin(women_families) & (sex == "女").fillna(False).astype(bool)
     f["death"] = b("kw_death")

@@ -409,7 +409,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     coll = ctx.results.get("collisions")
     reached = set()
     if coll is not None and len(coll):
-        reached = {x for s in coll["enforcement_ids"].dropna() for x in str(s).split("、") if x}
+        ids = coll["enforcement_ids"].dropna().astype("str").str.split("、").explode()
+        reached = set(ids[ids.notna() & (ids != "")].tolist())
     ctx.results["_reached_enforcements"] = reached
     clues = finalize_clues(frame, MODEL, extra=["collisions", "base_roles", "source_field", "case_id",
                                                 "enforcement_ids", "registries", "categories", "keywords_hit",
