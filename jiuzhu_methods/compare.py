@@ -542,7 +542,7 @@ def conclusion(summary: pd.DataFrame, *, drops: pd.DataFrame | None = None, vari
     prec = prec.loc[prec["recall"] >= 0.1] if (prec["recall"] >= 0.1).any() else prec
     top_p = prec.iloc[0] if len(prec) else best
     zh = [f"- **召回率最高的设计是 {best['model']}**：平均找到 {best['recall']:.0%} 的应救助人员，精确率 {best['precision']:.0%}，"
-          f"五县合计每轮约 {best['workload']:.0f} 条线索需人工核查（约每 {best['workload'] / max(best['tp'], 1):.1f} 条线索找到 1 人）。"]
+          f"所比较各县合计每轮约 {best['workload']:.0f} 条线索需人工核查（约每 {best['workload'] / max(best['tp'], 1):.1f} 条线索找到 1 人）。"]
     en = [f"- **Best recall: {best['model']}** finds {best['recall']:.0%} of the eligible persons on average at precision "
           f"{best['precision']:.0%}, with about {best['workload']:.0f} clues to verify per run over the counties compared "
           f"({best['workload'] / max(best['tp'], 1):.1f} clues per person found)."]
