@@ -208,7 +208,9 @@ These conclusions are generated from the tables above; they hold for the synthet
 results of manual verification in place of the truth and repeat the same comparison.
 """),
     code('''
-# one-line summary for reports/index.html (read by `jiuzhu run`)
+# the tidy records behind every table (no personal data), then the one-line summary for reports/index.html
+records.to_csv(f"{out_dir}/08_compare_records.csv", index=False)
+sweep_records.to_csv(f"{out_dir}/08_compare_sweeps.csv", index=False)
 ov = compare.overall(summary)
 summary_file = report.write_summary(
     out_dir, "08_compare_models", title="模型设计比较 comparing model designs", county=county,
