@@ -31,6 +31,12 @@ Everything is a vectorised merge on key columns (no loop per record), so the sam
 be written in SQL for a second engine: each rule is an equi-join on (key columns) followed
 by a union and a "best match per pair" reduction.
 
+Speed at real size: registries repeat each person once per monthly snapshot, so every key is
+computed once per distinct raw value (``pd.factorize``, then spread back with ``take``), and
+the joins run on integer codes of the keys and on row positions, not on strings and labels.
+The results are those of the plain row-by-row computation (``tests/test_linkage.py`` keeps
+it as a reference). Nothing is cached between calls.
+
 Examples
 --------
 >>> import pandas as pd
