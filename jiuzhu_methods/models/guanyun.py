@@ -40,10 +40,12 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from .. import amount as amount_mod
-from .. import keywords, linkage
+from .. import identity, keywords, linkage
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL_SCREEN = "guanyun.screen"
@@ -94,17 +96,41 @@ def _month_start(s: pd.Series) -> pd.Series:
 
 
 def _join_sorted(values: pd.Series, by: pd.Series, order: list[str] | None = None) -> pd.Series:
-    """Per group of ``by``, the distinct values joined with "、" (in ``order`` when given)."""
+    """Per group of ``by``, the distinct values joined with "、" (in ``order`` when given, then
+    the other values in code-point order); indexed by the sorted group keys.
+
+    Vectorised: the distinct (group, value) pairs are sorted by integer codes and the strings
+    concatenated one position at a time (as many rounds as the largest group has values), with
+    no Python call per group.
+    """
     df = pd.DataFrame({"k": by.to_numpy(), "v": values.astype("str").to_numpy()}).dropna()
     if df.empty:
         return pd.Series(dtype="str")
     rank: dict[str, int] = {}
     for v in order or []:
         rank.setdefault(v, len(rank))
-    df = df.drop_duplicates()
-    df["r"] = df["v"].map(rank).fillna(len(rank)).astype("int64")
-    df = df.sort_values(["k", "r", "v"], kind="stable")
-    return df.groupby("k", sort=False)["v"].agg("、".join).astype("str")
+    kcode, kuniq = pd.factorize(df["k"], sort=True)
+    vcode, vuniq = pd.factorize(df["v"])
+    vuniq = np.asarray(vuniq, dtype=object)
+    # sort key of each distinct value: (rank in ``order``, else after all of them; then the text)
+    r = pd.Series(vuniq).map(rank).fillna(len(rank)).astype("int64").to_numpy()
+    text = np.empty(len(vuniq), dtype=np.int64)
+    text[np.argsort(vuniq, kind="stable")] = np.arange(len(vuniq))
+    vsort = np.empty(len(vuniq), dtype=np.int64)
+    vsort[np.lexsort((text, r))] = np.arange(len(vuniq))
+    o = np.lexsort((vsort[vcode], kcode))
+    k, v = kcode[o], vsort[vcode][o]
+    first = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]
+    k, vals = k[first], vuniq[vcode[o][first]]
+    start = np.r_[True, k[1:] != k[:-1]]
+    group = np.cumsum(start) - 1
+    pos = np.arange(len(k)) - np.flatnonzero(start)[group]
+    out = vals[start].copy()
+    for p in range(1, int(pos.max()) + 1 if len(pos) else 0):
+        at = pos == p
+        out[group[at]] = out[group[at]] + ("、" + vals[at])
+    index = pd.Index(kuniq[k[start]], name="k")
+    return pd.Series(out, index=index, name="v", dtype="str")
 
 
 # ------------------------------------------------------------------ step 1: five case types
@@ -155,16 +181,92 @@ def _registries(pool) -> pd.DataFrame:
 
 
 def _grade(detail: pd.Series) -> pd.Series:
-    """"1-2" / "3-4" / "" from a 持证残疾人 类别明细."""
-    g = pd.Series("", index=detail.index, dtype="str")
-    d = detail.astype("str").fillna("")
+    """"1-2" / "3-4" / "" from a 持证残疾人 类别明细 (computed once per distinct text)."""
+    codes, uniq = pd.factorize(detail.astype("str"))
+    d = pd.Series(uniq, dtype="str").fillna("")
+    g = pd.Series("", index=d.index, dtype="str")
     for label, pat in reversed(list(_params()["disability_grades"]["values"].items())):
         g = g.mask(d.str.contains(pat, regex=True), label)
-    return g
+    # a missing text (code -1) reads as "" like any text without a grade
+    g = pd.concat([g, pd.Series([""], dtype="str")], ignore_index=True)
+    return pd.Series(g.to_numpy()[codes], index=detail.index, dtype="str")
 
 
 _IDENTITY_COLUMNS = {"id": ["id_number"], "id+name": ["id_number", "name"],
                      "fallback": ["id_number", "name", "phone", "address"]}
+#: IDs that :func:`identity.normalise_series` returns unchanged (ASCII digits / X, or a 64-hex token)
+_CLEAN_ID = r"^(?:[0-9]{17}[0-9X]|[0-9A-F]{64})$"
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    """A text column as a pyarrow array (zero copy for the ``str`` dtype)."""
+    try:
+        return pa.array(s.array, from_pandas=True)
+    except (TypeError, pa.ArrowInvalid):
+        return pa.array(s.astype("str").array, from_pandas=True)
+
+
+def _isin(values: pd.Series, wanted) -> np.ndarray:
+    """``values.isin(wanted)`` for text columns as a boolean array (one Arrow hash lookup)."""
+    want = pa.array(pd.Series(wanted, dtype="str").dropna().unique().astype(object), type=pa.large_string())
+    a = _arrow(values)
+    return pc.fill_null(pc.is_in(a, value_set=want.cast(a.type)), False).to_numpy(zero_copy_only=False)
+
+
+def _normalised_in(raw: pd.Series, wanted: pd.Series, normalise) -> np.ndarray:
+    """Boolean mask: ``normalise(raw)`` is one of ``wanted`` (already normalised values).
+
+    ``normalise`` runs only on the distinct values of ``raw`` that are not already in
+    normal form (for IDs: the noisy spellings — full-width digits, spaces, lower-case x,
+    15 digits …); a value in normal form is its own normalisation, so a plain set test
+    decides it.
+    """
+    want = pa.array(pd.Series(wanted, dtype="str").dropna().unique().astype(object), type=pa.large_string())
+    if len(want) == 0:
+        return np.zeros(len(raw), dtype=bool)
+    a = _arrow(raw)
+    hit = pc.fill_null(pc.is_in(a, value_set=want.cast(a.type)), False).to_numpy(zero_copy_only=False)
+    if normalise is identity.normalise_series:
+        clean = pc.fill_null(pc.match_substring_regex(a, _CLEAN_ID), True).to_numpy(zero_copy_only=False)
+        todo = np.flatnonzero(~clean)
+    else:  # names: every distinct value is normalised
+        todo = np.flatnonzero(pc.is_valid(a).to_numpy(zero_copy_only=False))
+    if len(todo):
+        codes, uniq = pd.factorize(raw.iloc[todo])
+        ok = _isin(normalise(pd.Series(uniq, dtype="str")), want.to_pandas())
+        hit[todo] |= ok[codes]
+    return hit
+
+
+def _linkable(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> np.ndarray:
+    """Boolean mask of the rows of ``right`` that can link to some row of ``frame``.
+
+    Every pair of :func:`linkage.link` needs equal valid IDs (``"id"``, ``"id+name"``) or,
+    for ``"fallback"``, equal IDs or equal normalised names; a row failing both can never
+    pair, so ``link(frame, right[mask])`` gives the same pairs as ``link(frame, right)``.
+    The test reads the raw columns once (5.7 M registry rows at real size) and normalises
+    only what is not already in normal form.
+    """
+    # the linkage keys of frame: _id = identity.usable_ids, _name = linkage.normalise_name
+    raw = right["id_number"] if "id_number" in right.columns else pd.Series(None, index=right.index, dtype="str")
+    mask = np.zeros(len(right), dtype=bool)
+    if "id_number" in frame.columns:
+        mask |= _normalised_in(raw, identity.usable_ids(frame["id_number"]), identity.normalise_series)
+    if linkage_mode == "fallback" and "name" in right.columns and "name" in frame.columns:
+        mask |= _normalised_in(right["name"], linkage.normalise_name(frame["name"]), linkage.normalise_name)
+    return mask
+
+
+def _lookup_registries(frame: pd.DataFrame, pool, linkage_mode: str) -> tuple[pd.DataFrame, object]:
+    """The rows of :func:`_registries` that can link to ``frame`` (see :func:`_linkable`), and
+    the latest snapshot of :func:`_registries` (for ``snapshot="latest"``). The 5.7 M-row table
+    is read once per call; nothing is kept between calls."""
+    reg = pool["registries"]
+    listed = reg["registry"].isin(registry_names()).to_numpy(dtype=bool)
+    latest = reg["as_of"][listed].max()
+    if frame.empty or not listed.any():
+        return reg.iloc[:0], latest
+    return reg.loc[listed & _linkable(frame, reg, linkage_mode)], latest
 
 
 def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> pd.DataFrame:
@@ -175,17 +277,27 @@ def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: s
     so the result equals ``linkage.link(frame, right)`` row for row.
     """
     cols = [c for c in _IDENTITY_COLUMNS[linkage_mode] if c in right.columns]
-    code = right.groupby(cols, dropna=False, sort=False).ngroup()
-    first = right.loc[~code.duplicated(), cols]
+    if len(cols) == 1:
+        code = pd.factorize(right[cols[0]], use_na_sentinel=False)[0]
+    else:
+        code = right.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
+    is_first = np.zeros(len(right), dtype=bool)
+    is_first[np.unique(code, return_index=True)[1]] = True
+    first = right.loc[is_first, cols]
     pairs = linkage.link(frame, first, linkage=linkage_mode)
     if pairs.empty:
         return pairs
-    rows = pd.DataFrame({"_code": code.to_numpy(), "right": right.index})
+    # every row of right with the identity code of each matched first row
+    first_code = pd.Series(code[is_first], index=first.index)
+    rows = pd.DataFrame({"_code": code, "right": right.index})
     pairs = pairs.rename(columns={"right": "_first"})
-    pairs["_code"] = code.loc[pairs["_first"]].to_numpy()
+    pairs["_code"] = first_code.loc[pairs["_first"]].to_numpy()
     out = pairs.merge(rows, on="_code", how="inner")
     return out[["left", "right", "match", "confidence"]].sort_values(["left", "right"], kind="stable") \
         .reset_index(drop=True)
+
+
+_MATCH_COLUMNS = ["row", "registry_record_id", "registry", "grade", "as_of", "match", "confidence", "in_window"]
 
 
 def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", snapshot: str = "window",
@@ -207,27 +319,38 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
     """
     if snapshot not in SNAPSHOTS:
         raise ValueError(f"snapshot must be one of {SNAPSHOTS}, not {snapshot!r}")
-    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
-    reg = _registries(pool)
+    reg, latest = _lookup_registries(frame, pool, linkage_mode)
     if registry_ids is not None:
         reg = reg.loc[reg["record_id"].isin(set(registry_ids))]
-    cols = ["row", "registry_record_id", "registry", "grade", "as_of", "match", "confidence", "in_window"]
+    return _registry_matches(frame, reg, latest, linkage_mode=linkage_mode, snapshot=snapshot,
+                             window_months=window_months, period=period)
+
+
+def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage_mode: str, snapshot: str,
+                      window_months: int | None, period: str) -> pd.DataFrame:
+    """:func:`registry_matches` on registry rows already selected (``reg``: rows of
+    :func:`_registries`, at least every row that links to ``frame``; ``latest``: the last
+    snapshot of :func:`_registries`)."""
+    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
     if frame.empty or reg.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS})
     pairs = _link_deduplicated(frame, reg, linkage_mode)
-    r = reg.loc[pairs["right"]]
+    r = reg[["record_id", "registry", "detail", "as_of"]].loc[pairs["right"]]
     out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].to_numpy(),
                         "registry": r["registry"].to_numpy(),
                         "grade": _grade(r["detail"]).to_numpy(), "as_of": r["as_of"].to_numpy(),
                         "match": pairs["match"].to_numpy(), "confidence": pairs["confidence"].to_numpy()})
-    start = _month_start(frame["case_date"]).reindex(out["row"]).to_numpy()
-    end = (pd.Series(start).astype("datetime64[us]") + pd.DateOffset(months=window)).to_numpy()
+    # window bounds per frame row, then spread to its matches
+    start_f = _month_start(frame["case_date"])
+    end_f = (start_f + pd.DateOffset(months=window)).astype("datetime64[us]")
+    start = start_f.reindex(out["row"]).to_numpy()
+    end = end_f.reindex(out["row"]).to_numpy()
     as_of = out["as_of"].to_numpy()
     known = ~pd.isna(start)
     if snapshot == "window":
         in_window = ~known | ((as_of >= start) & (as_of <= end))
     elif snapshot == "latest":
-        in_window = as_of == _registries(pool)["as_of"].max()
+        in_window = as_of == latest
     else:
         in_window = np.ones(len(out), dtype=bool)
     out["in_window"] = in_window
@@ -241,8 +364,12 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
 
 
 def _step_lookup(frame, ctx):
-    m_all = registry_matches(frame, ctx.pool, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
-                             window_months=ctx.param("window_months"), period="all")
+    reg, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
+    m_all = _registry_matches(frame, reg, latest, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
+                              window_months=ctx.param("window_months"), period="all")
+    # the registry rows that link to some candidate: a later re-query of these persons (接续救助)
+    # searches only them (the same rows registry_ids=lookup_matches.registry_record_id selects)
+    ctx.results["_lookup_registries"] = (reg.loc[_isin(reg["record_id"], m_all["registry_record_id"])], latest)
     ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].reindex(m_all["row"]).to_numpy(),
                                                   source_ref=frame["source_ref"].reindex(m_all["row"]).to_numpy())
     m = m_all.loc[m_all["in_window"].astype(bool)]
@@ -319,13 +446,19 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str
     is_pet = (frame["source"] == "petitions").to_numpy()
     pet = pool["petitions"].set_index("petition_id")["text"]
     pet_text = frame.loc[is_pet, "source_ref"].map(pet).fillna("").astype("str")
+    # every word of every fact in one keyword pass (a word's column does not depend on the other
+    # words asked for); a fact's hit is any of its words, as keywords.contains_any
+    all_words = list(dict.fromkeys(w for words in lib.values() for w in words))
+    doc_words = keywords.keyword_hits(docs["text"].fillna("").astype("str"), all_words, negation=negation)
+    pet_words = keywords.keyword_hits(pet_text, all_words, negation=negation) if is_pet.any() else None
     out = pd.DataFrame(index=frame.index)
     for k, words in lib.items():
-        doc_hit = keywords.contains_any(docs["text"].fillna("").astype("str"), words, negation=negation)
+        doc_hit = pd.Series(doc_words[list(dict.fromkeys(words))].to_numpy().any(axis=1), index=docs.index) \
+            if len(words) else pd.Series(False, index=docs.index)
         by_case = doc_hit.groupby(docs["case_id"].to_numpy()).any()
         hit = frame["case_id"].map(by_case).astype("boolean").fillna(False).astype(bool)
         if is_pet.any():
-            hit.loc[is_pet] = keywords.contains_any(pet_text, words, negation=negation).to_numpy()
+            hit.loc[is_pet] = pet_words[list(dict.fromkeys(words))].to_numpy().any(axis=1) if len(words) else False
         out[f"fact_{k}"] = hit.astype(bool)
     if death == "relatives" and "fact_death" in out.columns:
         pp = pool["proc_parties"]
@@ -347,6 +480,7 @@ def _flags_joined(df: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
 def _step_rule2(frame, ctx):
     f = case_facts(frame, ctx.pool, negation=ctx.param("negation"), facts=ctx.param("facts"),
                    death=ctx.param("death"))
+    ctx.results["_rule2_facts"] = f
     out = frame.join(f)
     has_fact = out["hardship_facts"] != ""
     keep = out["in_pool"] | has_fact
@@ -448,8 +582,9 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
                            right_cols={"phone_col": None, "address_col": None})
     nf = linkage.anti_join(nf, _aided(ctx.pool), linkage=ctx.param("linkage"),
                            right_cols={"phone_col": None, "address_col": None})
-    nf = nf.join(case_facts(nf, ctx.pool, negation=ctx.param("negation"), facts=ctx.param("facts"),
-                            death=ctx.param("death")))
+    # case_facts is row by row and nf is a subset of rule 2's input (the rule1 frame): its rows'
+    # facts were computed there
+    nf = nf.join(ctx.results["_rule2_facts"].loc[nf.index])
     nf = linkage.dedupe_persons(nf.sort_values("_type_order", kind="stable")).sort_index()
     nf["recommended_agencies"] = agencies_for(nf, extra_needs=_params()["needs"]["suggestion_letter"]["value"])
     cols = ["name", "id_number", "source", "source_ref", "case_id", "case_type", "case_type_label", "role",
@@ -488,11 +623,17 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
         window_months = int(window_months)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
          "settlement": settlement, "facts": facts, "death": death, "target": TARGET}
+    return _run_screen(pool, p)[0]
+
+
+def _run_screen(pool, p: dict) -> tuple[ModelResult, Context]:
+    """:func:`screen` with checked parameters ``p``; also returns the run's context (the amount
+    model re-queries the registry rows the lookup selected, ``ctx.results["_lookup_registries"]``)."""
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
     frame = frame.drop(columns=["_type_order"], errors="ignore")
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
     return ModelResult(MODEL_SCREEN, clues, funnel,
-                       {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p)
+                       {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p), ctx
 
 
 # ============================================================================ 模型二 amount
@@ -607,10 +748,12 @@ def _step_recipients(frame, ctx):
         ctx.results["_screen"] = ModelResult(MODEL_SCREEN, clues, pd.DataFrame(),
                                              {"suggestion_letters": pd.DataFrame(), "lookup_matches": _lookup_list(ctx)})
         return clues, {"decided_by_procuratorate": len(clues)}
-    res = screen(ctx.pool, linkage=ctx.param("linkage"), negation=ctx.param("negation"),
-                 snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
-                 settlement=ctx.param("settlement"), facts=ctx.param("facts"), death=ctx.param("death"))
+    # screen(ctx.pool, <the screen's parameters>), keeping its registry selection for follow_up
+    p = {k: ctx.param(k) for k in ("linkage", "negation", "snapshot", "window_months", "settlement", "facts",
+                                   "death")}
+    res, sctx = _run_screen(ctx.pool, {**p, "target": TARGET})
     ctx.results["_screen"] = res
+    ctx.results["_lookup_registries"] = sctx.results["_lookup_registries"]
     return res.clues.copy(), {"screen_clues": len(res.clues)}
 
 
@@ -677,6 +820,11 @@ def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_mon
     """
     m = registry_matches(frame, pool, linkage_mode=linkage_mode, window_months=window_months, period="after",
                          registry_ids=registry_ids)
+    return _follow_up(frame, m)
+
+
+def _follow_up(frame: pd.DataFrame, m: pd.DataFrame) -> pd.DataFrame:
+    """:func:`follow_up` from the ``period="after"`` matches ``m`` of ``frame``."""
     cols = ["clue_id", "name", "id_number", "status", "later_registries", "new_registries", "last_seen",
             "matched_registries", "recommended_agencies"]
     if m.empty:
@@ -700,9 +848,12 @@ def follow_up(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", window_mon
 
 def _step_follow_up(frame, ctx):
     # the screen's lookup already linked every candidate to every snapshot: search only those rows
-    ids = ctx.results["_screen"].lists["lookup_matches"]["registry_record_id"]
-    fu = follow_up(frame, ctx.pool, linkage_mode=ctx.param("linkage"), window_months=ctx.param("window_months"),
-                   registry_ids=ids)
+    # (the rows registry_ids=lookup_matches.registry_record_id selects, kept by the lookup step:
+    # the 5.7 M-row table is not read again)
+    reg, latest = ctx.results["_lookup_registries"]
+    m = _registry_matches(frame, reg, latest, linkage_mode=ctx.param("linkage"), snapshot="window",
+                          window_months=ctx.param("window_months"), period="after")
+    fu = _follow_up(frame, m)
     ctx.results["_follow_up"] = fu
     return frame, {"still": int((fu["status"] == "still").sum()), "newly": int((fu["status"] == "newly").sum())}
 
