@@ -60,6 +60,10 @@ COUNTY_NAMES = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "sh
 #: recipients of ``guanyun.screen`` (``recipients="screen"``) — the same list, so the same
 #: precision/recall; it computes amounts, not a different screening design.
 DEFAULT_MODELS = [m for m in MODELS if m != "guanyun.amount"]
+#: models in the sensitivity sweeps by default: one broad screening design per county (乐清's
+#: 模型2, its court-side model; 模型1/3/4 are narrow lists whose recall stays near zero, so their
+#: sweep curves say little and cost as much as the others)
+SWEEP_MODELS = ["guanyun.screen", "yueqing.m2", "panan.screen", "shanxian.screen", "weidu.screen"]
 #: the evaluation figures kept per run
 METRICS = ["precision", "recall", "f1", "workload", "tp", "fp"]
 
@@ -597,7 +601,7 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
     return s[[c for c in keep if c in s.columns]].round(3)
 
 
-__all__ = ["compare_target", "failures", "parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
+__all__ = ["SWEEP_MODELS", "compare_target", "failures", "parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
            "assign_reasons", "conclusion", "coverage_overrides", "evaluate_models", "labelled", "missed_counts",
            "missed_persons", "model_defaults", "model_variants", "overall", "parse_counties", "parse_seeds",
            "reason_table", "run_grid", "summarise", "sweep_drops", "sweep_overrides", "sweep_points", "sweep_summary",

@@ -43,18 +43,20 @@ read each chart: `docs/compare.md`.
 # models: "" = every model but guanyun.amount (same clues as guanyun.screen); "all"; or a comma-separated list
 # variant_seeds: the published reading is compared with its variants on the first N seeds
 # sweep_counties, sweep_seeds, points: the sensitivity sweeps (points per sweep, from start to stop)
+# sweep_models: models in the sweeps ("" = compare.SWEEP_MODELS: one broad design per county; "all"; or a list)
 # jobs: processes for the runs (the results do not depend on it)
 county = "all"
 seed = 7
 scale = 0.02
 data_dir = ""
 out_dir = "."
-seeds = 3
+seeds = 2
 models = ""
 variant_seeds = 1
 sweep_counties = "shanxian"
 sweep_seeds = 2
 points = 3
+sweep_models = ""
 jobs = 2
 ''', tags=["parameters"]),
     code('''
@@ -71,6 +73,7 @@ t_start = time.perf_counter()
 counties = compare.parse_counties(county)
 seed_list = compare.parse_seeds(seeds, seed)
 model_list = compare.parse_models(models)
+sweep_model_list = [m for m in compare.parse_models(sweep_models, compare.SWEEP_MODELS) if m in model_list] or model_list
 sweep_county_list = [c for c in compare.parse_counties(sweep_counties) if c in counties] or counties[:1]
 sweep_seed_list = seed_list[: max(1, int(sweep_seeds))]
 county_labels = {c: f"{compare.COUNTY_NAMES[c]} {c}" for c in counties}
@@ -125,14 +128,15 @@ display(compare.overall(summary).round(3))
 """),
     code('''
 sweep_records = compare.run_sweeps(sweep_county_list, sweep_seed_list, points=int(points), scale=scale,
-                                   models=model_list, jobs=int(jobs), pools_dir=data_dir or None, baseline=records)
+                                   models=sweep_model_list, jobs=int(jobs), pools_dir=data_dir or None, baseline=records)
 sweeps = compare.sweep_summary(sweep_records)
 drops = compare.sweep_drops(sweeps)
 if len(compare.failures(sweep_records)):
     display(Markdown("**运行失败 / failed sweep runs**"))
     display(compare.failures(sweep_records))
 sweep_labels = {k: plotting.zh_en(f"{v['label_zh']}", v["label"]) + f" ({v['unit']})" for k, v in compare.SWEEPS.items()}
-display(Markdown(f"扫描的县 sweep counties: {', '.join(county_labels[c] for c in sweep_county_list)}; seeds {sweep_seed_list}"))
+display(Markdown(f"扫描的县 sweep counties: {', '.join(county_labels[c] for c in sweep_county_list)}; "
+                 f"seeds {sweep_seed_list}; models {', '.join(sweep_model_list)}"))
 plotting.sweep_chart(sweeps, metric="recall", labels=sweep_labels)
 plt.show()
 plotting.sweep_chart(sweeps, metric="precision", labels=sweep_labels)
