@@ -174,14 +174,24 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     return pd.DataFrame(out, index=index)
 
 
+def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
+    """Per row of the boolean matrix ``m`` (rows × names), the names of its true cells joined with
+    ``sep`` in column order: one ``nonzero`` (row-major, so sorted by row then column) and one
+    Arrow ``binary_join`` over the hits only."""
+    rows, cols = np.nonzero(m)
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m.shape[0]))]).astype(np.int64)
+    vals = pa.array(np.asarray(list(names), dtype=object)[cols] if len(names) else np.array([], dtype=object),
+                    type=pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False)
+
+
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
     """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
-    of ``names`` (each name once); "" when none. Vectorised over names, not rows."""
-    out = np.full(len(hits), "", dtype=object)
-    for nm in dict.fromkeys(names):
-        out = np.where(hits[nm].to_numpy(dtype=bool), out + (nm + sep), out)
-    s = pd.Series(out, index=hits.index, dtype="str")
-    return s.str.removesuffix(sep) if sep else s
+    of ``names`` (each name once); "" when none. Vectorised (:func:`_join_true`), not per row."""
+    names = list(dict.fromkeys(names))
+    m = np.column_stack([hits[nm].to_numpy(dtype=bool) for nm in names]) if names else np.zeros((len(hits), 0), bool)
+    return pd.Series(_join_true(m, names, sep), index=hits.index, dtype="str")
 
 
 def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:

@@ -49,7 +49,7 @@ import pyarrow.compute as pc
 import yaml
 
 from .. import identity, privacy
-from ..keywords import keyword_hits
+from ..keywords import _join_true, keyword_hits
 from ..linkage import anti_join, dedupe_persons, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
@@ -409,11 +409,10 @@ def _ages(frame: pd.DataFrame, on: pd.Series, birth: pd.Series | None = None) ->
 
 
 def _join_flags(flags: pd.DataFrame, names: list[str], sep: str) -> pd.Series:
-    """For each row, the names whose flag column is true, joined with ``sep`` (vectorised over names)."""
-    s = pd.Series("", index=flags.index, dtype="str")
-    for n in names:
-        s = s + np.where(flags[n].to_numpy(dtype=bool), n + sep, "")
-    return s.str.removesuffix(sep) if len(sep) else s
+    """For each row, the names whose flag column is true, joined with ``sep`` in the order of
+    ``names`` (vectorised: :func:`keywords._join_true` over the true cells only)."""
+    m = np.column_stack([flags[n].to_numpy(dtype=bool) for n in names]) if len(names) else np.zeros((len(flags), 0), bool)
+    return pd.Series(_join_true(m, list(names), sep), index=flags.index, dtype="str")
 
 
 def _reference_date(pool, params: dict) -> pd.Timestamp:
