@@ -355,3 +355,115 @@ def test_registry_prefilter_changes_nothing(pool, linkage):
     a = lk.semi_join(left, full, linkage=linkage, collect="registry")
     b = lk.semi_join(left, small, linkage=linkage, collect="registry")
     pd.testing.assert_frame_equal(a, b)
+
+
+# --------------------------------------------------------------------------- speed rewrites = the plain code
+def _registry_rows_reference(pool, registries, *, snapshots="any", reference=None, like=None, linkage="id"):
+    """registry_rows written plainly: every rule a mask over the whole table, keys row by row."""
+    from jiuzhu_methods import linkage as lk
+    reg = pool["registries"]
+    kreg = lk.keys(reg, phone_col=None, address_col=None)
+    keep = reg["registry"].isin(registries).to_numpy().copy()
+    if reference is not None:
+        keep = keep & (reg["as_of"] <= pd.Timestamp(reference)).to_numpy()
+    if snapshots == "latest" and keep.any():
+        last = reg.loc[keep].groupby("registry")["as_of"].max()
+        for r, d in last.items():
+            keep = keep & ~((reg["registry"] == r) & (reg["as_of"] != d)).to_numpy()
+    if like is not None:
+        k = lk.keys(like, phone_col=None, address_col=None)
+        cand = kreg["_id"].isin(k["_id"].dropna()).to_numpy()
+        if linkage == "fallback":
+            cand = cand | kreg["_name"].isin(k["_name"].dropna()).to_numpy()
+        keep = keep & cand
+    out = reg.loc[keep].sort_values("as_of", kind="stable")
+    return out.drop_duplicates(["registry", "name", "id_number", "address", "phone"]).sort_index()
+
+
+OLD18 = pid("330382", "19700101", "001")
+OLD15 = OLD18[:6] + OLD18[8:17]   # the same person's 15-digit ID
+
+
+def _snapshot_pool() -> DataPool:
+    # the hand-built registries in three monthly snapshots, with other spellings of the same
+    # IDs (spaces, lower-case x, 15 digits), rows without an ID and a registry's own later month
+    base = make_pool()
+    reg = base["registries"]
+    spaced = reg.assign(id_number=reg["id_number"].str.slice(0, 6) + " " + reg["id_number"].str.slice(6),
+                        as_of=pd.Timestamp("2022-11-01"))
+    lower = reg.assign(id_number=reg["id_number"].str.lower(), as_of=pd.Timestamp("2022-10-01"))
+    no_id = reg.assign(id_number=None, as_of=pd.Timestamp("2022-09-01"))
+    old = pd.DataFrame([("城市低保", "老十五", OLD15, pd.Timestamp("2022-08-01")),
+                        ("农村低保", "甲一", A, pd.Timestamp("2023-02-01"))],
+                       columns=["registry", "name", "id_number", "as_of"])
+    regs = pd.concat([reg, spaced, lower, no_id, old], ignore_index=True)
+    regs["record_id"] = [f"G{i}" for i in range(len(regs))]
+    frames = {t: base[t] for t in ("proc_cases", "proc_parties", "proc_documents", "court_judgments",
+                                   "court_parties", "court_enforcements", "social_aid", "judicial_aid")}
+    frames["registries"] = regs
+    return DataPool.from_frames(frames, meta=dict(base.meta))
+
+
+@pytest.mark.parametrize("snapshots", ["any", "latest"])
+@pytest.mark.parametrize("reference", [None, "2023-01-01", "2022-10-15"])
+@pytest.mark.parametrize("linkage", [None, "id", "id+name", "fallback"])
+def test_registry_rows_equal_the_plain_masks(snapshots, reference, linkage):
+    # the index (codes of distinct raw values, candidates first) selects exactly the rows of
+    # the plain full-table masks, for every snapshot rule, reference date and linkage
+    pool = _snapshot_pool()
+    like = None
+    if linkage is not None:
+        like = pd.concat([pool["proc_parties"][["name", "id_number"]],
+                          pd.DataFrame({"name": ["老十五", "庚七"], "id_number": [OLD18, None]})],
+                         ignore_index=True)
+    regs = ["城市低保", "农村低保", "低保边缘家庭", "网格困难群体"]
+    got = yueqing.registry_rows(pool, regs, snapshots=snapshots, reference=reference, like=like,
+                                linkage=linkage or "id")
+    want = _registry_rows_reference(pool, regs, snapshots=snapshots, reference=reference, like=like,
+                                    linkage=linkage or "id")
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_registry_index_follows_the_table():
+    # a new registries table (another pool) gets its own index, not the cached one
+    p1, p2 = make_pool(), _snapshot_pool()
+    regs = ["城市低保"]
+    assert len(yueqing.registry_rows(p1, regs)) == 3
+    assert len(yueqing.registry_rows(p2, regs)) == len(_registry_rows_reference(p2, regs)) > 3
+
+
+def _join_by_reference(keys, values):
+    d = pd.DataFrame({"k": list(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
+    d = d.drop_duplicates()
+    multi = d["k"].duplicated(keep=False).to_numpy()
+    single = d.loc[~multi].set_index("k")["v"]
+    joined = d.loc[multi].groupby("k", sort=False)["v"].agg("、".join)
+    return pd.concat([single, joined]) if multi.any() else single
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 500])
+def test_join_by_equals_the_groupby_join(n):
+    import numpy as np
+    rng = np.random.default_rng(n)
+    keys = [f"p{k}" for k in rng.integers(0, max(n // 3, 1), n)]
+    values = pd.Series(rng.choice(["城市低保", "农村低保", "孤儿", None], n), dtype="str")
+    got, want = yueqing.join_by(keys, values), _join_by_reference(keys, values)
+    assert got.index.tolist() == want.index.tolist()
+    assert got.astype("str").tolist() == want.astype("str").tolist()
+    # e.g. first-appearance order within a key, distinct values only
+    assert yueqing.join_by(["a", "b", "a", "a"], ["乙", "甲", "甲", "乙"]).to_dict() == {"b": "甲", "a": "乙、甲"}
+
+
+def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
+    # a need keyword found in any single document of a case = found in the case's joined text
+    from jiuzhu_methods import keywords
+    docs = pool["proc_documents"]
+    lib = yueqing._v("needs", "from_text")
+    tags = keywords.tag_categories(keywords.texts_by(docs), lib)
+    frame = pd.DataFrame({"name": None, "id_number": None, "case_id": sorted(docs["case_id"].unique())},
+                         dtype="str")
+    got = yueqing.infer_needs(frame, pool)["needs"].tolist()
+    want = [",".join(n for n in yueqing._needs_table() if n in lib and tags.loc[c, n]) or "subsistence"
+            for c in frame["case_id"]]
+    assert got == want and "medical" in got[0]   # C1: 住院治疗

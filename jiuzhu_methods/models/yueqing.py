@@ -164,10 +164,11 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     idx = registry_index(pool)
     if like is not None:
         # candidates first (a per-value mask looked up by code), then the snapshot rules on them
-        k = lk.keys(like, phone_col=None, address_col=None)
-        cand = idx.rows_matching(reg, "_id", k["_id"])
-        if linkage == "fallback":
-            cand = cand | idx.rows_matching(reg, "_name", k["_name"])
+        # the keys of linkage.keys: _id = usable_ids, _name = normalise_name
+        ids = like["id_number"] if "id_number" in like.columns else pd.Series([], dtype="str")
+        cand = idx.rows_matching(reg, "_id", identity.usable_ids(ids))
+        if linkage == "fallback" and "name" in like.columns:
+            cand = cand | idx.rows_matching(reg, "_name", lk.normalise_name(like["name"]))
         reg = reg.iloc[np.flatnonzero(cand)]
     keep = isin(reg["registry"], list(registries)).to_numpy().copy()
     if reference is not None:
@@ -199,15 +200,20 @@ def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "
 
 def join_by(keys, values) -> pd.Series:
     """The distinct ``values`` of each key joined with "、" in order of first appearance (a
-    Series indexed by key). Keys with one value (most) skip the per-group join."""
+    Series indexed by key: keys with one value first, then the others, each in order of first
+    appearance). Vectorised: the values sorted by key become one Arrow list per key, joined
+    in one ``binary_join`` call (no Python function per group)."""
     d = pd.DataFrame({"k": np.asarray(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
     d = d.drop_duplicates()
-    multi = d["k"].duplicated(keep=False).to_numpy()
-    single = d.loc[~multi].set_index("k")["v"]
-    if not multi.any():
-        return single
-    joined = d.loc[multi].groupby("k", sort=False)["v"].agg("、".join)
-    return pd.concat([single, joined])
+    codes, uniq = pd.factorize(d["k"])
+    counts = np.bincount(codes, minlength=len(uniq))
+    order = np.argsort(codes, kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    vals = pa.array(d["v"].to_numpy(dtype=object)[order], type=pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
+    out = pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq, name="k"), dtype="str", name="v")
+    multi = counts > 1
+    return pd.concat([out[~multi], out[multi]]) if multi.any() else out
 
 
 def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[pd.DataFrame, int]:
