@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import linkage as lk
+from .. import identity, linkage as lk
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from .yueqing import dedupe, isin, join_agencies, join_by, load_params, map_unique, registry_rows
 from .yueqing import reference_date as _reference
@@ -67,14 +67,17 @@ def _base(frame: pd.DataFrame, ctx: Context):
 
 
 def _comparison_points(frame: pd.DataFrame, ctx: Context):
-    k = lk.keys(frame, **_NO_CONTACT)
+    # the comparison points are the linkage keys _id (usable_ids) and _name (normalise_name)
+    none = pd.Series(None, index=frame.index, dtype="str")
+    has_id = (identity.usable_ids(frame["id_number"]) if "id_number" in frame.columns else none).notna()
+    has_name = (lk.normalise_name(frame["name"]) if "name" in frame.columns else none).notna()
     linkage = ctx.params["linkage"]
     if linkage == "id":
-        keep = k["_id"].notna()
+        keep = has_id
     elif linkage == "id+name":
-        keep = k["_id"].notna() & k["_name"].notna()
+        keep = has_id & has_name
     else:  # fallback: a name is enough to be compared (with a second identifier where the ID fails)
-        keep = k["_name"].notna() | k["_id"].notna()
+        keep = has_name | has_id
     out = frame[keep.to_numpy()]
     return out, {"without_usable_points": int((~keep).sum()), "points": "姓名+身份证号" if linkage == "id+name"
                  else ("身份证号" if linkage == "id" else "身份证号，或姓名+出生日期/电话/住址")}
