@@ -208,9 +208,9 @@ def _arrow(s: pd.Series) -> pa.Array:
 
 def _isin(values: pd.Series, wanted) -> np.ndarray:
     """``values.isin(wanted)`` for text columns as a boolean array (one Arrow hash lookup)."""
-    want = pa.array(pd.Series(wanted, dtype="str").dropna().unique().astype(object), type=pa.large_string())
     a = _arrow(values)
-    return pc.fill_null(pc.is_in(a, value_set=want.cast(a.type)), False).to_numpy(zero_copy_only=False)
+    want = pc.unique(pc.drop_null(_arrow(pd.Series(wanted, dtype="str")))).cast(a.type)
+    return pc.fill_null(pc.is_in(a, value_set=want), False).to_numpy(zero_copy_only=False)
 
 
 def _normalised_in(raw: pd.Series, wanted: pd.Series, normalise) -> np.ndarray:
@@ -221,7 +221,7 @@ def _normalised_in(raw: pd.Series, wanted: pd.Series, normalise) -> np.ndarray:
     15 digits …); a value in normal form is its own normalisation, so a plain set test
     decides it.
     """
-    want = pa.array(pd.Series(wanted, dtype="str").dropna().unique().astype(object), type=pa.large_string())
+    want = pc.unique(pc.drop_null(_arrow(pd.Series(wanted, dtype="str"))))
     if len(want) == 0:
         return np.zeros(len(raw), dtype=bool)
     a = _arrow(raw)
@@ -233,7 +233,8 @@ def _normalised_in(raw: pd.Series, wanted: pd.Series, normalise) -> np.ndarray:
         todo = np.flatnonzero(pc.is_valid(a).to_numpy(zero_copy_only=False))
     if len(todo):
         codes, uniq = pd.factorize(raw.iloc[todo])
-        ok = _isin(normalise(pd.Series(uniq, dtype="str")), want.to_pandas())
+        ok = _isin(normalise(pd.Series(uniq, dtype="str")), pd.Series(pd.arrays.ArrowStringArray(
+            pa.chunked_array([want.cast(pa.large_string())]))))
         hit[todo] |= ok[codes]
     return hit
 
@@ -327,19 +328,21 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
 
 
 def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage_mode: str, snapshot: str,
-                      window_months: int | None, period: str) -> pd.DataFrame:
+                      window_months: int | None, period: str, labels: bool = False) -> pd.DataFrame:
     """:func:`registry_matches` on registry rows already selected (``reg``: rows of
     :func:`_registries`, at least every row that links to ``frame``; ``latest``: the last
-    snapshot of :func:`_registries`)."""
+    snapshot of :func:`_registries`). ``labels=True`` adds ``_right``, the row label in ``reg``."""
     window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
     if frame.empty or reg.empty:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS})
     pairs = _link_deduplicated(frame, reg, linkage_mode)
     r = reg[["record_id", "registry", "detail", "as_of"]].loc[pairs["right"]]
-    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].to_numpy(),
-                        "registry": r["registry"].to_numpy(),
-                        "grade": _grade(r["detail"]).to_numpy(), "as_of": r["as_of"].to_numpy(),
-                        "match": pairs["match"].to_numpy(), "confidence": pairs["confidence"].to_numpy()})
+    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].astype("str").array,
+                        "registry": r["registry"].astype("str").array,
+                        "grade": _grade(r["detail"]).array, "as_of": r["as_of"].to_numpy(),
+                        "match": pairs["match"].astype("str").array, "confidence": pairs["confidence"].to_numpy()})
+    if labels:
+        out["_right"] = pairs["right"].to_numpy()
     # window bounds per frame row, then spread to its matches
     start_f = _month_start(frame["case_date"])
     end_f = (start_f + pd.DateOffset(months=window)).astype("datetime64[us]")
@@ -366,10 +369,10 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage
 def _step_lookup(frame, ctx):
     reg, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
     m_all = _registry_matches(frame, reg, latest, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
-                              window_months=ctx.param("window_months"), period="all")
+                              window_months=ctx.param("window_months"), period="all", labels=True)
     # the registry rows that link to some candidate: a later re-query of these persons (接续救助)
-    # searches only them (the same rows registry_ids=lookup_matches.registry_record_id selects)
-    ctx.results["_lookup_registries"] = (reg.loc[_isin(reg["record_id"], m_all["registry_record_id"])], latest)
+    # searches only them (what registry_ids=lookup_matches.registry_record_id selects)
+    ctx.results["_lookup_registries"] = (reg.loc[reg.index.isin(m_all.pop("_right"))], latest)
     ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].reindex(m_all["row"]).to_numpy(),
                                                   source_ref=frame["source_ref"].reindex(m_all["row"]).to_numpy())
     m = m_all.loc[m_all["in_window"].astype(bool)]
