@@ -251,3 +251,15 @@ def test_run_sweeps_reuses_the_baseline_for_the_profile_point(monkeypatch):
     calls.clear()
     compare.run_sweeps(["panan"], [1], points=2, models=["m"], kinds=["coverage"])
     assert calls == [("coverage", [1.0, 0.5])]
+
+
+def test_sweep_drops_follow_the_sweep_direction():
+    # coverage runs 1.0 → 0.5: recall 0.6 at 1.0 and 0.3 at 0.5 is a drop of −0.3 (not +0.3)
+    sw = pd.DataFrame({"sweep": "coverage", "model": "m", "point": [0.5, 0.75, 1.0], "recall_mean": [0.3, 0.45, 0.6],
+                       "precision_mean": [0.2, 0.2, 0.2]})
+    d = compare.sweep_drops(sw).iloc[0]
+    assert (d["point_first"], d["point_last"]) == (1.0, 0.5)
+    assert d["d_recall"] == pytest.approx(-0.3)
+    # delay runs 0 → 12: recall 0.3 at 0 months and 0.6 at 12 is a rise of +0.3
+    sw2 = sw.assign(sweep="delay", point=[0.0, 6.0, 12.0])
+    assert compare.sweep_drops(sw2).iloc[0]["d_recall"] == pytest.approx(0.3)
