@@ -488,10 +488,15 @@ def comparison_pr_chart(summary: pd.DataFrame, *, facet: str = "county", title: 
         ax.set_xlim(0, 1.05)
         ax.set_ylim(0, 1.05)
         ax.spines[["top", "right"]].set_visible(False)
+    xl = label(text("recall").split("（")[0]) if use_chinese() else "recall"
     for j in range(len(facets), nr * nc):
         axes[j // nc][j % nc].axis("off")
+        if j // nc > 0:  # the panel above an empty slot is the bottom of its column: show its x axis
+            above = axes[j // nc - 1][j % nc]
+            above.xaxis.set_tick_params(labelbottom=True)
+            above.set_xlabel(xl)
     for ax in axes[-1]:
-        ax.set_xlabel(label(text("recall").split("（")[0]) if use_chinese() else "recall")
+        ax.set_xlabel(xl)
     for row in axes:
         row[0].set_ylabel(label(text("precision").split("（")[0]) if use_chinese() else "precision")
     handles = [plt.Line2D([], [], marker="o", ls="", color=col[m], label=m) for m in models]
