@@ -310,3 +310,43 @@ def test_deduplicated_link_equals_plain_link(pool, mode):
     assert guanyun._link_deduplicated(cand, reg, mode).equals(plain)
     # A's two 农村低保 snapshots R1, R2 share one identity: both rows come back
     assert len(plain) >= 2
+
+
+@pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
+def test_linkable_rows_give_the_same_pairs(pool, mode):
+    # the lookup links only the registry rows that can pair with a candidate; noisy spellings of a
+    # candidate's ID (full-width digits, spaces, lower-case x, the 15-digit form) must be kept
+    from jiuzhu_methods import linkage
+    cand = guanyun._candidates(pool)
+    reg = guanyun._registries(pool)
+    a = ids()["A"]
+    old15 = a[:6] + a[8:17]  # the 15-digit form of A's ID normalises back to A's ID
+    noisy = [a.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")), f" {a[:6]} {a[6:14]} {a[14:]} ",
+             a[:-1] + a[-1].lower(), old15, a[:-1], None]
+    extra = pd.DataFrame({"record_id": [f"RN{i}" for i in range(len(noisy))], "registry": "城市低保",
+                          "agency": "民政局", "name": [N["A"], N["A"], " " + N["A"], N["A"], N["A"], N["I"]],
+                          "id_number": noisy, "detail": None, "address": None, "phone": None,
+                          "as_of": pd.Timestamp("2022-04-01")})
+    reg = pd.concat([reg, extra.astype(reg.dtypes.to_dict())], ignore_index=True)
+    mask = guanyun._linkable(cand, reg, mode)
+    plain = linkage.link(cand, reg, linkage=mode)
+    assert linkage.link(cand, reg.loc[mask], linkage=mode).equals(plain)
+    new = set(reg.loc[mask, "record_id"]) & set(extra["record_id"])
+    # the four noisy spellings of A's valid ID link (and are kept); A's ID without its check digit
+    # and a missing ID never link by ID; with fallback every row named like a candidate is kept
+    # (" 安阿" normalises to A's name; 殷一 is I, a candidate)
+    assert {"RN0", "RN1", "RN2", "RN3"} <= set(reg.loc[plain["right"], "record_id"])
+    if mode == "fallback":
+        assert new == set(extra["record_id"])
+    else:
+        assert new == {"RN0", "RN1", "RN2", "RN3"}
+
+
+def test_join_sorted_in_order_then_text():
+    # distinct values per key, the ``order`` first, then the rest in code-point order; keys sorted
+    v = pd.Series(["b", "特困", "a", "低保", "b", None, "低保"], dtype="str")
+    k = pd.Series([2, 2, 2, 2, 1, 1, 5])
+    out = guanyun._join_sorted(v, k, ["低保", "特困"])
+    assert out.to_dict() == {1: "b", 2: "低保、特困、a、b", 5: "低保"}
+    assert list(out.index) == [1, 2, 5]
+    assert guanyun._join_sorted(pd.Series([], dtype="str"), pd.Series([], dtype="int64")).empty

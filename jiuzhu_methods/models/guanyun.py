@@ -334,7 +334,7 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage
     snapshot of :func:`_registries`). ``labels=True`` adds ``_right``, the row label in ``reg``."""
     window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
     if frame.empty or reg.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS})
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS + ["_right"] * labels})
     pairs = _link_deduplicated(frame, reg, linkage_mode)
     r = reg[["record_id", "registry", "detail", "as_of"]].loc[pairs["right"]]
     out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].astype("str").array,
