@@ -69,7 +69,7 @@ def normalise(value: object) -> str | None:
     s = _SEPARATORS.sub("", s).upper()
     if not s:
         return None
-    if len(s) == 15 and s.isdigit():
+    if len(s) == 15 and s.isascii() and s.isdigit():
         s17 = s[:6] + "19" + s[6:]
         s = s17 + check_digit(s17)
     return s
@@ -93,6 +93,23 @@ def known_area_codes() -> frozenset[str]:
             for _l, low, high, _p, _c in children:
                 codes.update(f"{prov:02d}{k:04d}" for k in range(int(low), int(high) + 1))
     return frozenset(codes)
+
+
+@lru_cache(maxsize=1)
+def _area_code_array():
+    import pyarrow as pa
+
+    return pa.array(sorted(known_area_codes()), type=pa.string())
+
+
+def _known_area(prefixes: pd.Series) -> np.ndarray:
+    """Whether each 6-digit prefix is a known area code (one Arrow ``is_in`` against a value set
+    built once; pandas' ``isin`` would convert the 6,885 codes again on every call)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(prefixes.astype("str"), type=pa.string(), from_pandas=True)
+    return np.asarray(pc.is_in(arr, value_set=_area_code_array()).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def check(value: object, *, today: _dt.date | None = None) -> str:
@@ -203,7 +220,7 @@ def _normalise_distinct(x: pd.Series) -> pd.Series:
     x = _nfkc(x)
     x = x.str.replace(_SEPARATORS, "", regex=True).str.upper()
     x = x.where(x.str.len() > 0)
-    is15 = x.str.fullmatch(r"\d{15}").fillna(False).astype(bool)
+    is15 = x.str.fullmatch(r"[0-9]{15}").fillna(False).astype(bool)  # ASCII digits (as the scalar path)
     if is15.any():
         s17 = x[is15].str.slice(0, 6) + "19" + x[is15].str.slice(6)
         x.loc[is15] = s17 + check_digits(s17)
@@ -235,7 +252,8 @@ def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
     """Reason codes of a ``str`` column of normalised numbers (see :func:`check_series`)."""
     out = pd.Series("", index=x.index, dtype="str")
     missing = x.isna()
-    fmt = ~x.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool) & ~missing
+    # ASCII digits only: a str's \d also matches other scripts' digits, which are no ID
+    fmt = ~x.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).astype(bool) & ~missing
     out[missing] = "missing"
     out[fmt] = "format"
     ok = ~(missing | fmt)
@@ -246,7 +264,7 @@ def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
         dates = pd.to_datetime(v.str.slice(6, 14), format="%Y%m%d", errors="coerce")
         upper = pd.Timestamp(today or _dt.date(2100, 1, 1))
         bad_date = dates.isna() | (dates < pd.Timestamp("1900-01-01")) | (dates > upper)
-        bad_area = ~v.str.slice(0, 6).isin(known_area_codes())
+        bad_area = ~_known_area(v.str.slice(0, 6))
         reason = np.where(bad_cd, "checksum", np.where(bad_date, "birth_date", np.where(bad_area, "area", "")))
         out[ok] = reason
     return out

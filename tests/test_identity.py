@@ -245,3 +245,16 @@ def test_fast_equals_reference_on_generated_columns(values):
     pd.testing.assert_series_equal(I.normalise_series(s), ref_normalise_series(s))
     pd.testing.assert_series_equal(I.check_series(s), ref_check_series(s))
     pd.testing.assert_series_equal(I.usable_ids(s), ref_usable_ids(s))
+
+
+def test_digits_of_other_scripts_are_no_id_and_never_crash():
+    # Arabic-Indic digits: str.isdigit() and regex \d accept them, GB 11643 does not.
+    arabic15 = "٠١٢٣٤٥٦٧٨٩٠١٢٣٤"
+    arabic18 = arabic15 + "٥٦٧"
+    s = pd.Series([arabic15, arabic18, "110105491231002"], dtype="str")
+    norm = I.normalise_series(s)
+    # left as they are (no 15 → 18 conversion), and reported as a format error
+    assert norm.tolist()[:2] == [arabic15, arabic18]
+    assert norm.tolist()[2] == I.normalise("110105491231002")
+    assert I.check_series(s).tolist()[:2] == ["format", "format"]
+    assert I.normalise(arabic15) == arabic15
