@@ -48,7 +48,7 @@ test: install fonts
 	$(PY) -m pytest -q
 
 # Calibration against the published figures (docs/calibration.md): real-size counties, 5 seeds
-# (about 30-40 minutes on two shared cores; one county at a time).
+# (a round of the five counties took 5-25 minutes on two shared cores, depending on load; --resume continues).
 calibrate: install fonts
 	$(JIUZHU) calibrate --scale 1 --seeds 5 --out reports
 
