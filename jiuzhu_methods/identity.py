@@ -44,7 +44,12 @@ from stdnum.cn import ric as _ric
 
 _WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
-_SEPARATORS = re.compile(r"[\s\-_.·/\\]+")
+# Python's ``\s`` on ``str`` spelled out as characters, so that the same class runs in Arrow's
+# RE2 (whose ``\s`` is ASCII only) and in ``re``; equality over every code point is tested.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# a str pattern: pandas hands it to Arrow (a compiled pattern would run ``re`` once per value)
+SEPARATORS = "[" + WHITESPACE + "\\-_.·/\\\\]+"
+_SEPARATORS = re.compile(SEPARATORS)
 
 REASONS = {
     "": "有效",
@@ -218,7 +223,7 @@ def _nfkc(x: pd.Series) -> pd.Series:
 def _normalise_distinct(x: pd.Series) -> pd.Series:
     """:func:`normalise` over a ``str`` column (the distinct values of a column)."""
     x = _nfkc(x)
-    x = x.str.replace(_SEPARATORS, "", regex=True).str.upper()
+    x = x.str.replace(SEPARATORS, "", regex=True).str.upper()
     x = x.where(x.str.len() > 0)
     is15 = x.str.fullmatch(r"[0-9]{15}").fillna(False).astype(bool)  # ASCII digits (as the scalar path)
     if is15.any():

@@ -63,10 +63,14 @@ FALLBACK_RULES = [
 PAIR_COLUMNS = ["left", "right", "match", "confidence"]
 
 
+# Unicode whitespace (as Python's ``\s``) and middle dots; a str pattern, run by Arrow
+_NAME_SEPARATORS = "[" + identity.WHITESPACE + "·•．.]+"
+
+
 def _normalise_name_distinct(x: pd.Series) -> pd.Series:
     """:func:`normalise_name` of a ``str`` column (the distinct values of a column)."""
     x = identity._nfkc(x)
-    return x.str.replace(r"[\s·•．.]+", "", regex=True).where(lambda v: v.str.len() > 0)
+    return x.str.replace(_NAME_SEPARATORS, "", regex=True).where(lambda v: v.str.len() > 0)
 
 
 def normalise_name(s: pd.Series) -> pd.Series:

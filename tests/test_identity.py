@@ -258,3 +258,21 @@ def test_digits_of_other_scripts_are_no_id_and_never_crash():
     assert norm.tolist()[2] == I.normalise("110105491231002")
     assert I.check_series(s).tolist()[:2] == ["format", "format"]
     assert I.normalise(arabic15) == arabic15
+
+
+def test_separator_class_is_pythons_whitespace_in_both_engines():
+    """``identity.WHITESPACE`` spells out Python's ``\\s`` so that Arrow (RE2, ASCII ``\\s``)
+    and ``re`` remove the same characters; checked on every code point."""
+    import re
+    import sys
+
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    ws = re.compile("[" + I.WHITESPACE + "]")
+    assert [c for c in chars if re.fullmatch(r"\s", c)] == [c for c in chars if ws.fullmatch(c)]
+    values = pd.Series(["1" + c + c + "2" for c in chars], dtype="str")
+    by_arrow = values.str.replace(I.SEPARATORS, "", regex=True)          # Arrow's RE2
+    by_re = values.map(lambda v: re.sub(r"[\s\-_.·/\\]+", "", v))           # the original pattern
+    assert (by_arrow == by_re).all()
+    # e.g. the ideographic space, the line separator and the middle dot go; the full stop 。 stays
+    assert I.normalise("110105\u3000194912\u202831002·x") == "11010519491231002X"
+    assert by_arrow[ord("。")] == "1。。2"     # below the surrogates: position = code point
