@@ -40,12 +40,10 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import yaml
 
 from .. import amount as amount_mod
-from .. import identity, keywords, linkage
+from .. import keywords, linkage
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL_SCREEN = "guanyun.screen"
@@ -194,76 +192,19 @@ def _grade(detail: pd.Series) -> pd.Series:
 
 _IDENTITY_COLUMNS = {"id": ["id_number"], "id+name": ["id_number", "name"],
                      "fallback": ["id_number", "name", "phone", "address"]}
-#: IDs that :func:`identity.normalise_series` returns unchanged (ASCII digits / X, or a 64-hex token)
-_CLEAN_ID = r"^(?:[0-9]{17}[0-9X]|[0-9A-F]{64})$"
-
-
-def _arrow(s: pd.Series) -> pa.Array:
-    """A text column as a pyarrow array (zero copy for the ``str`` dtype)."""
-    try:
-        return pa.array(s.array, from_pandas=True)
-    except (TypeError, pa.ArrowInvalid):
-        return pa.array(s.astype("str").array, from_pandas=True)
-
-
-def _isin(values: pd.Series, wanted) -> np.ndarray:
-    """``values.isin(wanted)`` for text columns as a boolean array (one Arrow hash lookup)."""
-    a = _arrow(values)
-    want = pc.unique(pc.drop_null(_arrow(pd.Series(wanted, dtype="str")))).cast(a.type)
-    return pc.fill_null(pc.is_in(a, value_set=want), False).to_numpy(zero_copy_only=False)
-
-
-def _normalised_in(raw: pd.Series, wanted: pd.Series, normalise) -> np.ndarray:
-    """Boolean mask: ``normalise(raw)`` is one of ``wanted`` (already normalised values).
-
-    ``normalise`` runs only on the distinct values of ``raw`` that are not already in
-    normal form (for IDs: the noisy spellings — full-width digits, spaces, lower-case x,
-    15 digits …); a value in normal form is its own normalisation, so a plain set test
-    decides it.
-    """
-    want = pc.unique(pc.drop_null(_arrow(pd.Series(wanted, dtype="str"))))
-    if len(want) == 0:
-        return np.zeros(len(raw), dtype=bool)
-    a = _arrow(raw)
-    hit = pc.fill_null(pc.is_in(a, value_set=want.cast(a.type)), False).to_numpy(zero_copy_only=False)
-    if normalise is identity.normalise_series:
-        clean = pc.fill_null(pc.match_substring_regex(a, _CLEAN_ID), True).to_numpy(zero_copy_only=False)
-        todo = np.flatnonzero(~clean)
-    else:  # names: every distinct value is normalised
-        todo = np.flatnonzero(pc.is_valid(a).to_numpy(zero_copy_only=False))
-    if len(todo):
-        codes, uniq = pd.factorize(raw.iloc[todo])
-        ok = _isin(normalise(pd.Series(uniq, dtype="str")), pd.Series(pd.arrays.ArrowStringArray(
-            pa.chunked_array([want.cast(pa.large_string())]))))
-        hit[todo] |= ok[codes]
-    return hit
-
-
 def _linkable(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> np.ndarray:
-    """Boolean mask of the rows of ``right`` that can link to some row of ``frame``.
-
-    Every pair of :func:`linkage.link` needs equal valid IDs (``"id"``, ``"id+name"``) or,
-    for ``"fallback"``, equal IDs or equal normalised names; a row failing both can never
-    pair, so ``link(frame, right[mask])`` gives the same pairs as ``link(frame, right)``.
-    The test reads the raw columns once (5.7 M registry rows at real size) and normalises
-    only what is not already in normal form.
-    """
-    # the linkage keys of frame: _id = identity.usable_ids, _name = linkage.normalise_name
-    raw = right["id_number"] if "id_number" in right.columns else pd.Series(None, index=right.index, dtype="str")
-    mask = np.zeros(len(right), dtype=bool)
-    if "id_number" in frame.columns:
-        mask |= _normalised_in(raw, identity.usable_ids(frame["id_number"]), identity.normalise_series)
-    if linkage_mode == "fallback" and "name" in right.columns and "name" in frame.columns:
-        mask |= _normalised_in(right["name"], linkage.normalise_name(frame["name"]), linkage.normalise_name)
-    return mask
+    """Boolean mask of the rows of ``right`` that link to some row of ``frame``
+    (:func:`linkage.linkable`), so ``link(frame, right[mask])`` gives the same pairs as
+    ``link(frame, right)``. On the pool's registries (5.7 M rows at real size) it costs array
+    lookups: the identity keys of the table are computed once per pool (``linkage.column_index``)."""
+    return linkage.linkable(frame, right, linkage=linkage_mode)
 
 
 def _lookup_registries(frame: pd.DataFrame, pool, linkage_mode: str) -> tuple[pd.DataFrame, object]:
     """The rows of :func:`_registries` that can link to ``frame`` (see :func:`_linkable`), and
-    the latest snapshot of :func:`_registries` (for ``snapshot="latest"``). The 5.7 M-row table
-    is read once per call; nothing is kept between calls."""
+    the latest snapshot of :func:`_registries` (for ``snapshot="latest"``)."""
     reg = pool["registries"]
-    listed = reg["registry"].isin(registry_names()).to_numpy(dtype=bool)
+    listed = linkage.isin(reg["registry"], registry_names())
     latest = reg["as_of"][listed].max()
     if frame.empty or not listed.any():
         return reg.iloc[:0], latest
