@@ -286,3 +286,89 @@ def test_collect_sorts_distinct_values_and_skips_missing():
     assert got["matched_registry"].tolist() == ["低保、特困"]
     right["registry"] = None      # nothing to collect → ""
     assert L.semi_join(left, right, collect="registry")["matched_registry"].tolist() == [""]
+
+
+# ------------------------------------------------------------------ the per-column index (cache)
+@pytest.fixture
+def cache_everything(monkeypatch):
+    """Every Arrow-backed column is cached, however short (real pools cache only large ones)."""
+    monkeypatch.setattr(L, "CACHE_MIN_ROWS", 1)
+
+
+@pytest.mark.parametrize("linkage", L.LINKAGES)
+def test_cached_joins_equal_the_reference_and_reuse_the_index(cache_everything, linkage):
+    left, right = _frame(60, 1), _frame(300, 2, "shuffled")
+    first = L.column_index(right["id_number"])
+    for _ in range(2):       # the second round reads the kept index
+        pd.testing.assert_frame_equal(L.link(left, right, linkage=linkage), ref_link(left, right, linkage=linkage))
+        pd.testing.assert_frame_equal(L.anti_join(left, right, linkage=linkage),
+                                      ref_anti_join(left, right, linkage=linkage))
+    assert L.column_index(right["id_number"]) is first
+    assert "key:_id" in first._derived          # the derived key was kept with it
+
+
+def test_a_changed_column_gets_a_new_index(cache_everything):
+    # 张三's registry row first carries another person's ID, then his own: the second link must see it
+    left = pd.DataFrame({"name": ["张三"], "id_number": ["11010519491231002X"]}).astype("str")
+    right = pd.DataFrame({"name": ["张三", "李四"], "id_number": ["110105194912310021", "110105194912310021"]}
+                         ).astype("str")
+    assert L.link(left, right).empty
+    before = L.column_index(right["id_number"])
+    right.loc[0, "id_number"] = "11010519491231002x"        # changed in place
+    assert L.column_index(right["id_number"]) is not before
+    assert L.link(left, right)[["left", "right"]].values.tolist() == [[0, 0]]
+    right["id_number"] = right["id_number"].str.replace("x", "X")   # replaced
+    assert L.link(left, right)[["left", "right"]].values.tolist() == [[0, 0]]
+
+
+def test_an_index_goes_with_its_column(cache_everything):
+    import gc
+
+    df = _frame(50, 7)
+    L.column_index(df["name"])
+    key = id(df["name"].array._pa_array)
+    assert key in L._COLUMNS
+    del df
+    gc.collect()
+    assert key not in L._COLUMNS
+
+
+def test_short_and_object_columns_are_not_kept():
+    n = len(L._COLUMNS)
+    L.column_index(_frame(50, 8)["name"])                   # below CACHE_MIN_ROWS
+    L.column_index(_frame(50, 8)["name"].astype(object))    # not Arrow-backed: no immutable array to key on
+    assert len(L._COLUMNS) == n
+
+
+@pytest.mark.parametrize("rindex", ["range", "repeated", "labels"])
+@pytest.mark.parametrize("linkage", L.LINKAGES)
+def test_linkable_is_exactly_the_paired_rows(linkage, rindex):
+    left, right = _frame(60, 1), _frame(300, 2, rindex)
+    mask = L.linkable(left, right, linkage=linkage)
+    pairs = ref_link(left.reset_index(drop=True), right.reset_index(drop=True), linkage=linkage)
+    assert set(np.flatnonzero(mask)) == set(pairs["right"])
+    assert 0 < mask.sum() < len(right)
+
+
+def test_linkable_by_hand():
+    # left: 张三 with a valid ID; 王五 without one (phone only)
+    left = pd.DataFrame({"name": ["张三", "王五"], "id_number": ["11010519491231002X", None],
+                         "phone": [None, "13800000002"]})
+    right = pd.DataFrame({"name": ["张三", "张 三", "王五", "王五", "李四"],
+                          "id_number": ["11010519491231002x",     # 0: 张三's ID, lower-case x → id
+                                        None,                     # 1: same name, nothing else → no
+                                        None,                     # 2: 王五 + same phone → name+phone
+                                        "110105194912310021",     # 3: 王五 + phone, valid ID → name+phone
+                                        "11010519491231002X"],    # 4: 张三's ID under 李四's name → id
+                          "phone": [None, None, "138-0000-0002", "13800000002", None]})
+    assert L.linkable(left, right).tolist() == [True, False, False, False, True]
+    assert L.linkable(left, right, linkage="id+name").tolist() == [True, False, False, False, False]
+    # fallback: 王五 on the left has no ID, so both 王五 rows pair by name + phone
+    assert L.linkable(left, right, linkage="fallback").tolist() == [True, False, True, True, True]
+
+
+def test_isin_per_distinct_value():
+    s = pd.Series(["低保", "特困", None, "低保", "残疾人"], dtype="str")
+    assert L.isin(s, ["低保", "残疾人"]).tolist() == [True, False, False, True, True]
+    assert L.isin(s, []).tolist() == [False] * 5
+    assert L.isin(s.astype(object), {"特困"}).tolist() == [False, True, False, False, False]
