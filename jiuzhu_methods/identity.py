@@ -330,16 +330,24 @@ def mask_name_series(s: pd.Series) -> pd.Series:
     return s.map(mask_name).astype("str")
 
 
+def _birth_distinct(usable: pd.Series) -> pd.Series:
+    """Birth dates of a ``str`` column of :func:`usable_ids` (NaT where missing or a token)."""
+    return pd.to_datetime(usable.str.slice(6, 14), format="%Y%m%d", errors="coerce").astype("datetime64[us]")
+
+
+def _sex_distinct(usable: pd.Series) -> pd.Series:
+    """男/女 of a ``str`` column of :func:`usable_ids` (the 17th digit's parity)."""
+    odd = pd.to_numeric(usable.str.slice(16, 17), errors="coerce") % 2
+    return pd.Series(np.where(odd.isna(), None, np.where(odd == 1, "男", "女")), index=usable.index, dtype="str")
+
+
 def birth_dates_series(s: pd.Series) -> pd.Series:
     """Birth date per valid ID (NaT otherwise)."""
-    x = usable_ids(s)
-    return pd.to_datetime(x.str.slice(6, 14), format="%Y%m%d", errors="coerce").astype("datetime64[us]")
+    return _birth_distinct(usable_ids(s))
 
 
 def sex_series(s: pd.Series) -> pd.Series:
-    x = usable_ids(s)
-    odd = pd.to_numeric(x.str.slice(16, 17), errors="coerce") % 2
-    return pd.Series(np.where(odd.isna(), None, np.where(odd == 1, "男", "女")), index=s.index, dtype="str")
+    return _sex_distinct(usable_ids(s))
 
 
 def make_ids(area: np.ndarray, birth: np.ndarray, order: np.ndarray) -> np.ndarray:

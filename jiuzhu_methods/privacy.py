@@ -330,10 +330,13 @@ def id_attributes(s: pd.Series) -> pd.DataFrame:
     """What the published models read from an ID number's digits, per row: ``birth_date``
     and ``sex`` of a valid ID (as :func:`identity.birth_dates_series` / :func:`identity.sex_series`)
     and ``area``, the first six digits of any 18-character ID (valid or not)."""
-    norm = identity.normalise_series(s)
+    codes, u = identity._distinct(identity._as_str(s))      # computed once per distinct value
+    norm = identity._normalise_distinct(u)
+    usable = identity._usable_distinct(norm)
     shaped = norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
-    return pd.DataFrame({"birth_date": identity.birth_dates_series(s), "sex": identity.sex_series(s),
-                         "area": norm.str.slice(0, 6).where(shaped).astype("str")}, index=s.index)
+    per_value = {"birth_date": identity._birth_distinct(usable), "sex": identity._sex_distinct(usable),
+                 "area": norm.str.slice(0, 6).where(shaped).astype("str")}
+    return pd.DataFrame({k: identity._spread(v, codes, s) for k, v in per_value.items()}, index=s.index)
 
 
 def _attribute(frame: pd.DataFrame, col: str, what: str) -> pd.Series:

@@ -277,3 +277,20 @@ def test_masked_exports_of_every_model_hold_no_valid_id(small_pools, tmp_path):
         privacy.to_csv(r.clues, tmp_path / "raw" / f"{m}.csv", raw=True)
     assert privacy.scan_outputs(tmp_path / "masked").empty
     assert not privacy.scan_outputs(tmp_path / "raw").empty  # the scan does find them
+
+
+def test_id_attributes_by_hand():
+    # 11010519491231002X: born 1949-12-31, 17th digit 2 → 女; its 15-digit form 110105491231002
+    # becomes 11010519491231002? (valid, same person, sex digit 2 → 女); 330382198001010071 has a
+    # wrong check digit: no birth date or sex, but 18 characters, so its area 330382 is read
+    s = pd.Series(["11010519491231002x", "110105491231002", "330382198001010071", None, "abc",
+                   "11010519491231002x"], index=[5, 4, 3, 2, 1, 0], dtype="str")
+    got = privacy.id_attributes(s)
+    assert got.index.tolist() == [5, 4, 3, 2, 1, 0]
+    assert got["birth_date"].tolist()[:2] == [pd.Timestamp("1949-12-31")] * 2
+    assert got["birth_date"].iloc[2:5].isna().all() and got["birth_date"].iloc[5] == pd.Timestamp("1949-12-31")
+    assert got["sex"].fillna("-").tolist() == ["女", "女", "-", "-", "-", "女"]
+    assert got["area"].fillna("-").tolist() == ["110105", "110105", "330382", "-", "-", "110105"]
+    # the same as the single-attribute functions of identity
+    pd.testing.assert_series_equal(got["birth_date"], identity.birth_dates_series(s), check_names=False)
+    pd.testing.assert_series_equal(got["sex"], identity.sex_series(s), check_names=False)
