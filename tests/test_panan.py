@@ -366,16 +366,6 @@ def test_registry_ids_in_other_spellings_still_link():
 
 
 # --------------------------------------------------------------------------- speed helpers (issue #3)
-def _reference_candidates(frame, right, linkage, id_col="id_number", name_col="name"):
-    """_candidates' documented rule, row by row in pandas (the reading before the fast path)."""
-    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
-    rid = (right[id_col].astype("str").str.normalize("NFKC").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True))
-    keep = rid.isin(left_ids).fillna(False) | (rid.str.len() != 18).fillna(True)
-    if linkage != "id":
-        keep |= panan._loose_name(right[name_col]).isin(panan._loose_name(frame["name"]).dropna().unique()).fillna(False)
-    return right[keep.astype(bool)]
-
-
 def _reference_registry_people(reg, groups):
     """First row per (registry, name, id_number); without an ID per (registry, name, address, phone)."""
     reg = reg[reg["registry"].isin(groups)]
@@ -389,41 +379,53 @@ def messy_registry():
     # I[0] on 城市低保 in three snapshots, once written in full-width digits, once with spaces;
     # I[1] with a lower-case check character x (its ID ends in X? then x is the messy spelling);
     # a 15-digit ID, an ID of someone not in the frame, two rows without ID (one repeated),
-    # a row of a registry outside the groups.
+    # a row of a registry outside the groups; 己 twice with the same malformed ID, the second
+    # snapshot with a new phone.
     fw = I[0].translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     rows = [("城市低保", "甲", I[0], "a", "1"), ("城市低保", "甲", fw, "a", "1"), ("城市低保", "甲", f" {I[0]} ", "a", "1"),
             ("城市低保", "甲", I[0], "b", "2"), ("农村低保", "乙", I[1].lower(), "c", "3"), ("孤儿", "乙", I[1], "c", "3"),
             ("城市低保", "丙", I[2][:6] + I[2][8:17], "d", "4"), ("城市低保", "丁", I[7], "e", "5"),
             ("城市低保", "戊", None, "f", "6"), ("城市低保", "戊", None, "f", "6"), ("城市低保", "戊", None, "g", "6"),
-            ("持证残疾人", "甲", I[0], "a", "1"), ("城市低保", "甲 ", I[0], "a", "1")]
+            ("持证残疾人", "甲", I[0], "a", "1"), ("城市低保", "甲 ", I[0], "a", "1"),
+            ("城市低保", "己", "BAD", "x", "13800000008"), ("城市低保", "己", "BAD", "y", "13800000007")]
     reg = pd.DataFrame(rows, columns=["registry", "name", "id_number", "address", "phone"])
     reg["record_id"] = [f"R{i}" for i in range(len(reg))]
     return reg.astype("str")
 
 
 @pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
-def test_registry_candidates_equal_dedup_then_prefilter(linkage):
-    # the fast path (pre-filter on the big table, dedup on the rest) keeps the same rows in the
-    # same order as registry_people followed by _candidates
-    frame = pd.DataFrame({"name": ["甲", "乙", "丙", "戊"], "id_number": [I[0], I[1], I[2][:6] + I[2][8:17], None]}).astype("str")
+def test_registry_candidates_are_the_pairable_snapshot_groups(linkage):
+    # 己 has no ID; under "fallback" her phone …07 pairs with R14 only, but R14 repeats R13
+    # (same registry, name and raw ID), which registry_people keeps: so R13 must come along,
+    # and 己 stays unpaired as with the whole table
+    frame = pd.DataFrame({"name": ["甲", "乙", "丙", "戊", "己"],
+                          "id_number": [I[0], I[1], I[2][:6] + I[2][8:17], None, None],
+                          "phone": [None, None, None, None, "13800000007"]}).astype("str")
     reg = messy_registry()
     groups = ["城市低保", "农村低保", "持证残疾人"]
+    people = _reference_registry_people(reg, groups)
+    assert panan.registry_people(reg, groups).equals(people)
     got = panan._registry_candidates(frame, reg, groups, linkage=linkage)
-    want = _reference_candidates(frame, _reference_registry_people(reg, groups), linkage).reset_index(drop=True)
-    pd.testing.assert_frame_equal(got, want)
-    assert panan.registry_people(reg, groups).equals(_reference_registry_people(reg, groups))
-    # I[7] (丁) is not in the frame: never a candidate under "id"; its row is the only 18-char ID dropped
-    if linkage == "id":
-        assert "丁" not in set(got["name"]) and set(got["record_id"]) >= {"R0", "R1", "R2", "R4", "R8"}
+    # by hand: the rows of registry_people whose ID is 甲's, 乙's or 丙's (R3, R9 are repeats,
+    # R5 is off the groups, 丁 is not in the frame, 戊 has nothing to pair on)
+    want = ["R0", "R1", "R2", "R4", "R6", "R11", "R12"] + (["R13"] if linkage == "fallback" else [])
+    assert got["record_id"].tolist() == want
+    pd.testing.assert_frame_equal(got, people[people["record_id"].isin(want)].reset_index(drop=True))
+
+    def pairs(right):
+        p = panan.link(frame, right, linkage=linkage)
+        return list(zip(p["left"], right.loc[p["right"], "record_id"], p["match"]))
+    assert pairs(got) == pairs(people)
 
 
-def test_candidate_id_rule_on_messy_spellings():
+def test_collide_on_messy_spellings():
+    # the ID as written, and in lower case, pair; a full-width x in front, another person,
+    # malformed, missing, 19 characters or blank do not
     frame = pd.DataFrame({"name": ["甲"], "id_number": [I[0]]}).astype("str")
     right = pd.DataFrame({"id_number": [I[0], I[0].lower(), "ｘ" + I[0][1:], I[1], "123", None, I[0] + "1", "  "],
                           "name": list("abcdefgh")}).astype("str")
-    got = panan._candidates(frame, right, linkage="id", right_cols=None)
-    pd.testing.assert_frame_equal(got, _reference_candidates(frame, right, "id"))
-    assert got["name"].tolist() == ["a", "b", "e", "f", "g", "h"]   # I[1] and the 'x'-spelt 18-char ID drop
+    got = panan._collide(frame, right, linkage="id", collect="name")
+    assert got.to_dict("records") == [{"hit": True, "match": "id", "confidence": 1.0, "collected": "a、b"}]
 
 
 def test_isin_and_join_groups_match_pandas():

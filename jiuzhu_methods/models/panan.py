@@ -48,9 +48,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .. import identity, privacy
+from .. import privacy
 from ..keywords import _join_true, keyword_hits
-from ..linkage import anti_join, dedupe_persons, link
+from ..linkage import anti_join, column_index, dedupe_persons, link, linkable
+from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL = "panan.screen"
@@ -200,10 +201,6 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- helpers
-def _loose_name(s: pd.Series) -> pd.Series:
-    return s.astype("str").str.normalize("NFKC").str.replace(r"[\s·•．.]+", "", regex=True)
-
-
 def _arrow(s: pd.Series) -> pa.Array | None:
     """The Arrow string array behind a ``str`` column (one chunk), or ``None``."""
     arr = getattr(s.array, "_pa_array", None)
@@ -229,72 +226,22 @@ def _isin(s: pd.Series, values) -> pd.Series:
     return pd.Series(np.asarray(pc.is_in(arr, value_set=vs), dtype=bool), index=s.index, name=s.name)
 
 
-def _clean18(arr: pa.Array) -> np.ndarray:
-    """Rows holding exactly 18 characters of ``[0-9A-Z]``: the loose ID cleaning leaves them as
-    they are. Arrow kernels only (18 bytes, all ASCII letters or digits, no lower case)."""
-    ok = pc.and_(pc.equal(pc.binary_length(arr), 18), pc.ascii_is_alnum(arr))
-    ok = pc.and_(ok, pc.or_(pc.ascii_is_decimal(arr), pc.ascii_is_upper(arr)))
-    return np.asarray(ok.fill_null(False), dtype=bool)
-
-
-def _loose_ids(s: pd.Series) -> pd.Series:
-    return s.astype("str").str.normalize("NFKC").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
-
-
-def _id_rule(raw: pd.Series, left_ids) -> np.ndarray:
-    """:func:`_candidates`' ID rule per row of ``raw``: the loosely cleaned ID is one of
-    ``left_ids`` or is not 18 characters long (missing IDs included). Rows already clean are
-    looked up as they are; the loose cleaning runs once per distinct other value."""
-    arr = _arrow(raw)
-    if arr is None:
-        rid = _loose_ids(raw)
-        return np.asarray((_isin(rid, left_ids) | (rid.str.len() != 18).fillna(True)).astype(bool))
-    clean = _clean18(arr)
-    vs = pa.array(list(left_ids), type=arr.type)
-    keep = clean & np.asarray(pc.is_in(arr, value_set=vs), dtype=bool)
-    other = np.flatnonzero(~clean)
-    if len(other):
-        codes, uniq = pd.factorize(raw.iloc[other], use_na_sentinel=True)
-        rid = _loose_ids(pd.Series(uniq, dtype="str"))
-        ok = np.asarray((_isin(rid, left_ids) | (rid.str.len() != 18).fillna(True)).astype(bool))
-        keep[other] = np.append(ok, True)[codes]  # code -1 (missing ID): left to link
-    return keep
-
-
-def _candidate_mask(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None) -> np.ndarray:
-    """Row mask of :func:`_candidates` (name rule computed once per distinct name)."""
-    rc = right_cols or {}
-    id_col, name_col = rc.get("id_col", "id_number"), rc.get("name_col", "name")
-    left_ids = identity.usable_ids(frame["id_number"]).dropna().unique()
-    keep = _id_rule(right[id_col], left_ids)
-    if linkage != "id":
-        codes, uniq = pd.factorize(right[name_col], use_na_sentinel=True)
-        hit = np.asarray(_isin(_loose_name(pd.Series(uniq, dtype="str")), _loose_name(frame["name"]).dropna().unique()),
-                         dtype=bool)
-        keep |= np.append(hit, False)[codes]  # code -1: missing name
-    return keep
-
-
-def _candidates(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None) -> pd.DataFrame:
-    """The rows of ``right`` that could link to ``frame`` at all — a cheap, conservative pre-filter
-    (a superset of the linkable rows) so that the identity normalisation of :func:`link` runs on
-    few rows of a large table (registries). Kept: a raw ID that, loosely cleaned, equals one of
-    ``frame``'s valid IDs or is not 18 characters long (15-digit or malformed IDs, left to
-    :func:`link`); and, for the name-based linkages, a name equal to one of ``frame``'s."""
-    return right[_candidate_mask(frame, right, linkage=linkage, right_cols=right_cols)]
-
-
 def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[str] | None, *,
                          linkage: str) -> pd.DataFrame:
-    """``registry_people(reg, groups)`` restricted to the rows :func:`_candidates` keeps for
-    ``frame``, computed in the other order: the pre-filter on the big table first, the
-    snapshot deduplication on the few rows left. Same rows in the same order: the pre-filter
-    depends only on a row's ID and name, which are part of both deduplication keys."""
-    rows = np.arange(len(reg)) if groups is None else np.flatnonzero(np.asarray(reg["registry"].isin(groups), dtype=bool))
-    sub = reg[["id_number"] + (["name"] if linkage != "id" else [])]  # the pre-filter reads these only
-    sub = sub if len(rows) == len(reg) else sub.iloc[rows]
-    keep = _candidate_mask(frame, sub, linkage=linkage, right_cols=None)
-    return registry_people(reg.iloc[rows[keep]], groups)
+    """``registry_people(reg, groups)`` restricted to rows that can pair with ``frame``: the
+    pairs of ``link(frame, ·)`` are the same, but the snapshot deduplication runs on a few
+    thousand rows instead of millions. The rows are found on the whole pool table
+    (:func:`linkage.linkable`, :func:`linkage.isin`: array lookups on its cached column index),
+    and every row with the raw ID of a pairable row is kept too, so that each deduplication
+    group (same registry, name and raw ID; without an ID, same name, address and phone, which
+    pair alike) is kept whole and ``registry_people`` keeps the same first rows."""
+    listed = np.ones(len(reg), dtype=bool) if groups is None else isin_distinct(reg["registry"], groups)
+    pairable = listed & linkable(frame, reg, linkage=linkage)
+    ids = column_index(reg["id_number"])
+    same_id = np.zeros(len(ids.values), dtype=bool)
+    same_id[ids.codes[pairable]] = True
+    same_id[-1] = False  # the missing ID (last value) is no identity
+    return registry_people(reg.iloc[np.flatnonzero(listed & (pairable | same_id[ids.codes]))], groups)
 
 
 def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.Series:
@@ -313,9 +260,8 @@ def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.
 
 
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
-             collect: str | None = None, prefiltered: bool = False) -> pd.DataFrame:
-    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``.
-    ``prefiltered=True``: ``right`` is already :func:`_candidates` of ``frame`` (:func:`_registry_candidates`)."""
+             collect: str | None = None) -> pd.DataFrame:
+    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
     out = pd.DataFrame(index=frame.index)
     out["hit"] = False
     out["match"] = pd.Series(None, index=frame.index, dtype="str")
@@ -323,10 +269,6 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
     if collect:
         out["collected"] = pd.Series("", index=frame.index, dtype="str")
     if frame.empty or right.empty:
-        return out
-    if not prefiltered:
-        right = _candidates(frame, right, linkage=linkage, right_cols=right_cols)
-    if right.empty:
         return out
     pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
     if pairs.empty:
@@ -487,7 +429,7 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
     reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
-    r = _collide(frame, reg, linkage=lk, collect="registry", prefiltered=True)
+    r = _collide(frame, reg, linkage=lk, collect="registry")
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]

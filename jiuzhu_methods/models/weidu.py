@@ -122,7 +122,7 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
                   collect="enforcement_id")
     # 二: the same people ∩ special groups
     reg = _registry_candidates(A, ctx.pool["registries"], p["special_groups"], linkage=lk)
-    cb = _collide(A, reg, linkage=lk, collect="registry", prefiltered=True)
+    cb = _collide(A, reg, linkage=lk, collect="registry")
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
     ab["hit_b"] = cb["hit"].astype(bool)
@@ -305,7 +305,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         sa = ctx.pool["social_aid"].reset_index(drop=True)
         helped = _collide(clues, sa, linkage=p["linkage"])["hit"].astype(bool)
         reg = _registry_candidates(clues, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
-        on_list = _collide(clues, reg, linkage=p["linkage"], prefiltered=True)["hit"].astype(bool)
+        on_list = _collide(clues, reg, linkage=p["linkage"])["hit"].astype(bool)
         q = clues[cat & ~helped & ~on_list]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
                                    "enforcement_id": None, "name": q["name"], "id_number": q["id_number"],
