@@ -425,12 +425,30 @@ def test_registry_rows_equal_the_plain_masks(snapshots, reference, linkage):
     pd.testing.assert_frame_equal(got, want)
 
 
-def test_registry_index_follows_the_table():
-    # a new registries table (another pool) gets its own index, not the cached one
+def test_registry_rows_follow_the_table():
+    # the keys come from the table's own column index: another pool, or a column replaced in
+    # place, is read afresh (never an index of an earlier table)
     p1, p2 = make_pool(), _snapshot_pool()
     regs = ["城市低保"]
     assert len(yueqing.registry_rows(p1, regs)) == 3
     assert len(yueqing.registry_rows(p2, regs)) == len(_registry_rows_reference(p2, regs)) > 3
+    like = p2["proc_parties"][["name", "id_number"]]
+    before = yueqing.registry_rows(p2, regs, like=like)
+    reg = p2["registries"]
+    reg["id_number"] = reg["id_number"].where(reg["name"] != before["name"].iloc[0], None)
+    after = yueqing.registry_rows(p2, regs, like=like)
+    assert 0 < len(after) < len(before)
+    pd.testing.assert_frame_equal(after, _registry_rows_reference(p2, regs, like=like))
+
+
+def test_key_in_compares_linkage_keys():
+    # " 330382197001010011 " and its 15-digit form share the usable ID; "12345" has none;
+    # names compare without spaces and middle dots
+    s = pd.Series([OLD18, " " + OLD18.lower() + " ", OLD15, "12345", None], dtype="str")
+    assert yueqing._key_in(s, "_id", pd.Series([OLD18])).tolist() == [True, True, True, False, False]
+    assert yueqing._key_in(s, "_id", pd.Series([], dtype="str")).tolist() == [False] * 5
+    names = pd.Series(["张 三", "阿依·古丽", None, "李四"], dtype="str")
+    assert yueqing._key_in(names, "_name", pd.Series(["张三", "阿依古丽"])).tolist() == [True, True, False, False]
 
 
 def _join_by_reference(keys, values):

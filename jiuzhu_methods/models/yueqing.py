@@ -28,7 +28,6 @@ Examples
 from __future__ import annotations
 
 import re
-import weakref
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -76,64 +75,6 @@ def reference_date(pool, explicit=None) -> pd.Timestamp | None:
     return None if ref is None else pd.Timestamp(ref)
 
 
-_INDEX: dict[int, tuple[Any, "RegistryIndex"]] = {}
-
-
-class RegistryIndex:
-    """Linkage keys of ``pool["registries"]`` per distinct raw value, built lazily and once
-    per column: ``codes(reg, col)`` numbers each row's raw value (``-1`` = missing) and
-    ``keys(reg, "_id")`` / ``keys(reg, "_name")`` hold the valid normalised ID / normalised
-    name of each distinct value. Registries repeat every person in every monthly snapshot, so
-    a row mask is one lookup of a per-value mask (:meth:`rows_matching`), never a pass of
-    string work over all rows. The index keeps no reference to the table."""
-
-    _SOURCE = {"_id": "id_number", "_name": "name"}
-
-    def __init__(self) -> None:
-        self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
-        self._keys: dict[str, pd.Series] = {}
-        self._snapshots: pd.DataFrame | None = None
-
-    def codes(self, reg: pd.DataFrame, col: str) -> tuple[np.ndarray, pd.Series]:
-        if col not in self._codes:
-            codes, uniques = pd.factorize(reg[col], use_na_sentinel=True)
-            self._codes[col] = (np.asarray(codes), pd.Series(np.asarray(uniques, dtype=object), dtype="str"))
-        return self._codes[col]
-
-    def keys(self, reg: pd.DataFrame, key: str) -> pd.Series:
-        if key not in self._keys:
-            _, u = self.codes(reg, self._SOURCE[key])
-            k = identity.usable_ids(u) if key == "_id" else lk.normalise_name(u)
-            self._keys[key] = pd.Series(k.to_numpy(), dtype="str")
-        return self._keys[key]
-
-    def rows_matching(self, reg: pd.DataFrame, key: str, values) -> np.ndarray:
-        """Row mask: the row's ``key`` (``"_id"`` or ``"_name"``) is one of ``values``."""
-        codes, _ = self.codes(reg, self._SOURCE[key])
-        hit = isin(self.keys(reg, key), values).to_numpy()
-        return np.append(hit, False)[codes]  # code -1 (missing) → the appended False
-
-    def snapshots(self, reg: pd.DataFrame) -> pd.DataFrame:
-        """The distinct (registry, as_of) pairs of the table."""
-        if self._snapshots is None:
-            self._snapshots = reg[["registry", "as_of"]].drop_duplicates().reset_index(drop=True)
-        return self._snapshots
-
-
-def registry_index(pool) -> RegistryIndex:
-    """The :class:`RegistryIndex` of ``pool["registries"]``, cached for that table (built
-    lazily: a run with ``linkage="id"`` never normalises the names)."""
-    reg = pool["registries"]
-    hit = _INDEX.get(id(reg))
-    if hit is not None and hit[0]() is reg:
-        return hit[1]
-    for k in [k for k, (ref, _) in _INDEX.items() if ref() is None]:
-        del _INDEX[k]
-    out = RegistryIndex()
-    _INDEX[id(reg)] = (weakref.ref(reg), out)
-    return out
-
-
 def isin(s: pd.Series, values) -> pd.Series:
     """``s.isin(values)`` for string columns in one Arrow call (pandas' Arrow-backed
     ``str.isin`` converts the values one by one, slow for long value lists); missing → False."""
@@ -148,6 +89,16 @@ def isin(s: pd.Series, values) -> pd.Series:
     return pd.Series(np.array(hit, dtype=bool), index=s.index)
 
 
+def _key_in(s: pd.Series, key: str, values: pd.Series) -> np.ndarray:
+    """Row mask: the linkage key ``key`` of ``s`` (``"_id"`` = ``identity.usable_ids``,
+    ``"_name"`` = ``linkage.normalise_name``) is one of ``values``. The key comes from the
+    column's :func:`linkage.column_index` under the name :mod:`linkage` gives it, so a pool's
+    5.7 M registry rows are keyed once for every model and every join."""
+    fn = identity.usable_ids if key == "_id" else lk.normalise_name
+    codes, distinct = lk.column_index(s).key(key, fn)
+    return np.append(isin(distinct, values).to_numpy(), False)[codes]  # code -1 (missing) → False
+
+
 def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None,
                   like: pd.DataFrame | None = None, linkage: str = "id") -> pd.DataFrame:
     """Rows of ``registries`` that count: any snapshot up to ``reference`` (``"any"``), or for
@@ -157,34 +108,34 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     With ``like`` (the frame about to be linked to these rows), only the rows that could
     match one of its records under ``linkage`` are returned — the same ID (``"id"``,
     ``"id+name"``), or the same ID or name (``"fallback"``, whose rules all need the name):
-    the result of the join is unchanged, the work much smaller."""
+    the result of the join is unchanged, the work much smaller. Every rule is an array
+    lookup by the codes of the pool's column index; only the rows kept are taken."""
     if snapshots not in SNAPSHOTS:
         raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
     reg = pool["registries"]
-    idx = registry_index(pool)
-    if like is not None:
-        # candidates first (a per-value mask looked up by code), then the snapshot rules on them
-        # the keys of linkage.keys: _id = usable_ids, _name = normalise_name
+    if like is None:
+        rows = np.arange(len(reg))
+    else:
         ids = like["id_number"] if "id_number" in like.columns else pd.Series([], dtype="str")
-        cand = idx.rows_matching(reg, "_id", identity.usable_ids(ids))
+        cand = _key_in(reg["id_number"], "_id", identity.usable_ids(ids))
         if linkage == "fallback" and "name" in like.columns:
-            cand = cand | idx.rows_matching(reg, "_name", lk.normalise_name(like["name"]))
-        reg = reg.iloc[np.flatnonzero(cand)]
-    keep = isin(reg["registry"], list(registries)).to_numpy().copy()
-    if reference is not None:
-        keep = keep & (reg["as_of"] <= pd.Timestamp(reference)).to_numpy()
+            cand |= _key_in(reg["name"], "_name", lk.normalise_name(like["name"]))
+        rows = np.flatnonzero(cand)
+    on_list = lk.isin(reg["registry"], list(registries))
+    as_of = reg["as_of"]
+    ref = pd.Timestamp(reference) if reference is not None else None
+    keep = on_list[rows]
+    if ref is not None:
+        keep &= (as_of.iloc[rows] <= ref).to_numpy(dtype=bool)
     if snapshots == "latest" and keep.any():
         # each registry's last snapshot up to the reference date, over the whole table
-        snaps = idx.snapshots(pool["registries"])
-        ok = isin(snaps["registry"], list(registries)).to_numpy()
-        if reference is not None:
-            ok = ok & (snaps["as_of"] <= pd.Timestamp(reference)).to_numpy()
-        last = snaps.loc[ok].groupby("registry")["as_of"].max()
-        keep = keep & (reg["as_of"] == reg["registry"].map(last)).fillna(False).to_numpy(dtype=bool)
-    reg = reg.loc[keep]
+        ok = on_list & (as_of <= ref).to_numpy(dtype=bool) if ref is not None else on_list
+        last = as_of[ok].groupby(reg["registry"][ok]).max()
+        keep &= (as_of.iloc[rows] == reg["registry"].iloc[rows].map(last)).fillna(False).to_numpy(dtype=bool)
+    out = reg.iloc[rows[keep]]
     # the same entry repeats in every monthly snapshot: link each distinct entry once
-    reg = reg.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
-    return reg.sort_index()
+    out = out.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
+    return out.sort_index()
 
 
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
