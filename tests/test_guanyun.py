@@ -1,5 +1,6 @@
 """案例一 灌云: guanyun.screen (模型一) and guanyun.amount (模型二) on the hand-built pool of
 tests/guanyun_pool.py (the table there says who is who and what each person should give)."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -307,7 +308,17 @@ def test_deduplicated_link_equals_plain_link(pool, mode):
     cand = guanyun._candidates(pool)
     reg = guanyun._registries(pool)
     plain = linkage.link(cand, reg, linkage=mode).sort_values(["left", "right"]).reset_index(drop=True)
-    assert guanyun._link_deduplicated(cand, reg, mode).equals(plain)
+    dedup = guanyun._link_deduplicated(cand, reg, mode)
+    assert dedup.assign(right=reg.index[dedup["right"]]).equals(plain)   # right: positions in reg
+    # restricted to some rows (positions): the pairs of those rows only
+    rows = np.arange(1, len(reg), 2)
+    part = linkage.link(cand, reg.iloc[rows], linkage=mode).sort_values(["left", "right"]).reset_index(drop=True)
+    dedup = guanyun._link_deduplicated(cand, reg, mode, rows)
+    assert dedup.assign(right=reg.index[dedup["right"]]).equals(part)
+    # labels out of order: each left's rows still come by label
+    shuffled = reg.iloc[::-1]
+    dedup = guanyun._link_deduplicated(cand, shuffled, mode)
+    assert dedup.assign(right=shuffled.index[dedup["right"]]).equals(plain)
     # A's two 农村低保 snapshots R1, R2 share one identity: both rows come back
     assert len(plain) >= 2
 

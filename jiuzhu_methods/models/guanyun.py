@@ -178,16 +178,16 @@ def _registries(pool) -> pd.DataFrame:
     return reg.loc[reg["registry"].isin(registry_names())]
 
 
-def _grade(detail: pd.Series) -> pd.Series:
-    """"1-2" / "3-4" / "" from a 持证残疾人 类别明细 (computed once per distinct text)."""
-    codes, uniq = pd.factorize(detail.astype("str"))
-    d = pd.Series(uniq, dtype="str").fillna("")
+def _grade(detail: pd.Series, rows: np.ndarray) -> pd.Series:
+    """"1-2" / "3-4" / "" of the 持证残疾人 类别明细 at positions ``rows`` of ``detail``, decided
+    once per distinct text (:func:`linkage.column_index`: the pool's 5.7 M-row column is read once
+    per pool)."""
+    col = linkage.column_index(detail)
+    d = col.values.fillna("")            # the last distinct value is the missing one: reads as ""
     g = pd.Series("", index=d.index, dtype="str")
     for label, pat in reversed(list(_params()["disability_grades"]["values"].items())):
         g = g.mask(d.str.contains(pat, regex=True), label)
-    # a missing text (code -1) reads as "" like any text without a grade
-    g = pd.concat([g, pd.Series([""], dtype="str")], ignore_index=True)
-    return pd.Series(g.to_numpy()[codes], index=detail.index, dtype="str")
+    return pd.Series(g.array.take(col.codes[rows]), dtype="str")
 
 
 _IDENTITY_COLUMNS = {"id": ["id_number"], "id+name": ["id_number", "name"],
@@ -200,43 +200,71 @@ def _linkable(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> np
     return linkage.linkable(frame, right, linkage=linkage_mode)
 
 
-def _lookup_registries(frame: pd.DataFrame, pool, linkage_mode: str) -> tuple[pd.DataFrame, object]:
-    """The rows of :func:`_registries` that can link to ``frame`` (see :func:`_linkable`), and
-    the latest snapshot of :func:`_registries` (for ``snapshot="latest"``)."""
+def _lookup_registries(frame: pd.DataFrame, pool, linkage_mode: str) -> tuple[pd.DataFrame, np.ndarray, object]:
+    """The pool's registries, the positions of the rows of :func:`_registries` that can link to
+    ``frame`` (see :func:`_linkable`), and the latest snapshot of :func:`_registries` (for
+    ``snapshot="latest"``). Positions, not a sub-table: the matches take only the columns they read."""
     reg = pool["registries"]
     listed = linkage.isin(reg["registry"], registry_names())
     latest = reg["as_of"][listed].max()
     if frame.empty or not listed.any():
-        return reg.iloc[:0], latest
-    return reg.loc[listed & _linkable(frame, reg, linkage_mode)], latest
+        return reg, np.zeros(0, dtype=np.intp), latest
+    return reg, np.flatnonzero(listed & _linkable(frame, reg, linkage_mode)), latest
 
 
-def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str) -> pd.DataFrame:
-    """:func:`linkage.link` of ``frame`` to ``right``, computed once per distinct identity of
-    ``right`` (monthly snapshots repeat the same person 20+ times) and expanded back to every row.
+def _identity_codes(right: pd.DataFrame, rows: np.ndarray, linkage_mode: str) -> np.ndarray:
+    """Dense integer codes (0, 1, … in order of first appearance) of the rows at positions
+    ``rows`` of ``right``: equal codes ⇔ equal raw values in every identity column the linkage
+    mode reads. Built from each column's row codes (:func:`linkage.column_index`, kept per pool
+    for the registries), so no string is hashed."""
+    code = np.zeros(len(rows), dtype=np.int64)
+    for c in _IDENTITY_COLUMNS[linkage_mode]:
+        if c in right.columns:
+            col = linkage.column_index(right[c])
+            code = pd.factorize(code * len(col.values) + col.codes[rows])[0].astype(np.int64)
+    return code
+
+
+def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str,
+                       rows: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`linkage.link` of ``frame`` to the rows at positions ``rows`` of ``right`` (default
+    all), computed once per distinct identity (monthly snapshots repeat the same person 20+
+    times) and expanded back to every row.
 
     Only the identity columns the linkage mode reads take part (ID; + name; + phone, address),
-    so the result equals ``linkage.link(frame, right)`` row for row.
+    so the pairs are those of ``linkage.link(frame, right.iloc[rows])`` in the same order (by
+    ``left``, then ``right`` label), except that ``right`` holds row *positions* in ``right``.
     """
+    rows = np.arange(len(right)) if rows is None else np.asarray(rows, dtype=np.intp)
+    empty = pd.DataFrame({"left": frame.index[:0], "right": np.zeros(0, dtype=np.intp),
+                          "match": pd.Series([], dtype="str"), "confidence": np.zeros(0)})
+    if len(rows) == 0:
+        return empty
+    code = _identity_codes(right, rows, linkage_mode)
+    # codes appear in order: code c first occurs where the running maximum first reaches c
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(code), prepend=-1) > 0)
     cols = [c for c in _IDENTITY_COLUMNS[linkage_mode] if c in right.columns]
-    if len(cols) == 1:
-        code = pd.factorize(right[cols[0]], use_na_sentinel=False)[0]
-    else:
-        code = right.groupby(cols, dropna=False, sort=False).ngroup().to_numpy()
-    is_first = np.zeros(len(right), dtype=bool)
-    is_first[np.unique(code, return_index=True)[1]] = True
-    first = right.loc[is_first, cols]
-    pairs = linkage.link(frame, first, linkage=linkage_mode)
+    pairs = linkage.link(frame, right[cols].iloc[rows[first]].reset_index(drop=True), linkage=linkage_mode)
     if pairs.empty:
-        return pairs
-    # every row of right with the identity code of each matched first row
-    first_code = pd.Series(code[is_first], index=first.index)
-    rows = pd.DataFrame({"_code": code, "right": right.index})
-    pairs = pairs.rename(columns={"right": "_first"})
-    pairs["_code"] = first_code.loc[pairs["_first"]].to_numpy()
-    out = pairs.merge(rows, on="_code", how="inner")
-    return out[["left", "right", "match", "confidence"]].sort_values(["left", "right"], kind="stable") \
-        .reset_index(drop=True)
+        return empty
+    # every row of each matched identity: rows grouped by code (in position order), one block per pair
+    order = np.argsort(code, kind="stable")
+    counts = np.bincount(code)
+    start = np.cumsum(counts) - counts
+    c = pairs["right"].to_numpy()
+    k = counts[c]
+    pair_of = np.repeat(np.arange(len(pairs)), k)
+    at = np.repeat(start[c] - (np.cumsum(k) - k), k) + np.arange(int(k.sum()))
+    rpos = rows[order[at]]
+    # pairs come sorted by left: sort each left's rows by their label in right
+    lab = right.index.take(rpos)
+    lab_key = rpos if right.index.is_monotonic_increasing else pd.factorize(lab, sort=True)[0]
+    left = pairs["left"].to_numpy()
+    left_run = np.cumsum(np.r_[True, left[1:] != left[:-1]])
+    o = np.lexsort((lab_key, left_run[pair_of]))
+    p = pair_of[o]
+    return pd.DataFrame({"left": left[p], "right": rpos[o], "match": pairs["match"].array.take(p),
+                         "confidence": pairs["confidence"].to_numpy()[p]})
 
 
 _MATCH_COLUMNS = ["row", "registry_record_id", "registry", "grade", "as_of", "match", "confidence", "in_window"]
@@ -261,34 +289,37 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
     """
     if snapshot not in SNAPSHOTS:
         raise ValueError(f"snapshot must be one of {SNAPSHOTS}, not {snapshot!r}")
-    reg, latest = _lookup_registries(frame, pool, linkage_mode)
+    reg, rows, latest = _lookup_registries(frame, pool, linkage_mode)
     if registry_ids is not None:
-        reg = reg.loc[reg["record_id"].isin(set(registry_ids))]
-    return _registry_matches(frame, reg, latest, linkage_mode=linkage_mode, snapshot=snapshot,
+        rows = rows[reg["record_id"].take(rows).isin(set(registry_ids)).to_numpy()]
+    return _registry_matches(frame, reg, rows, latest, linkage_mode=linkage_mode, snapshot=snapshot,
                              window_months=window_months, period=period)
 
 
-def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage_mode: str, snapshot: str,
-                      window_months: int | None, period: str, labels: bool = False) -> pd.DataFrame:
-    """:func:`registry_matches` on registry rows already selected (``reg``: rows of
-    :func:`_registries`, at least every row that links to ``frame``; ``latest``: the last
-    snapshot of :func:`_registries`). ``labels=True`` adds ``_right``, the row label in ``reg``."""
+def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray, latest, *, linkage_mode: str,
+                      snapshot: str, window_months: int | None, period: str, labels: bool = False) -> pd.DataFrame:
+    """:func:`registry_matches` on registry rows already selected (positions ``rows`` of the
+    pool's ``reg``: rows of :func:`_registries`, at least every row that links to ``frame``;
+    ``latest``: the last snapshot of :func:`_registries`). ``labels=True`` adds ``_right``, the
+    row position in ``reg``."""
     window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
-    if frame.empty or reg.empty:
+    if frame.empty or len(rows) == 0:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS + ["_right"] * labels})
-    pairs = _link_deduplicated(frame, reg, linkage_mode)
-    r = reg[["record_id", "registry", "detail", "as_of"]].loc[pairs["right"]]
-    out = pd.DataFrame({"row": pairs["left"].to_numpy(), "registry_record_id": r["record_id"].astype("str").array,
-                        "registry": r["registry"].astype("str").array,
-                        "grade": _grade(r["detail"]).array, "as_of": r["as_of"].to_numpy(),
+    pairs = _link_deduplicated(frame, reg, linkage_mode, rows)
+    rp = pairs["right"].to_numpy()
+    out = pd.DataFrame({"row": pairs["left"].to_numpy(),
+                        "registry_record_id": reg["record_id"].take(rp).astype("str").array,
+                        "registry": reg["registry"].take(rp).astype("str").array,
+                        "grade": _grade(reg["detail"], rp).array, "as_of": reg["as_of"].to_numpy()[rp],
                         "match": pairs["match"].astype("str").array, "confidence": pairs["confidence"].to_numpy()})
     if labels:
-        out["_right"] = pairs["right"].to_numpy()
-    # window bounds per frame row, then spread to its matches
+        out["_right"] = rp
+    # window bounds per frame row, then spread to its matches (frame labels are unique)
     start_f = _month_start(frame["case_date"])
     end_f = (start_f + pd.DateOffset(months=window)).astype("datetime64[us]")
-    start = start_f.reindex(out["row"]).to_numpy()
-    end = end_f.reindex(out["row"]).to_numpy()
+    at = frame.index.get_indexer(out["row"])
+    start = start_f.to_numpy()[at]
+    end = end_f.to_numpy()[at]
     as_of = out["as_of"].to_numpy()
     known = ~pd.isna(start)
     if snapshot == "window":
@@ -308,14 +339,16 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, latest, *, linkage
 
 
 def _step_lookup(frame, ctx):
-    reg, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
-    m_all = _registry_matches(frame, reg, latest, linkage_mode=ctx.param("linkage"), snapshot=ctx.param("snapshot"),
-                              window_months=ctx.param("window_months"), period="all", labels=True)
+    reg, rows, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
+    m_all = _registry_matches(frame, reg, rows, latest, linkage_mode=ctx.param("linkage"),
+                              snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
+                              period="all", labels=True)
     # the registry rows that link to some candidate: a later re-query of these persons (接续救助)
     # searches only them (what registry_ids=lookup_matches.registry_record_id selects)
-    ctx.results["_lookup_registries"] = (reg.loc[reg.index.isin(m_all.pop("_right"))], latest)
-    ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].reindex(m_all["row"]).to_numpy(),
-                                                  source_ref=frame["source_ref"].reindex(m_all["row"]).to_numpy())
+    ctx.results["_lookup_registries"] = (reg, np.unique(m_all.pop("_right").to_numpy()).astype(np.intp), latest)
+    at = frame.index.get_indexer(m_all["row"])
+    ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].astype("str").array.take(at),
+                                                  source_ref=frame["source_ref"].astype("str").array.take(at))
     m = m_all.loc[m_all["in_window"].astype(bool)]
     out = frame.copy()
     order = registry_names()
@@ -794,8 +827,8 @@ def _step_follow_up(frame, ctx):
     # the screen's lookup already linked every candidate to every snapshot: search only those rows
     # (the rows registry_ids=lookup_matches.registry_record_id selects, kept by the lookup step:
     # the 5.7 M-row table is not read again)
-    reg, latest = ctx.results["_lookup_registries"]
-    m = _registry_matches(frame, reg, latest, linkage_mode=ctx.param("linkage"), snapshot="window",
+    reg, rows, latest = ctx.results["_lookup_registries"]
+    m = _registry_matches(frame, reg, rows, latest, linkage_mode=ctx.param("linkage"), snapshot="window",
                           window_months=ctx.param("window_months"), period="after")
     fu = _follow_up(frame, m)
     ctx.results["_follow_up"] = fu
