@@ -36,6 +36,7 @@ case C2 whose document says 户籍地乐清); T 决定救助 twice (ID 370000…
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -449,6 +450,17 @@ def test_key_in_compares_linkage_keys():
     assert yueqing._key_in(s, "_id", pd.Series([], dtype="str")).tolist() == [False] * 5
     names = pd.Series(["张 三", "阿依·古丽", None, "李四"], dtype="str")
     assert yueqing._key_in(names, "_name", pd.Series(["张三", "阿依古丽"])).tolist() == [True, True, False, False]
+
+
+def test_first_entries_keeps_each_entry_earliest_snapshot():
+    # rows 0, 1 and 4 are one entry (4 has no date: sorted last); 2 differs by address, 3 by
+    # registry; the missing phones are equal
+    reg = pd.DataFrame({"registry": ["城市低保"] * 3 + ["农村低保", "城市低保"], "name": ["张三"] * 5,
+                        "id_number": [OLD18] * 5, "address": ["甲", "甲", "乙", "甲", "甲"],
+                        "phone": pd.Series([None] * 5, dtype="str"),
+                        "as_of": pd.to_datetime(["2022-02-01", "2022-01-01", "2022-01-01", "2022-03-01", None])})
+    assert yueqing._first_entries(reg, np.arange(5)).tolist() == [1, 2, 3]
+    assert yueqing._first_entries(reg, np.array([0, 3, 4])).tolist() == [0, 3]
 
 
 def _join_by_reference(keys, values):

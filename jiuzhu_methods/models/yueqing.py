@@ -132,10 +132,21 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
         ok = on_list & (as_of <= ref).to_numpy(dtype=bool) if ref is not None else on_list
         last = as_of[ok].groupby(reg["registry"][ok]).max()
         keep &= (as_of.iloc[rows] == reg["registry"].iloc[rows].map(last)).fillna(False).to_numpy(dtype=bool)
-    out = reg.iloc[rows[keep]]
     # the same entry repeats in every monthly snapshot: link each distinct entry once
-    out = out.sort_values("as_of", kind="stable").drop_duplicates(["registry", "name", "id_number", "address", "phone"])
-    return out.sort_index()
+    return reg.iloc[_first_entries(reg, rows[keep])].sort_index()
+
+
+ENTRY = ["registry", "name", "id_number", "address", "phone"]
+
+
+def _first_entries(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Of the positions ``rows`` (increasing), those of the earliest snapshot of each distinct
+    entry (:data:`ENTRY` columns), in order of ``as_of`` — as ``reg.iloc[rows].sort_values(
+    "as_of", kind="stable").drop_duplicates(ENTRY)``, but on the row codes of the pool's
+    column indexes (one integer per raw value, missing values equal) instead of strings."""
+    order = rows[np.argsort(reg["as_of"].iloc[rows].to_numpy(), kind="stable")]
+    codes = pd.DataFrame({c: lk.column_index(reg[c]).codes[order] for c in ENTRY})
+    return order[~codes.duplicated().to_numpy()]
 
 
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
