@@ -418,6 +418,17 @@ def test_registry_candidates_are_the_pairable_snapshot_groups(linkage):
     assert pairs(got) == pairs(people)
 
 
+def test_first_snapshots_by_hand():
+    reg = messy_registry()
+    # R3 repeats R0 (same registry, name, raw ID; address and phone do not count), R9 repeats
+    # R8 (no ID: same name, address, phone), R14 repeats R13; R1, R2 and R12 are other spellings
+    rows = np.array([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+    assert panan._first_snapshots(reg, rows).tolist() == [0, 1, 2, 4, 6, 7, 8, 10, 11, 12, 13]
+    # among the rows given only: each is the first of its person there
+    assert panan._first_snapshots(reg, np.array([3, 9, 14])).tolist() == [3, 9, 14]
+    assert panan._first_snapshots(reg, np.array([], dtype=int)).tolist() == []
+
+
 def test_collide_on_messy_spellings():
     # the ID as written, and in lower case, pair; a full-width x in front, another person,
     # malformed, missing, 19 characters or blank do not

@@ -229,19 +229,20 @@ def _isin(s: pd.Series, values) -> pd.Series:
 def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[str] | None, *,
                          linkage: str) -> pd.DataFrame:
     """``registry_people(reg, groups)`` restricted to rows that can pair with ``frame``: the
-    pairs of ``link(frame, ·)`` are the same, but the snapshot deduplication runs on a few
-    thousand rows instead of millions. The rows are found on the whole pool table
+    pairs of ``link(frame, ·)`` are the same, but :func:`link` reads a few thousand rows
+    instead of millions. The rows are found on the whole pool table
     (:func:`linkage.linkable`, :func:`linkage.isin`: array lookups on its cached column index),
     and every row with the raw ID of a pairable row is kept too, so that each deduplication
     group (same registry, name and raw ID; without an ID, same name, address and phone, which
-    pair alike) is kept whole and ``registry_people`` keeps the same first rows."""
+    pair alike) is kept whole and the same first rows are kept."""
     listed = np.ones(len(reg), dtype=bool) if groups is None else isin_distinct(reg["registry"], groups)
     pairable = listed & linkable(frame, reg, linkage=linkage)
     ids = column_index(reg["id_number"])
     same_id = np.zeros(len(ids.values), dtype=bool)
     same_id[ids.codes[pairable]] = True
     same_id[-1] = False  # the missing ID (last value) is no identity
-    return registry_people(reg.iloc[np.flatnonzero(listed & (pairable | same_id[ids.codes]))], groups)
+    rows = np.flatnonzero(listed & (pairable | same_id[ids.codes]))
+    return reg.iloc[_first_snapshots(reg, rows)].reset_index(drop=True)
 
 
 def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.Series:
@@ -289,25 +290,30 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
 def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
     """One row per person per registry (of ``groups``, default all): the monthly snapshots repeat
     the same person, and "on the list in any snapshot" needs each (registry, identity) once.
-    The rows of ``groups`` are selected first (one boolean mask); the deduplication runs on them
-    only, and the big table is never copied whole. The models call it on the rows that could
-    link (:func:`_registry_candidates`), a few thousand instead of millions."""
-    keep = np.array(reg["registry"].isin(groups) if groups is not None else np.ones(len(reg)), dtype=bool)
-    # a duplicate has the same registry, so the rows outside ``groups`` can be left out first
-    reg = reg.iloc[np.flatnonzero(keep)]
-    has_id = np.array(reg["id_number"].notna(), dtype=bool)
-    # (registry, name, id_number) as one int64 key from per-column codes: cheaper than DataFrame.duplicated
-    key = np.zeros(len(reg), dtype=np.int64)
-    for c in ("registry", "name", "id_number"):
-        codes, uniques = pd.factorize(reg[c], use_na_sentinel=False)
-        key = key * np.int64(len(uniques) + 1) + codes.astype(np.int64)
-    dup = np.array(pd.Series(key).duplicated(), dtype=bool)
+    The models call :func:`_registry_candidates`, the same rows restricted to those that can
+    pair, a few thousand instead of millions."""
+    rows = np.arange(len(reg)) if groups is None else np.flatnonzero(isin_distinct(reg["registry"], groups))
+    return reg.iloc[_first_snapshots(reg, rows)].reset_index(drop=True)
+
+
+def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The positions of ``rows`` (positions into ``reg``, in order) that are the first of their
+    person per registry: same registry, name and raw ID number; without an ID number, same
+    registry, name, address and phone (the person's only other identifiers). Registry and ID
+    are read as codes (:func:`linkage.column_index`, kept for a pool's table) and only the rows
+    kept are copied, so a few hundred thousand snapshot rows of 5.7 M cost array lookups."""
+    ids = column_index(reg["id_number"])
+    id_codes = ids.codes[rows]
+    has_id = id_codes != len(ids.values) - 1  # the last value is the missing one
+    key = pd.DataFrame({"registry": column_index(reg["registry"]).codes[rows], "id": id_codes,
+                        "name": pd.factorize(reg["name"].take(rows), use_na_sentinel=False)[0]})
+    dup = np.array(key.duplicated(), dtype=bool)
     # without an ID number the phone and address are the person's only other identifiers: keep them apart
     no_id = np.flatnonzero(~has_id)
     if len(no_id):
         extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
-        dup[no_id] = np.array(reg.iloc[no_id].duplicated(subset=extra), dtype=bool)
-    return reg[~dup].reset_index(drop=True)
+        dup[no_id] = np.array(reg.iloc[rows[no_id]].duplicated(subset=extra), dtype=bool)
+    return rows[~dup]
 
 
 def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
