@@ -463,6 +463,16 @@ def test_first_entries_keeps_each_entry_earliest_snapshot():
     assert yueqing._first_entries(reg, np.array([0, 3, 4])).tolist() == [0, 3]
 
 
+def test_person_key_by_hand():
+    # a valid ID in two spellings is one person; an ID with a wrong check digit still gives
+    # the birth date (name + birth date); no ID at all: the row itself
+    bad = OLD18[:-1] + ("1" if OLD18[-1] != "1" else "2")
+    df = pd.DataFrame({"name": ["张三", "张 三", "李 四", "王五"],
+                       "id_number": [OLD18, OLD18[:6] + " " + OLD18[6:].lower(), bad, None]}, index=[5, 6, 7, 8])
+    assert yueqing.person_key(df).tolist() == [OLD18, OLD18, "~李四|19700101", "#3"]
+    assert yueqing.person_key(df.drop(columns="id_number")).tolist() == ["#0", "#1", "#2", "#3"]
+
+
 def _join_by_reference(keys, values):
     d = pd.DataFrame({"k": list(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
     d = d.drop_duplicates()
@@ -474,7 +484,6 @@ def _join_by_reference(keys, values):
 
 @pytest.mark.parametrize("n", [0, 1, 7, 500])
 def test_join_by_equals_the_groupby_join(n):
-    import numpy as np
     rng = np.random.default_rng(n)
     keys = [f"p{k}" for k in rng.integers(0, max(n // 3, 1), n)]
     values = pd.Series(rng.choice(["城市低保", "农村低保", "孤儿", None], n), dtype="str")

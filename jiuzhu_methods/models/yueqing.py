@@ -152,12 +152,17 @@ def _first_entries(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
     """A person key per row: the valid normalised ID, else name + birth date from the ID
     digits when both exist, else the row itself (never the name alone) — as
-    :func:`jiuzhu_methods.linkage.dedupe_persons`."""
-    k = lk.keys(df, id_col=id_col, name_col=name_col, phone_col=None, address_col=None)
-    person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
-    lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
-    row = pd.Series(np.arange(len(df)), index=df.index).astype("str")
-    return person.where(~lone, "#" + row).astype("str")
+    :func:`jiuzhu_methods.linkage.dedupe_persons`. Names and birth dates are keyed only for
+    the rows without a valid ID (usually few)."""
+    none = pd.Series(None, index=df.index, dtype="str")
+    person = identity.usable_ids(df[id_col]) if id_col in df.columns else none
+    rest = np.flatnonzero(person.isna().to_numpy())
+    if len(rest):
+        k = lk.keys(df.iloc[rest], id_col=id_col, name_col=name_col, phone_col=None, address_col=None)
+        by_name = "~" + k["_name"] + "|" + k["_birth"]
+        person = person.copy()
+        person.iloc[rest] = by_name.where(by_name.notna(), "#" + pd.Series(rest, index=k.index).astype("str")).to_numpy()
+    return person.astype("str")
 
 
 def join_by(keys, values) -> pd.Series:
@@ -189,12 +194,14 @@ def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[
             if col in out.columns:
                 out[dst] = out[col].astype("str")
         return out, 0
-    key = person_key(frame)
-    out = frame.loc[~key.duplicated()].copy()
+    # one integer per person, hashed once for every collected column
+    codes, _ = pd.factorize(person_key(frame))
+    first = np.zeros(len(frame), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
+    out = frame.loc[first].copy()
     for col, dst in collect.items():
         if col in frame.columns:
-            agg = join_by(key.to_numpy(), frame[col])
-            out[dst] = key.loc[out.index].map(agg).astype("str").to_numpy()
+            out[dst] = join_by(codes, frame[col]).reindex(codes[first]).astype("str").to_numpy()
     return out, len(frame) - len(out)
 
 
