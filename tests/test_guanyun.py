@@ -358,3 +358,23 @@ def test_join_sorted_in_order_then_text():
     assert out.to_dict() == {1: "b", 2: "低保、特困、a、b", 5: "低保"}
     assert list(out.index) == [1, 2, 5]
     assert guanyun._join_sorted(pd.Series([], dtype="str"), pd.Series([], dtype="int64")).empty
+
+
+def test_distinct_rows_codes_in_order_of_first_appearance():
+    df = pd.DataFrame({"a": ["x", "y", "x", None, "x"], "b": ["1", "1", "1", None, "2"]})
+    code, first = guanyun._distinct_rows(df, ["a", "b"])
+    # (x,1) (y,1) (x,1) (missing, missing) (x,2)
+    assert code.tolist() == [0, 1, 0, 2, 3] and first.tolist() == [0, 1, 3, 4]
+    # positions 4, 2, 0: (x,2) (x,1) (x,1); first is a position in rows
+    code, first = guanyun._distinct_rows(df, ["a", "b"], np.array([4, 2, 0]))
+    assert code.tolist() == [0, 1, 1] and first.tolist() == [0, 1]
+    # one column: "x" rows share a code whatever b says
+    assert guanyun._distinct_rows(df, ["a"])[0].tolist() == [0, 1, 0, 2, 0]
+    # no column: one code
+    code, first = guanyun._distinct_rows(df, [])
+    assert code.tolist() == [0] * 5 and first.tolist() == [0]
+
+
+def test_grade_at_positions():
+    detail = pd.Series(["肢体残疾二级", None, "因病致困", "视力残疾三级", "精神残疾4级"], dtype="str")
+    assert guanyun._grade(detail, np.array([3, 0, 1, 2, 4, 0])).tolist() == ["3-4", "1-2", "", "", "3-4", "1-2"]

@@ -40,6 +40,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from .. import amount as amount_mod
@@ -97,38 +99,37 @@ def _join_sorted(values: pd.Series, by: pd.Series, order: list[str] | None = Non
     """Per group of ``by``, the distinct values joined with "、" (in ``order`` when given, then
     the other values in code-point order); indexed by the sorted group keys.
 
-    Vectorised: the distinct (group, value) pairs are sorted by integer codes and the strings
-    concatenated one position at a time (as many rounds as the largest group has values), with
-    no Python call per group.
+    Vectorised: the distinct (group, value) pairs are integer codes sorted once, and Arrow joins
+    each group's strings (one call, no Python per group).
     """
-    df = pd.DataFrame({"k": by.to_numpy(), "v": values.astype("str").to_numpy()}).dropna()
-    if df.empty:
+    v = values.astype("str")
+    k = pd.Series(by.to_numpy())
+    keep = (v.notna().to_numpy() & k.notna().to_numpy())
+    if not keep.any():
         return pd.Series(dtype="str")
-    rank: dict[str, int] = {}
-    for v in order or []:
-        rank.setdefault(v, len(rank))
-    kcode, kuniq = pd.factorize(df["k"], sort=True)
-    vcode, vuniq = pd.factorize(df["v"])
+    kcode, kuniq = pd.factorize(k[keep], sort=True)
+    vcode, vuniq = pd.factorize(v[keep])
     vuniq = np.asarray(vuniq, dtype=object)
-    # sort key of each distinct value: (rank in ``order``, else after all of them; then the text)
+    rank: dict[str, int] = {}
+    for x in order or []:
+        rank.setdefault(x, len(rank))
+    # sort position of each distinct value: (rank in ``order``, else after all of them; then the text)
     r = pd.Series(vuniq).map(rank).fillna(len(rank)).astype("int64").to_numpy()
     text = np.empty(len(vuniq), dtype=np.int64)
     text[np.argsort(vuniq, kind="stable")] = np.arange(len(vuniq))
     vsort = np.empty(len(vuniq), dtype=np.int64)
     vsort[np.lexsort((text, r))] = np.arange(len(vuniq))
-    o = np.lexsort((vsort[vcode], kcode))
-    k, v = kcode[o], vsort[vcode][o]
-    first = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]
-    k, vals = k[first], vuniq[vcode[o][first]]
-    start = np.r_[True, k[1:] != k[:-1]]
-    group = np.cumsum(start) - 1
-    pos = np.arange(len(k)) - np.flatnonzero(start)[group]
-    out = vals[start].copy()
-    for p in range(1, int(pos.max()) + 1 if len(pos) else 0):
-        at = pos == p
-        out[group[at]] = out[group[at]] + ("、" + vals[at])
-    index = pd.Index(kuniq[k[start]], name="k")
-    return pd.Series(out, index=index, name="v", dtype="str")
+    by_sort = np.empty(len(vuniq), dtype=object)
+    by_sort[vsort] = vuniq
+    # distinct (group, value) pairs in (group, value order); a sort, not np.unique (hashes, slow in numpy 2.4)
+    pair = np.sort(kcode.astype(np.int64) * len(vuniq) + vsort[vcode])
+    pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
+    g, vs = pair // len(vuniq), pair % len(vuniq)
+    start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[start, len(g)], type=pa.int64()),
+                                          pa.array(by_sort, type=pa.large_string()).take(pa.array(vs)))
+    joined = pc.binary_join(lists, pa.scalar("、", pa.large_string()))
+    return pd.Series(joined, index=pd.Index(kuniq[g[start]], name="k"), name="v", dtype="str")
 
 
 # ------------------------------------------------------------------ step 1: five case types
@@ -212,17 +213,20 @@ def _lookup_registries(frame: pd.DataFrame, pool, linkage_mode: str) -> tuple[pd
     return reg, np.flatnonzero(listed & _linkable(frame, reg, linkage_mode)), latest
 
 
-def _identity_codes(right: pd.DataFrame, rows: np.ndarray, linkage_mode: str) -> np.ndarray:
-    """Dense integer codes (0, 1, … in order of first appearance) of the rows at positions
-    ``rows`` of ``right``: equal codes ⇔ equal raw values in every identity column the linkage
-    mode reads. Built from each column's row codes (:func:`linkage.column_index`, kept per pool
-    for the registries), so no string is hashed."""
+def _distinct_rows(df: pd.DataFrame, cols: list[str], rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(code, first)`` of the rows at positions ``rows`` of ``df`` (default all): rows with equal
+    raw values in every column of ``cols`` share a code (0, 1, … in order of first appearance);
+    ``first[c]`` is the position in ``rows`` of the first row with code ``c``. Built from each
+    column's row codes (:func:`linkage.column_index`, kept per pool for the pool's large tables),
+    so no string is hashed twice."""
+    rows = np.arange(len(df)) if rows is None else rows
     code = np.zeros(len(rows), dtype=np.int64)
-    for c in _IDENTITY_COLUMNS[linkage_mode]:
-        if c in right.columns:
-            col = linkage.column_index(right[c])
-            code = pd.factorize(code * len(col.values) + col.codes[rows])[0].astype(np.int64)
-    return code
+    for c in cols:
+        col = linkage.column_index(df[c])
+        code = pd.factorize(code * len(col.values) + col.codes[rows])[0].astype(np.int64)
+    # codes appear in order: code c first occurs where the running maximum first reaches c
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(code), prepend=-1) > 0)
+    return code, first
 
 
 def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: str,
@@ -240,10 +244,8 @@ def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: s
                           "match": pd.Series([], dtype="str"), "confidence": np.zeros(0)})
     if len(rows) == 0:
         return empty
-    code = _identity_codes(right, rows, linkage_mode)
-    # codes appear in order: code c first occurs where the running maximum first reaches c
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(code), prepend=-1) > 0)
     cols = [c for c in _IDENTITY_COLUMNS[linkage_mode] if c in right.columns]
+    code, first = _distinct_rows(right, cols, rows)
     pairs = linkage.link(frame, right[cols].iloc[rows[first]].reset_index(drop=True), linkage=linkage_mode)
     if pairs.empty:
         return empty
@@ -256,12 +258,11 @@ def _link_deduplicated(frame: pd.DataFrame, right: pd.DataFrame, linkage_mode: s
     pair_of = np.repeat(np.arange(len(pairs)), k)
     at = np.repeat(start[c] - (np.cumsum(k) - k), k) + np.arange(int(k.sum()))
     rpos = rows[order[at]]
-    # pairs come sorted by left: sort each left's rows by their label in right
-    lab = right.index.take(rpos)
-    lab_key = rpos if right.index.is_monotonic_increasing else pd.factorize(lab, sort=True)[0]
+    # pairs come sorted by left: sort each left's rows by their label in right (one integer key)
+    lab_key = rpos if right.index.is_monotonic_increasing else pd.factorize(right.index.take(rpos), sort=True)[0]
     left = pairs["left"].to_numpy()
     left_run = np.cumsum(np.r_[True, left[1:] != left[:-1]])
-    o = np.lexsort((lab_key, left_run[pair_of]))
+    o = np.argsort(left_run[pair_of].astype(np.int64) * (len(right) + 1) + lab_key, kind="stable")
     p = pair_of[o]
     return pd.DataFrame({"left": left[p], "right": rpos[o], "match": pairs["match"].array.take(p),
                          "confidence": pairs["confidence"].to_numpy()[p]})
@@ -345,7 +346,9 @@ def _step_lookup(frame, ctx):
                               period="all", labels=True)
     # the registry rows that link to some candidate: a later re-query of these persons (接续救助)
     # searches only them (what registry_ids=lookup_matches.registry_record_id selects)
-    ctx.results["_lookup_registries"] = (reg, np.unique(m_all.pop("_right").to_numpy()).astype(np.intp), latest)
+    linked = np.zeros(len(reg), dtype=bool)
+    linked[m_all.pop("_right").to_numpy(dtype=np.intp)] = True
+    ctx.results["_lookup_registries"] = (reg, np.flatnonzero(linked), latest)
     at = frame.index.get_indexer(m_all["row"])
     ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].astype("str").array.take(at),
                                                   source_ref=frame["source_ref"].astype("str").array.take(at))
@@ -482,27 +485,33 @@ def _step_rule3(frame, ctx):
 
 # ------------------------------------------------------------------ step 6: lock targets
 def agencies_for(frame: pd.DataFrame, *, extra_needs: list[str] | None = None) -> pd.Series:
-    """Recommended agencies ("、"-joined) from ``matched_registries`` and ``hardship_facts``."""
+    """Recommended agencies ("、"-joined) of each row, from its ``matched_registries`` and
+    ``hardship_facts`` (and ``extra_needs``); worked out once per distinct pair of those texts
+    (a few hundred among thousands of rows) and spread back to the rows."""
+    cols = [c for c in ("matched_registries", "hardship_facts") if c in frame.columns]
+    if not cols and not extra_needs:
+        return pd.Series("", index=frame.index, dtype="str")
+    code, first = _distinct_rows(frame, cols)
+    d = frame[cols].iloc[first].reset_index(drop=True)
     p = _params()["needs"]
     reg_needs, fact_needs = p["registries"], p["facts"]
     needs_order = list(_needs())
     rows = []
     for col, table in (("matched_registries", reg_needs), ("hardship_facts", fact_needs)):
-        if col not in frame.columns:
+        if col not in cols:
             continue
-        ex = frame[col].fillna("").astype("str").str.split("、").explode()
+        ex = d[col].fillna("").astype("str").str.split("、").explode()
         ex = ex[ex != ""]
         n = ex.map(table).dropna().explode().dropna()
         rows.append(n)
     if extra_needs:
-        rows.append(pd.Series([extra_needs] * len(frame), index=frame.index).explode())
-    if not rows:
-        return pd.Series("", index=frame.index, dtype="str")
+        rows.append(pd.Series([extra_needs] * len(d), index=d.index).explode())
     needs = pd.concat(rows)
     ag = needs.map({k: v["agencies"] for k, v in _needs().items()}).dropna().explode()
     df = pd.DataFrame({"k": ag.index, "v": ag.to_numpy()})
     joined = _join_sorted(df["v"], df["k"], [a for n in needs_order for a in _needs()[n]["agencies"]])
-    return joined.reindex(frame.index).fillna("").astype("str")
+    return pd.Series(joined.reindex(d.index).fillna("").astype("str").array.take(code), index=frame.index,
+                     dtype="str")
 
 
 def _step_lock(frame, ctx):
