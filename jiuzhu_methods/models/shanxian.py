@@ -91,7 +91,8 @@ def _four_comparisons(frame: pd.DataFrame, ctx: Context):
     # matched registry says which group it belongs to (a registry may sit in one group only)
     reg = registry_rows(ctx.pool, list(group_of["registry"]), snapshots=p["snapshots"], reference=p["reference"],
                         like=frame, linkage=p["linkage"])
-    pairs = lk.link(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT)
+    # no contact columns on the left: the registries' phone and address never take part
+    pairs = lk.link(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, right_cols=_NO_CONTACT)
     hits = pd.DataFrame({"_row": pairs["left"].to_numpy(), "match": pairs["match"].to_numpy(),
                          "confidence": pairs["confidence"].to_numpy(),
                          "registry": reg.loc[pairs["right"], "registry"].astype("str").to_numpy()})

@@ -270,13 +270,15 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
         reg_map = _v("needs", "from_registries")
         reg = registry_rows(pool, list(reg_map), reference=reference, like=frame, linkage=linkage)
         if len(reg):
-            hit = semi(frame[["name", "id_number"]], reg, linkage=linkage, left_cols=_NO_CONTACT, collect="registry")
-            if len(hit):
-                on = hit["matched_registry"].str.split("、").explode()
-                for r, needs in reg_map.items():
-                    rows = on[on == r].index.unique()
-                    for n in needs:
-                        flags.loc[rows, n] = True
+            # the registry of each matched pair, by the frame's row label (no contact columns
+            # on the left, so the registries' phone and address never take part)
+            pairs = lk.link(frame[["name", "id_number"]], reg, linkage=linkage, left_cols=_NO_CONTACT,
+                            right_cols=_NO_CONTACT)
+            on = pd.Series(reg.loc[pairs["right"], "registry"].to_numpy(), index=pairs["left"].to_numpy())
+            for r, needs in reg_map.items():
+                rows = on[on == r].index.unique()
+                for n in needs:
+                    flags.loc[rows, n] = True
         # (b) case documents
         if case_col in frame.columns:
             docs = pool["proc_documents"]
@@ -346,7 +348,7 @@ def _low_income_step(name: str, label_zh: str, source: str) -> Step:
         p = ctx.params
         reg = registry_rows(ctx.pool, p["low_income_registries"], snapshots=p["snapshots"], reference=p["reference"],
                             like=frame, linkage=p["linkage"])
-        out = semi(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, collect="registry")
+        out = semi(frame, reg, linkage=p["linkage"], left_cols=_NO_CONTACT, right_cols=_NO_CONTACT, collect="registry")
         out, merged = dedupe(out, collect={"source_ref": "source_refs", "case_id": "case_ids",
                                            "matched_registry": "matched_registry"})
         if len(out):
