@@ -422,7 +422,7 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str
     # per document, then any() per case: the same as testing the concatenated file (a clause never
     # spans two documents) without building one string per case
     docs = pool["proc_documents"]
-    docs = docs.loc[docs["case_id"].isin(set(frame["case_id"].dropna()))]
+    docs = docs.loc[linkage.isin(docs["case_id"], frame["case_id"].dropna().unique())]
     is_pet = (frame["source"] == "petitions").to_numpy()
     pet = pool["petitions"].set_index("petition_id")["text"]
     pet_text = frame.loc[is_pet, "source_ref"].map(pet).fillna("").astype("str")
@@ -432,11 +432,13 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str
     doc_words = keywords.keyword_hits(docs["text"].fillna("").astype("str"), all_words, negation=negation)
     pet_words = keywords.keyword_hits(pet_text, all_words, negation=negation) if is_pet.any() else None
     out = pd.DataFrame(index=frame.index)
+    # every fact's document hits, any() per case in one groupby, read back by each row's case
+    doc_hits = pd.DataFrame({k: doc_words[list(dict.fromkeys(words))].to_numpy().any(axis=1) if len(words)
+                             else np.zeros(len(docs), dtype=bool) for k, words in lib.items()}, index=docs.index)
+    by_case = doc_hits.groupby(docs["case_id"].to_numpy()).any()
+    at = by_case.index.get_indexer(frame["case_id"])      # -1: no case, or no document of it
     for k, words in lib.items():
-        doc_hit = pd.Series(doc_words[list(dict.fromkeys(words))].to_numpy().any(axis=1), index=docs.index) \
-            if len(words) else pd.Series(False, index=docs.index)
-        by_case = doc_hit.groupby(docs["case_id"].to_numpy()).any()
-        hit = frame["case_id"].map(by_case).astype("boolean").fillna(False).astype(bool)
+        hit = pd.Series(np.append(by_case[k].to_numpy(dtype=bool), False)[at], index=frame.index)   # -1 → False
         if is_pet.any():
             hit.loc[is_pet] = pet_words[list(dict.fromkeys(words))].to_numpy().any(axis=1) if len(words) else False
         out[f"fact_{k}"] = hit.astype(bool)
