@@ -170,6 +170,18 @@ def column_index(s: pd.Series) -> ColumnIndex:
     return out
 
 
+def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """A code per position of ``rows`` in ``s``: equal codes ⇔ equal raw values (missing values
+    equal each other). Read from the kept :func:`column_index` when ``s`` has one already;
+    otherwise only those rows are factorised (a large column is not indexed for a look at a
+    few of its rows). For de-duplicating a selection of a pool table without its strings."""
+    arr = _arrow_of(s)
+    hit = _COLUMNS.get(id(arr)) if arr is not None else None
+    if hit is not None and hit[0]() is arr:
+        return hit[1].codes[rows]
+    return pd.factorize(s.take(rows), use_na_sentinel=False)[0]
+
+
 def _id_key(norm: pd.Series) -> pd.Series:
     """The ``_id`` key per distinct normalised value: valid IDs, and pseudonym tokens
     (``privacy.pseudonymise_pool``: a 64-hex token stands for a valid ID)."""
@@ -560,4 +572,4 @@ def evaluate_linkage(pairs: pd.DataFrame, left_persons: pd.Series, right_persons
 
 
 __all__ = ["CACHE_MIN_ROWS", "FALLBACK_RULES", "LINKAGES", "ColumnIndex", "anti_join", "column_index",
-           "dedupe_persons", "evaluate_linkage", "isin", "keys", "link", "linkable", "normalise_name", "semi_join"]
+           "codes_at", "dedupe_persons", "evaluate_linkage", "isin", "keys", "link", "linkable", "normalise_name", "semi_join"]

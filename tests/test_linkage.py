@@ -372,3 +372,16 @@ def test_isin_per_distinct_value():
     assert L.isin(s, ["低保", "残疾人"]).tolist() == [True, False, False, True, True]
     assert L.isin(s, []).tolist() == [False] * 5
     assert L.isin(s.astype(object), {"特困"}).tolist() == [False, True, False, False, False]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_codes_at_equal_codes_for_equal_values(cached, monkeypatch):
+    # rows 4, 1, 3, 0 of ["a", "b", None, "b", None]: None, "b", "b", "a" → codes equal exactly
+    # for the two "b"; the missing value has a code of its own
+    s = pd.Series(["a", "b", None, "b", None], dtype="str")
+    if cached:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 1)
+        L.column_index(s)                       # read from the kept index
+    c = L.codes_at(s, np.array([4, 1, 3, 0]))
+    assert c[1] == c[2] and len({c[0], c[1], c[3]}) == 3
+    assert (id(s.array._pa_array) in L._COLUMNS) == cached     # codes_at never builds an index

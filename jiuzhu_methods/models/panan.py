@@ -50,7 +50,7 @@ import yaml
 
 from .. import privacy
 from ..keywords import _join_true, keyword_hits
-from ..linkage import anti_join, column_index, dedupe_persons, link, linkable
+from ..linkage import anti_join, codes_at, column_index, dedupe_persons, link, linkable
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
@@ -306,7 +306,7 @@ def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     id_codes = ids.codes[rows]
     has_id = id_codes != len(ids.values) - 1  # the last value is the missing one
     key = pd.DataFrame({"registry": column_index(reg["registry"]).codes[rows], "id": id_codes,
-                        "name": pd.factorize(reg["name"].take(rows), use_na_sentinel=False)[0]})
+                        "name": codes_at(reg["name"], rows)})
     dup = np.array(key.duplicated(), dtype=bool)
     # without an ID number the phone and address are the person's only other identifiers: keep them apart
     no_id = np.flatnonzero(~has_id)

@@ -142,10 +142,11 @@ ENTRY = ["registry", "name", "id_number", "address", "phone"]
 def _first_entries(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Of the positions ``rows`` (increasing), those of the earliest snapshot of each distinct
     entry (:data:`ENTRY` columns), in order of ``as_of`` — as ``reg.iloc[rows].sort_values(
-    "as_of", kind="stable").drop_duplicates(ENTRY)``, but on the row codes of the pool's
-    column indexes (one integer per raw value, missing values equal) instead of strings."""
+    "as_of", kind="stable").drop_duplicates(ENTRY)``, but on integer codes per raw value
+    (:func:`linkage.codes_at`: the pool's kept column index where there is one, e.g. ID and
+    registry, else the candidate rows' values factorised) instead of comparing strings."""
     order = rows[np.argsort(reg["as_of"].iloc[rows].to_numpy(), kind="stable")]
-    codes = pd.DataFrame({c: lk.column_index(reg[c]).codes[order] for c in ENTRY})
+    codes = pd.DataFrame({c: lk.codes_at(reg[c], order) for c in ENTRY})
     return order[~codes.duplicated().to_numpy()]
 
 
