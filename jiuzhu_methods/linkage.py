@@ -281,16 +281,45 @@ def _check(linkage: str) -> None:
         raise ValueError(f"linkage must be one of {LINKAGES}, not {linkage!r}")
 
 
+_KEY_INDEXES: dict[int, tuple[weakref.ref, pd.Index]] = {}
+
+
+def _key_index(kv: pd.Series) -> pd.Index:
+    """``kv`` (distinct keys) as a hashed ``pd.Index``; for a large key list (a pool column's,
+    kept by :func:`column_index`) the hash table is kept with it and built once."""
+    if len(kv) < CACHE_MIN_ROWS // 5:
+        return pd.Index(kv)
+    hit = _KEY_INDEXES.get(id(kv))
+    if hit is not None and hit[0]() is kv:
+        return hit[1]
+    out = pd.Index(kv)
+    key = id(kv)
+
+    def _drop(ref, key=key):
+        if _KEY_INDEXES.get(key, (None,))[0] is ref:
+            del _KEY_INDEXES[key]
+
+    _KEY_INDEXES[key] = (weakref.ref(kv, _drop), out)
+    return out
+
+
 def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """Per key of ``on``: each row's key as a code in one space shared by both sides (equal
-    codes ⇔ equal keys), and the size ``m`` of that space; missing keys get the code ``m``."""
+    codes ⇔ equal keys), and the size ``m`` of that space; code ``-1`` = missing, or (on the
+    side with fewer distinct keys) a key the other side does not have.
+
+    The space is the distinct keys of the side with more of them (for a pool table: its
+    kept key list, whose row codes are used as they are); the other side's few keys are
+    looked up in it, so a large side is never re-hashed."""
     out = []
     for k in on:
         (lc, lv), (rc, rv) = lk[k], rk[k]
-        g, uniq = pd.factorize(pd.concat([lv, rv], ignore_index=True))
-        m = len(uniq)
-        lg, rg = np.append(g[:len(lv)], m), np.append(g[len(lv):], m)
-        out.append((lg[lc], rg[rc], m))     # row code -1 (missing) → the appended m
+        if len(rv) >= len(lv):
+            g = _key_index(rv).get_indexer(lv)
+            out.append((np.append(g, -1)[lc], rc, len(rv)))     # row code -1 → the appended -1
+        else:
+            g = _key_index(lv).get_indexer(rv)
+            out.append((lc, np.append(g, -1)[rc], len(lv)))
     return out
 
 
@@ -301,6 +330,7 @@ def _candidates(rows: list) -> tuple[np.ndarray, np.ndarray]:
     lok = np.ones(len(rows[0][0]), dtype=bool)
     rok = np.ones(len(rows[0][1]), dtype=bool)
     for lrow, rrow, m in rows:
+        # one slot per key plus a last one that code -1 (missing) reads and writes
         lhave = np.zeros(m + 1, dtype=bool)
         rhave = np.zeros(m + 1, dtype=bool)
         lhave[lrow] = True
