@@ -9,6 +9,10 @@ funnel). The ratio model/reference says how many "bare joins" one model costs, w
 comparable across machines and load. CPU seconds of this process are printed beside the wall
 time (on a shared machine the wall time also counts the other processes' turns). Target: all
 nine together within a few seconds.
+
+The models run one after the other on one pool, as a user runs them: the first to touch a
+large column (灌云, the registry IDs) pays for its :func:`jiuzhu_methods.linkage.column_index`,
+which every later model re-uses (it lives as long as the pool's Arrow arrays).
 """
 from __future__ import annotations
 
