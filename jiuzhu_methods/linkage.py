@@ -156,17 +156,23 @@ def column_index(s: pd.Series) -> ColumnIndex:
     arr = _arrow_of(s) if len(s) >= CACHE_MIN_ROWS else None
     if arr is None:
         return ColumnIndex.of(s)
-    hit = _COLUMNS.get(id(arr))
-    if hit is not None and hit[0]() is arr:
+    return _kept(_COLUMNS, arr, lambda: ColumnIndex.of(s))
+
+
+def _kept(store: dict, obj, build):
+    """``build()``, kept in ``store`` for as long as ``obj`` lives (keyed by its identity;
+    the entry goes when ``obj`` is collected, so an identity is never mistaken for another)."""
+    hit = store.get(id(obj))
+    if hit is not None and hit[0]() is obj:
         return hit[1]
-    out = ColumnIndex.of(s)
-    key = id(arr)
+    out = build()
+    key = id(obj)
 
     def _drop(ref, key=key):
-        if _COLUMNS.get(key, (None,))[0] is ref:
-            del _COLUMNS[key]
+        if store.get(key, (None,))[0] is ref:
+            del store[key]
 
-    _COLUMNS[key] = (weakref.ref(arr, _drop), out)
+    store[key] = (weakref.ref(obj, _drop), out)
     return out
 
 
@@ -289,18 +295,7 @@ def _key_index(kv: pd.Series) -> pd.Index:
     kept by :func:`column_index`) the hash table is kept with it and built once."""
     if len(kv) < CACHE_MIN_ROWS // 5:
         return pd.Index(kv)
-    hit = _KEY_INDEXES.get(id(kv))
-    if hit is not None and hit[0]() is kv:
-        return hit[1]
-    out = pd.Index(kv)
-    key = id(kv)
-
-    def _drop(ref, key=key):
-        if _KEY_INDEXES.get(key, (None,))[0] is ref:
-            del _KEY_INDEXES[key]
-
-    _KEY_INDEXES[key] = (weakref.ref(kv, _drop), out)
-    return out
+    return _kept(_KEY_INDEXES, kv, lambda: pd.Index(kv))
 
 
 def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
