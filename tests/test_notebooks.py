@@ -57,18 +57,29 @@ def _missing_dependencies() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
+def _run(tmp_path_factory, name: str, counties, notebooks, **kw) -> dict:
+    """``runner.run`` into a fresh temporary folder (skipped when a dependency is missing):
+    ``{"out", "pools", "results"}``; no pool may fail."""
     why = _missing_dependencies()
     if why:
         pytest.skip(why)
-    tmp = tmp_path_factory.mktemp("nb")
+    tmp = tmp_path_factory.mktemp(name)
     out, pools = tmp / "reports", tmp / "pools"
-    nbs = {p.stem: p for p in runner.list_notebooks()}
-    results, pool_errors = runner.run([], [], scale=SCALE, seed=SEED, jobs=2, out=out, pools=pools,
-                                      progress=False, pairs=[(c, nbs[n]) for c, n in PAIRS])
+    results, pool_errors = runner.run(counties, notebooks, scale=SCALE, seed=SEED, jobs=2, out=out, pools=pools,
+                                      progress=False, **kw)
     assert not pool_errors, pool_errors
-    return {"out": out, "pools": pools, "results": {(r.county, r.notebook): r for r in results}}
+    return {"out": out, "pools": pools, "results": results}
+
+
+def _notebooks() -> dict:
+    return {p.stem: p for p in runner.list_notebooks()}
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    nbs = _notebooks()
+    run = _run(tmp_path_factory, "nb", [], [], pairs=[(c, nbs[n]) for c, n in PAIRS])
+    return {**run, "results": {(r.county, r.notebook): r for r in run["results"]}}
 
 
 def _summary(executed, county, notebook) -> dict:
@@ -158,16 +169,8 @@ COMPARE_PARAMS = {"seeds": 1, "points": 2, "sweep_seeds": 1, "sweep_counties": "
 
 @pytest.fixture(scope="module")
 def compare_executed(tmp_path_factory):
-    why = _missing_dependencies()
-    if why:
-        pytest.skip(why)
-    tmp = tmp_path_factory.mktemp("nb08")
-    out, pools = tmp / "reports", tmp / "pools"
-    nb = {p.stem: p for p in runner.list_notebooks()}["08_compare_models"]
-    results, pool_errors = runner.run(["panan", "weidu"], [nb], scale=SCALE, seed=SEED, jobs=2, out=out, pools=pools,
-                                      progress=False, extra=COMPARE_PARAMS)
-    assert not pool_errors, pool_errors
-    return {"out": out, "pools": pools, "results": results}
+    return _run(tmp_path_factory, "nb08", ["panan", "weidu"], [_notebooks()["08_compare_models"]],
+                extra=COMPARE_PARAMS)
 
 
 def test_08_compare_models_runs_once_and_reports_the_direct_numbers(compare_executed):
