@@ -159,12 +159,18 @@ def column_index(s: pd.Series) -> ColumnIndex:
     return _kept(_COLUMNS, arr, lambda: ColumnIndex.of(s))
 
 
+def _peek(store: dict, obj):
+    """What :func:`_kept` keeps in ``store`` for ``obj``, or ``None``."""
+    hit = store.get(id(obj))
+    return hit[1] if hit is not None and hit[0]() is obj else None
+
+
 def _kept(store: dict, obj, build):
     """``build()``, kept in ``store`` for as long as ``obj`` lives (keyed by its identity;
     the entry goes when ``obj`` is collected, so an identity is never mistaken for another)."""
-    hit = store.get(id(obj))
-    if hit is not None and hit[0]() is obj:
-        return hit[1]
+    out = _peek(store, obj)
+    if out is not None:
+        return out
     out = build()
     key = id(obj)
 
@@ -182,9 +188,9 @@ def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
     otherwise only those rows are factorised (a large column is not indexed for a look at a
     few of its rows). For de-duplicating a selection of a pool table without its strings."""
     arr = _arrow_of(s)
-    hit = _COLUMNS.get(id(arr)) if arr is not None else None
-    if hit is not None and hit[0]() is arr:
-        return hit[1].codes[rows]
+    col = _peek(_COLUMNS, arr) if arr is not None else None
+    if col is not None:
+        return col.codes[rows]
     return pd.factorize(s.take(rows), use_na_sentinel=False)[0]
 
 
@@ -206,6 +212,24 @@ def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:
     return birth, birth_token
 
 
+def _id_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
+    return col.key("_id", lambda v: _id_key(col.derived("norm", identity._normalise_distinct)))
+
+
+def _name_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
+    return col.key("_name", _normalise_name_distinct)
+
+
+def column_key(s: pd.Series, key: str) -> tuple[np.ndarray, pd.Series]:
+    """The linkage key ``key`` of one column as ``(row codes, distinct keys)`` — ``"_id"``
+    (:func:`identity.usable_ids`) or ``"_name"`` (:func:`normalise_name`) — the very key the
+    joins read, kept with the column's :func:`column_index`. Row code ``-1`` = missing key."""
+    if key not in ("_id", "_name"):
+        raise ValueError(f"key must be '_id' or '_name', not {key!r}")
+    col = column_index(s)
+    return _id_of(col) if key == "_id" else _name_of(col)
+
+
 def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", name_col: str = "name",
                birth_col: str | None = None, phone_col: str | None = "phone",
                address_col: str | None = "address") -> dict[str, tuple[np.ndarray, pd.Series]]:
@@ -218,12 +242,14 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
     none = (np.full(n, -1, dtype=np.intp), pd.Series([], dtype="str"))
     if need & {"_id", "_birth"}:
         col = column_index(df[id_col]) if id_col in df.columns else ColumnIndex.missing(n)
-        norm = lambda: col.derived("norm", identity._normalise_distinct)  # noqa: E731
+        def parts():    # (birth dates, birth tokens) per distinct value, shared by both branches
+            return col.derived("birth", lambda v: _birth_key(col.derived("norm", identity._normalise_distinct)))
+
         if "_id" in need:
-            out["_id"] = col.key("_id", lambda v: _id_key(norm()))
+            out["_id"] = _id_of(col)
         if "_birth" in need:
             if birth_col and birth_col in df.columns:
-                birth, birth_token = col.derived("birth", lambda v: _birth_key(norm()))
+                birth, birth_token = parts()
                 full = pd.Series(birth.array.take(col.codes), index=df.index)
                 full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
                 births = full.dt.strftime("%Y%m%d").astype("str").fillna(
@@ -231,12 +257,12 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
                 out["_birth"] = _coded(np.arange(n), births.reset_index(drop=True))
             else:
                 def per_value(v):
-                    birth, birth_token = col.derived("birth", lambda v: _birth_key(norm()))
+                    birth, birth_token = parts()
                     return birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token)
                 out["_birth"] = col.key("_birth", per_value)
     if "_name" in need:
         if name_col in df.columns:
-            out["_name"] = column_index(df[name_col]).key("_name", _normalise_name_distinct)
+            out["_name"] = _name_of(column_index(df[name_col]))
         else:
             out["_name"] = none
     for key, c, pattern, min_len in [("_phone", phone_col, r"\D", 7), ("_address", address_col, r"\s+", 1)]:
@@ -597,4 +623,4 @@ def evaluate_linkage(pairs: pd.DataFrame, left_persons: pd.Series, right_persons
 
 
 __all__ = ["CACHE_MIN_ROWS", "FALLBACK_RULES", "LINKAGES", "ColumnIndex", "anti_join", "column_index",
-           "codes_at", "dedupe_persons", "evaluate_linkage", "isin", "keys", "link", "linkable", "normalise_name", "semi_join"]
+           "codes_at", "column_key", "dedupe_persons", "evaluate_linkage", "isin", "keys", "link", "linkable", "normalise_name", "semi_join"]

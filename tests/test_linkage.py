@@ -385,3 +385,16 @@ def test_codes_at_equal_codes_for_equal_values(cached, monkeypatch):
     c = L.codes_at(s, np.array([4, 1, 3, 0]))
     assert c[1] == c[2] and len({c[0], c[1], c[3]}) == 3
     assert (id(s.array._pa_array) in L._COLUMNS) == cached     # codes_at never builds an index
+
+
+def test_column_key_is_the_key_the_joins_read():
+    # " 张 三 " and "张三" share the name key; the lower-case x and the 15-digit form share the ID key
+    df = pd.DataFrame({"name": [" 张 三 ", "张三", None], "id_number": ["11010519491231002x", "110105491231002", "bad"]},
+                      dtype="str")
+    codes, distinct = L.column_key(df["id_number"], "_id")
+    assert codes[0] == codes[1] and codes[2] == -1 and distinct.iloc[codes[0]] == "11010519491231002X"
+    assert [distinct.iloc[c] if c >= 0 else "-" for c in codes] == L.keys(df)["_id"].fillna("-").tolist()
+    codes, distinct = L.column_key(df["name"], "_name")
+    assert codes.tolist() == [0, 0, -1] and distinct.tolist() == ["张三"]
+    with pytest.raises(ValueError, match="_id"):
+        L.column_key(df["name"], "_phone")

@@ -92,10 +92,9 @@ def isin(s: pd.Series, values) -> pd.Series:
 def _key_in(s: pd.Series, key: str, values: pd.Series) -> np.ndarray:
     """Row mask: the linkage key ``key`` of ``s`` (``"_id"`` = ``identity.usable_ids``,
     ``"_name"`` = ``linkage.normalise_name``) is one of ``values``. The key comes from the
-    column's :func:`linkage.column_index` under the name :mod:`linkage` gives it, so a pool's
-    5.7 M registry rows are keyed once for every model and every join."""
-    fn = identity.usable_ids if key == "_id" else lk.normalise_name
-    codes, distinct = lk.column_index(s).key(key, fn)
+    column's :func:`linkage.column_key` (the key the joins read, kept with the pool column),
+    so a pool's 5.7 M registry rows are keyed once for every model and every join."""
+    codes, distinct = lk.column_key(s, key)
     return np.append(isin(distinct, values).to_numpy(), False)[codes]  # code -1 (missing) → False
 
 
