@@ -40,6 +40,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 
 _WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
@@ -102,19 +104,8 @@ def known_area_codes() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _area_code_array():
-    import pyarrow as pa
-
+    """The known area codes as an Arrow value set for ``is_in`` (built once)."""
     return pa.array(sorted(known_area_codes()), type=pa.string())
-
-
-def _known_area(prefixes: pd.Series) -> np.ndarray:
-    """Whether each 6-digit prefix is a known area code (one Arrow ``is_in`` against a value set
-    built once; pandas' ``isin`` would convert the 6,885 codes again on every call)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(prefixes.astype("str"), type=pa.string(), from_pandas=True)
-    return np.asarray(pc.is_in(arr, value_set=_area_code_array()).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def check(value: object, *, today: _dt.date | None = None) -> str:
@@ -208,28 +199,63 @@ def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) ->
     return pd.Series(values.array.take(codes), index=like.index, name=name)
 
 
+def _arrow(x: pd.Series) -> pa.Array:
+    """The values of a ``str`` column as one Arrow string array (no copy when Arrow-backed)."""
+    arr = getattr(x.array, "_pa_array", None)
+    if arr is None:
+        arr = pa.array(x.astype("str").to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _str_series(a: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a ``str`` column with ``index``."""
+    return pd.Series(pd.array(a, dtype="str"), index=index)
+
+
+def _mask(a: pa.Array) -> np.ndarray:
+    """An Arrow boolean array as a numpy mask (missing → False)."""
+    return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _nfkc_arrow(a: pa.Array) -> pa.Array:
+    """NFKC per value (ASCII text is NFKC already, so only the rest is read, by Python's
+    ``unicodedata``)."""
+    non_ascii = ~_mask(pc.fill_null(pc.string_is_ascii(a), True))
+    if not non_ascii.any():
+        return a
+    pos = np.flatnonzero(non_ascii)
+    done = [unicodedata.normalize("NFKC", v) for v in a.take(pa.array(pos)).to_pylist()]
+    return pc.replace_with_mask(a, pa.array(non_ascii), pa.array(done, type=a.type))
+
+
 def _nfkc(x: pd.Series) -> pd.Series:
     """NFKC per value of a ``str`` column (ASCII text is NFKC already, so only the rest is read)."""
     if len(x) == 0:
         return x
-    ascii_ = (x.str.isascii().fillna(False).astype(bool) | x.isna()).to_numpy()
-    if ascii_.all():
-        return x
-    out = x.copy()
-    out[~ascii_] = x[~ascii_].map(lambda v: unicodedata.normalize("NFKC", v))
-    return out
+    return _str_series(_nfkc_arrow(_arrow(x)), x.index)
+
+
+def _normalise_arrow(a: pa.Array) -> pa.Array:
+    """:func:`normalise` over an Arrow string array: the kernels pandas' ``str`` methods call
+    (RE2 replace, ``utf8_upper``), without the pandas wrapping."""
+    a = _nfkc_arrow(a)
+    a = pc.utf8_upper(pc.replace_substring_regex(a, SEPARATORS, ""))
+    a = pc.if_else(pc.equal(pc.utf8_length(a), 0), pa.scalar(None, a.type), a)
+    is15 = _mask(pc.match_substring_regex(a, "^[0-9]{15}$"))  # ASCII digits (as the scalar path)
+    if is15.any():
+        v = a.filter(pa.array(is15))
+        s17 = pc.binary_join_element_wise(pc.utf8_slice_codeunits(v, 0, 6), pa.scalar("19", a.type),
+                                          pc.utf8_slice_codeunits(v, 6, 15), pa.scalar("", a.type))
+        d = _digit_matrix(s17, 17)
+        full = pc.binary_join_element_wise(s17, pa.array(_CHECK[(d @ _WEIGHTS) % 11], type=a.type),
+                                           pa.scalar("", a.type))
+        a = pc.replace_with_mask(a, pa.array(is15), full)
+    return a
 
 
 def _normalise_distinct(x: pd.Series) -> pd.Series:
     """:func:`normalise` over a ``str`` column (the distinct values of a column)."""
-    x = _nfkc(x)
-    x = x.str.replace(SEPARATORS, "", regex=True).str.upper()
-    x = x.where(x.str.len() > 0)
-    is15 = x.str.fullmatch(r"[0-9]{15}").fillna(False).astype(bool)  # ASCII digits (as the scalar path)
-    if is15.any():
-        s17 = x[is15].str.slice(0, 6) + "19" + x[is15].str.slice(6)
-        x.loc[is15] = s17 + check_digits(s17)
-    return x
+    return _str_series(_normalise_arrow(_arrow(x)), x.index)
 
 
 def normalise_series(s: pd.Series) -> pd.Series:
@@ -243,6 +269,20 @@ def normalise_series(s: pd.Series) -> pd.Series:
     return _spread(_normalise_distinct(u), codes, s, name=s.name)
 
 
+def _digit_matrix(a: pa.Array, width: int) -> np.ndarray:
+    """The bytes of an Arrow array of ASCII strings of exactly ``width`` characters, no missing
+    value, as an ``(n, width)`` array of digit values (byte − 48), read off the data buffer."""
+    a = a.cast(pa.large_string())
+    n = len(a)
+    if n == 0:
+        return np.zeros((0, width), dtype=np.int64)
+    offsets = np.frombuffer(a.buffers()[1], dtype=np.int64)[a.offset:a.offset + n + 1]
+    if offsets[-1] - offsets[0] != n * width or a.null_count:  # pragma: no cover - callers check first
+        raise ValueError(f"expected {n} ASCII strings of {width} characters")
+    data = np.frombuffer(a.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return data.reshape(n, width).astype(np.int64) - 48
+
+
 def check_digits(first17: pd.Series) -> pd.Series:
     """Vectorised check digits for a column of 17-digit strings."""
     if len(first17) == 0:
@@ -253,26 +293,48 @@ def check_digits(first17: pd.Series) -> pd.Series:
     return pd.Series(_CHECK[rem], index=first17.index, dtype="str")
 
 
-def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
-    """Reason codes of a ``str`` column of normalised numbers (see :func:`check_series`)."""
-    out = pd.Series("", index=x.index, dtype="str")
-    missing = x.isna()
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_CHECK_CODES = np.array([ord(c) - 48 for c in "10X98765432"])
+
+
+def _real_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Whether (year, month, day) is a date of the (proleptic) Gregorian calendar."""
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    month = np.clip(m, 0, 12)
+    last = _DAYS[month] + ((month == 2) & leap)
+    return (m >= 1) & (m <= 12) & (d >= 1) & (d <= last)
+
+
+def _check_arrow(x: pa.Array, today: _dt.date | None = None) -> np.ndarray:
+    """Reason codes (an object array) of an Arrow array of normalised numbers: the digits are
+    read as bytes, the check digit, birth date (a real date in 1900-01-01 … ``today``, by
+    default 2100-01-01) and area code (one Arrow ``is_in``) tested with array arithmetic."""
+    n = len(x)
+    out = np.full(n, "", dtype=object)
+    missing = np.asarray(x.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     # ASCII digits only: a str's \d also matches other scripts' digits, which are no ID
-    fmt = ~x.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).astype(bool) & ~missing
+    fmt = ~_mask(pc.match_substring_regex(x, "^[0-9]{17}[0-9X]$")) & ~missing
     out[missing] = "missing"
     out[fmt] = "format"
-    ok = ~(missing | fmt)
-    if ok.any():
-        v = x[ok]
-        cd = check_digits(v.str.slice(0, 17))
-        bad_cd = cd != v.str.slice(17, 18)
-        dates = pd.to_datetime(v.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    ok = np.flatnonzero(~(missing | fmt))
+    if len(ok):
+        v = x.take(pa.array(ok))
+        d = _digit_matrix(v, 18)
+        bad_cd = _CHECK_CODES[(d[:, :17] @ _WEIGHTS) % 11] != d[:, 17]
+        y = d[:, 6:10] @ np.array([1000, 100, 10, 1])
+        m = d[:, 10:12] @ np.array([10, 1])
+        dd = d[:, 12:14] @ np.array([10, 1])
         upper = pd.Timestamp(today or _dt.date(2100, 1, 1))
-        bad_date = dates.isna() | (dates < pd.Timestamp("1900-01-01")) | (dates > upper)
-        bad_area = ~_known_area(v.str.slice(0, 6))
-        reason = np.where(bad_cd, "checksum", np.where(bad_date, "birth_date", np.where(bad_area, "area", "")))
-        out[ok] = reason
+        ymd = y * 10000 + m * 100 + dd
+        bad_date = ~_real_dates(y, m, dd) | (ymd < 19000101) | (ymd > upper.year * 10000 + upper.month * 100 + upper.day)
+        bad_area = ~_mask(pc.is_in(pc.utf8_slice_codeunits(v, 0, 6), value_set=_area_code_array()))
+        out[ok] = np.where(bad_cd, "checksum", np.where(bad_date, "birth_date", np.where(bad_area, "area", "")))
     return out
+
+
+def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
+    """Reason codes of a ``str`` column of normalised numbers (see :func:`check_series`)."""
+    return pd.Series(_check_arrow(_arrow(x), today), index=x.index, dtype="str")
 
 
 def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: bool = False) -> pd.Series:
@@ -290,10 +352,16 @@ def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: boo
 _TOKEN = r"[0-9A-F]{64}"
 
 
+def _usable_arrow(x: pa.Array) -> pa.Array:
+    """:func:`usable_ids` of an Arrow array of normalised numbers: valid IDs and pseudonym
+    tokens kept, the rest missing."""
+    keep = (_check_arrow(x) == "") | _mask(pc.match_substring_regex(x, "^" + _TOKEN + "$"))
+    return pc.if_else(pa.array(keep), x, pa.scalar(None, x.type))
+
+
 def _usable_distinct(x: pd.Series) -> pd.Series:
     """:func:`usable_ids` of a ``str`` column of normalised numbers."""
-    token = x.str.fullmatch(_TOKEN).fillna(False).astype(bool)
-    return x.where((_check_distinct(x) == "") | token)
+    return _str_series(_usable_arrow(_arrow(x)), x.index)
 
 
 def valid_series(s: pd.Series, **kw) -> pd.Series:

@@ -197,9 +197,7 @@ def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
 def _id_key(norm: pd.Series) -> pd.Series:
     """The ``_id`` key per distinct normalised value: valid IDs, and pseudonym tokens
     (``privacy.pseudonymise_pool``: a 64-hex token stands for a valid ID)."""
-    reason = identity._check_distinct(norm)
-    token = norm.str.fullmatch(identity._TOKEN).fillna(False).astype(bool)
-    return norm.where((reason == "") | token)
+    return identity._usable_distinct(norm)
 
 
 def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -276,3 +276,21 @@ def test_separator_class_is_pythons_whitespace_in_both_engines():
     # e.g. the ideographic space, the line separator and the middle dot go; the full stop 。 stays
     assert I.normalise("110105\u3000194912\u202831002·x") == "11010519491231002X"
     assert by_arrow[ord("。")] == "1。。2"     # below the surrogates: position = code point
+
+
+def test_birth_dates_equal_the_reference_on_every_month_and_day():
+    """The birth date is read as integers (real Gregorian date in 1900-01-01 … the upper bound);
+    the reference parses it with pandas. Every month 00–19 and day 00–39 of years around the
+    century and leap-year rules, with a correct check digit and a known area code."""
+    years = ["0000", "1600", "1899", "1900", "1904", "1990", "2000", "2023", "2024", "2099", "2100", "2101", "9999"]
+    first = [f"330382{y}{m:02d}{d:02d}007" for y in years for m in range(20) for d in range(40)]
+    s = pd.Series([_cd(f) for f in first], dtype="str")
+    for today in (None, dt.date(2024, 2, 29), dt.date(1990, 1, 1)):
+        pd.testing.assert_series_equal(I.check_series(s, today=today, normalised=True),
+                                       ref_check_series(s, today=today, normalised=True))
+    got = I.check_series(s, normalised=True)
+    # by hand: 19000229 is no date (1900 is not a leap year), 20000229 and 20240229 are
+    assert got[first.index("33038219000229007")] == "birth_date"
+    assert got[first.index("33038220000229007")] == "" and got[first.index("33038220240229007")] == ""
+    assert got[first.index("33038221000101007")] == "" and got[first.index("33038221000102007")] == "birth_date"
+    assert got[first.index("33038218991231007")] == "birth_date" and got[first.index("33038219000101007")] == ""
