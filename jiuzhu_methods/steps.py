@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 StepFunc = Callable[[pd.DataFrame, "Context"], "pd.DataFrame | tuple[pd.DataFrame, dict]"]
 
@@ -82,7 +84,9 @@ class Pipeline:
         )
 
     def run(self, frame: pd.DataFrame | None, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, Context]:
-        frame = pd.DataFrame() if frame is None else frame.copy()
+        # shallow copies: pandas 3 copies on write, so no later step can change what an
+        # earlier one left in ``ctx.results`` (or the caller's frame)
+        frame = pd.DataFrame() if frame is None else frame.copy(deep=False)
         if "rule_path" not in frame.columns:
             frame["rule_path"] = pd.Series([""] * len(frame), index=frame.index, dtype="str")
         rows = []
@@ -90,22 +94,34 @@ class Pipeline:
             n_in = len(frame)
             out = step(frame, ctx)
             frame, detail = out if isinstance(out, tuple) else (out, {})
-            frame = frame.copy()
+            frame = frame.copy(deep=False)
             if "rule_path" not in frame.columns:
                 frame["rule_path"] = pd.Series([""] * len(frame), index=frame.index, dtype="str")
-            tag = step.name
-            if "path_tag" in frame.columns:
-                t = frame["path_tag"].astype("str")
-                add = pd.Series(tag, index=frame.index, dtype="str").where(t.isna() | (t == ""), tag + "[" + t + "]")
-                frame = frame.drop(columns="path_tag")
-            else:
-                add = pd.Series(tag, index=frame.index, dtype="str")
-            rp = frame["rule_path"].fillna("").astype("str")
-            frame["rule_path"] = rp.where(rp == "", rp + " > ") + add
+            frame["rule_path"] = _extend_paths(frame, step.name)
+            frame = frame.drop(columns="path_tag", errors="ignore")
             ctx.results[step.name] = frame
             rows.append({"order": i + 1, "step": step.name, "label": step.label, "label_zh": step.label_zh,
                          "source": step.source, "n_in": n_in, "n_out": len(frame), "detail": detail})
         return frame, pd.DataFrame(rows, columns=FUNNEL_COLUMNS), ctx
+
+
+def _arrow_str(s: pd.Series) -> pa.Array:
+    """A column's values as one Arrow string array, missing values as ""."""
+    arr = pa.array(s.astype("str").fillna("").array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _extend_paths(frame: pd.DataFrame, tag: str) -> pd.Series:
+    """Each row's ``rule_path`` with ``tag`` appended (``tag[path_tag]`` where the row has a
+    non-empty ``path_tag``), joined with " > " — Arrow kernels on the whole column."""
+    rp = _arrow_str(frame["rule_path"])
+    text = lambda v: pa.scalar(v, rp.type)          # noqa: E731 - scalars of the column's type
+    add = text(tag)
+    if "path_tag" in frame.columns:
+        t = _arrow_str(frame["path_tag"])
+        add = pc.if_else(pc.equal(t, ""), add, pc.binary_join_element_wise(add, text("["), t, text("]"), text("")))
+    return pd.Series(pd.array(pc.if_else(pc.equal(rp, ""), add, pc.binary_join_element_wise(rp, add, text(" > "))),
+                              dtype="str"), index=frame.index)
 
 
 @dataclass

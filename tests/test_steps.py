@@ -47,3 +47,21 @@ def test_finalize_clues():
     assert c.loc[0, "source_ref"] == "R9" and c.loc[0, "source"] == "proc_parties"
     assert c.loc[0, "match"] == "id" and c.loc[0, "confidence"] == 1.0
     assert "grade" in c.columns
+
+
+def test_rule_path_with_missing_tags_existing_paths_and_no_rows():
+    def tag(df, ctx):
+        return df.assign(path_tag=pd.Series(["组1", None, "", float("nan")][:len(df)], index=df.index, dtype="object"))
+
+    p = Pipeline("demo", [Step("g", "groups", "分组", "示例 第一步", tag), Step("m", "manual", "人工核查", "示例 第二步", _manual)])
+    start = pd.DataFrame({"x": [1, 2, 3, 4], "rule_path": ["a", None, "", "b > c"]}, index=[9, 7, 5, 3])
+    frame, _funnel, ctx = p.run(start, Context(pool=None))
+    # by hand: a row's path grows by "g[tag]" (bare "g" without a tag), then "m"; an empty or
+    # missing path starts afresh; the index is kept and path_tag is gone
+    assert frame["rule_path"].tolist() == ["a > g[组1] > m", "g > m", "g > m", "b > c > g > m"]
+    assert frame.index.tolist() == [9, 7, 5, 3] and "path_tag" not in frame.columns
+    assert frame["rule_path"].dtype == "str"
+    assert start["rule_path"].fillna("?").tolist() == ["a", "?", "", "b > c"]   # the caller's frame is untouched
+    assert ctx.results["g"]["rule_path"].tolist()[0] == "a > g[组1]"      # nor what an earlier step left
+    empty, funnel, _ = p.run(start.iloc[:0], Context(pool=None))
+    assert len(empty) == 0 and funnel["n_out"].tolist() == [0, 0]
