@@ -217,15 +217,21 @@ def _mask(a: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+#: text made only of ASCII and the basic CJK Unified Ideographs is NFKC already: none of these
+#: characters changes under NFKC, and none is the second part of a canonical composition
+#: (both checked over every code point in tests/test_identity.py)
+NFKC_STABLE = r"^[\x00-\x7f\x{4e00}-\x{9fff}]*$"
+
+
 def _nfkc_arrow(a: pa.Array) -> pa.Array:
-    """NFKC per value (ASCII text is NFKC already, so only the rest is read, by Python's
-    ``unicodedata``)."""
-    non_ascii = ~_mask(pc.fill_null(pc.string_is_ascii(a), True))
-    if not non_ascii.any():
+    """NFKC per value; only values with characters outside :data:`NFKC_STABLE` (full-width
+    digits, middle dots, rare characters) are read, by Python's ``unicodedata``."""
+    other = ~_mask(pc.fill_null(pc.match_substring_regex(a, NFKC_STABLE), True))
+    if not other.any():
         return a
-    pos = np.flatnonzero(non_ascii)
+    pos = np.flatnonzero(other)
     done = [unicodedata.normalize("NFKC", v) for v in a.take(pa.array(pos)).to_pylist()]
-    return pc.replace_with_mask(a, pa.array(non_ascii), pa.array(done, type=a.type))
+    return pc.replace_with_mask(a, pa.array(other), pa.array(done, type=a.type))
 
 
 def _nfkc(x: pd.Series) -> pd.Series:

@@ -294,3 +294,31 @@ def test_birth_dates_equal_the_reference_on_every_month_and_day():
     assert got[first.index("33038220000229007")] == "" and got[first.index("33038220240229007")] == ""
     assert got[first.index("33038221000101007")] == "" and got[first.index("33038221000102007")] == "birth_date"
     assert got[first.index("33038218991231007")] == "birth_date" and got[first.index("33038219000101007")] == ""
+
+
+def test_nfkc_stable_class_is_stable_on_every_code_point():
+    """``identity.NFKC_STABLE`` (ASCII + U+4E00–U+9FFF) skips Python's NFKC: no character of the
+    class changes under NFKC, none is the second part of a canonical pair (so no composition
+    can join two of them), and the class matches exactly those characters."""
+    import sys
+
+    inside = [i for i in range(sys.maxunicode + 1) if i < 0x80 or 0x4E00 <= i <= 0x9FFF]
+    assert all(unicodedata.normalize("NFKC", chr(i)) == chr(i) for i in inside)
+    seconds = set()
+    for i in range(sys.maxunicode + 1):
+        d = unicodedata.decomposition(chr(i))
+        if d and not d.startswith("<") and len(d.split()) == 2:
+            seconds.add(int(d.split()[1], 16))
+    assert not seconds & set(inside)
+    probe = pd.Series(["张三", "ab 12", "阿依古丽·买买提", "ＡＢ", "张\u0301", None, "", "丽\uf900", "\u9fff\u4e00", "\ua000"],
+                      dtype="str")
+    got = I._nfkc(probe)
+    want = probe.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
+    assert got.fillna("<NA>").tolist() == want.fillna("<NA>").tolist()
+    assert got.tolist()[2:5] == ["阿依古丽·买买提", "AB", "张\u0301"]     # by hand
+    # the class in Arrow's RE2, at its boundaries
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    edges = [0x7F, 0x80, 0x4DFF, 0x4E00, 0x9FFF, 0xA000]
+    assert pc.match_substring_regex(pa.array([chr(i) for i in edges]), I.NFKC_STABLE).to_pylist() == [
+        True, False, False, True, True, False]
