@@ -9,10 +9,15 @@ within its clause, by a cue before it (未达成调解协议, 不予谅解, 拒�
 (调解协议未达成). Cues live in ``data/negation.yaml``. A text hits when at least one
 occurrence of a keyword is affirmed.
 
-Vectorised: per keyword, ``str.count`` of all occurrences minus ``str.count`` of negated ones.
-:func:`keyword_hits` (used by :func:`contains_any`, :func:`matched_words`, :func:`tag_categories`
-and the models) gives the same answers for many words and many texts at once: the counts are
-taken once per distinct clause (texts cut at the clause breaks), not once per text.
+Vectorised: per keyword, ``str.count`` of all occurrences minus ``str.count`` of negated ones
+(:func:`keyword_counts`, the definition). :func:`keyword_hits` (used by :func:`contains_any`,
+:func:`matched_words`, :func:`tag_categories` and the models) gives the same answers for many
+words and many texts at once, reading distinct clauses instead of texts: the texts are cut at
+the clause breaks (found in their UTF-8 bytes with numpy, no copy), the distinct clauses holding
+any word are found with one RE2 alternation, and the words of those clauses by hierarchical
+alternation (halves of the word list, tested only on the clauses that hit the whole); under
+``"aware"`` the occurrences are counted only on the clauses holding the word where the negated
+pattern matches.
 
 Examples
 --------
@@ -69,15 +74,6 @@ def keyword_counts(text: pd.Series, word: str, *, negation: str = "plain") -> pd
     return n.astype("int64")
 
 
-def _arrow_text(text: pd.Series) -> pa.Array:
-    """The texts as one Arrow string array (missing → "")."""
-    t = text.astype("str").fillna("")
-    arr = getattr(t.array, "_pa_array", None)
-    if arr is None:  # pragma: no cover - "str" is Arrow-backed in pandas 3
-        arr = pa.array(t.to_numpy(dtype=object), type=pa.large_string())
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
 def _clause_breaks(words: list[str], negation: str) -> str | None:
     """The characters a text may be cut at without changing any keyword count, or ``None``.
 
@@ -93,6 +89,153 @@ def _clause_breaks(words: list[str], negation: str) -> str | None:
     return brk
 
 
+def _arrow_text(text: pd.Series) -> pa.Array:
+    """The texts as one Arrow ``large_string`` array (missing → ""), without copying the
+    characters when the Series holds them in one chunk (``combine_chunks`` copies even then)."""
+    t = text.astype("str").fillna("")
+    arr = getattr(t.array, "_pa_array", None)
+    if arr is None:  # pragma: no cover - "str" is Arrow-backed in pandas 3
+        arr = pa.array(t.to_numpy(dtype=object), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+
+
+def _break_ends(data: np.ndarray, brk: str) -> np.ndarray:
+    """The sorted positions in the UTF-8 bytes ``data`` just after each break character.
+
+    One pass marks the bytes that may start a break character (its first byte; the ASCII
+    breaks at once as ``byte <= the largest``), then the first bytes of each candidate, read
+    as one big-endian number, are compared with each break's. UTF-8 is self-synchronising, so
+    a matched sequence is that character and not part of another one."""
+    seqs = [ch.encode("utf-8") for ch in dict.fromkeys(brk)]
+    ascii_leads = [s[0] for s in seqs if s[0] < 0x80]
+    mask = data <= max(ascii_leads) if ascii_leads else np.zeros(len(data), dtype=bool)
+    for lead in sorted({s[0] for s in seqs if s[0] >= 0x80}):
+        mask |= data == lead
+    cand = np.flatnonzero(mask)
+    codes: dict[int, list[int]] = {}
+    for s in seqs:
+        codes.setdefault(len(s), []).append(int.from_bytes(s, "big"))
+    key = np.zeros(len(cand), dtype=np.uint32)    # the candidate's first k+1 bytes, big-endian
+    size = np.zeros(len(cand), dtype=np.uint8)    # the byte length of the break it starts, or 0
+    for k in range(max(codes)):
+        key <<= 8
+        key |= data.take(np.minimum(cand + k, len(data) - 1))
+        if k + 1 in codes:
+            m = np.zeros(len(cand), dtype=bool)
+            for code in codes[k + 1]:
+                m |= key == code
+            m &= cand < len(data) - k                 # the whole sequence lies in the data
+            size[m] = k + 1
+    sel = size > 0
+    return cand[sel] + size[sel]
+
+
+def _clauses(arr: pa.Array, brk: str) -> tuple[pa.Array, np.ndarray]:
+    """The texts cut after each break character, as one ``large_string`` array over the same
+    character buffer (no copy), and the text each clause comes from.
+
+    A clause keeps its closing break character ("甲，" "乙"): no keyword or cue contains one
+    and the negation gap stops at it, so the counts are those of the clause without it. Every
+    text has at least one clause (its first, possibly empty), in text order."""
+    n = len(arr)
+    _, obuf, dbuf = arr.buffers()[:3]
+    off = np.frombuffer(obuf, dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    if dbuf is None:  # pragma: no cover - Arrow always allocates the (possibly empty) data buffer
+        dbuf = pa.py_buffer(b"")
+    lo, hi = int(off[0]), int(off[-1])
+    ends = _break_ends(np.frombuffer(dbuf, dtype=np.uint8)[lo:hi], brk) + lo
+    # the breaks of text i: those whose last byte lies in [off[i], off[i+1])
+    per = np.diff(np.searchsorted(ends - 1, off, side="left"))
+    owner_b = np.repeat(np.arange(n, dtype=np.int64), per)
+    nb = len(ends)
+    pos_t = np.arange(n, dtype=np.int64) + (np.cumsum(per) - per)  # text i's first clause
+    pos_b = owner_b + 1 + np.arange(nb, dtype=np.int64)             # the clause after break k
+    starts = np.empty(n + nb + 1, dtype=np.int64)
+    starts[pos_t], starts[pos_b], starts[-1] = off[:-1], ends, hi
+    owner = np.empty(n + nb, dtype=np.int64)
+    owner[pos_t], owner[pos_b] = np.arange(n, dtype=np.int64), owner_b
+    return pa.LargeStringArray.from_buffers(n + nb, pa.py_buffer(starts), dbuf), owner
+
+
+def _any_word(strings: pa.Array, words: list[str]) -> np.ndarray | None:
+    """Which strings hold at least one of ``words`` (one RE2 alternation), or ``None`` when RE2
+    refuses the alternation (then every string may hold one)."""
+    try:
+        return np.asarray(pc.match_substring_regex(strings, "|".join(re.escape(w) for w in words)), dtype=bool)
+    except pa.ArrowException:
+        return None
+
+
+def _texts_to_split(arr: pa.Array, rows: np.ndarray, words: list[str], sample: int = 1000) -> np.ndarray:
+    """The rows of ``arr`` (among ``rows``) worth cutting into clauses: all of them, or — when
+    fewer than half of an evenly spaced sample of ``sample`` texts hold a word — those that
+    hold one (one alternation over the whole texts, which stops at a text's first match, is
+    then cheaper than cutting and hashing every text)."""
+    probe = _any_word(arr.take(pa.array(rows[::max(1, len(rows) // sample)])), words)
+    if probe is None or not len(probe) or probe.mean() >= 0.5:
+        return rows
+    hit = _any_word(arr.take(pa.array(rows)) if len(rows) < len(arr) else arr, words)
+    return rows if hit is None else rows[hit]  # pragma: no cover - (None) the probe showed RE2 takes it
+
+
+def _rows_by_word(strings: pa.Array, words: list[str], sure: bool = True) -> list[np.ndarray]:
+    """For each word, the rows of ``strings`` holding it; ``sure``: every row holds at least one.
+
+    Hierarchical alternation: the words are halved; the first half's alternation is tested on
+    the rows holding a word of the whole; the rows that miss it hold a word of the second half,
+    so the second half's alternation is tested only on the rows that hit the first; and so on
+    down to single words (a plain substring test). A string holding one of W words is read
+    about 1.5·log2(W) times instead of W. When RE2 refuses an alternation, its rows are
+    carried down unsure and tested again below (single words always are)."""
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(words)
+
+    def test(rows: np.ndarray, a: int, b: int) -> np.ndarray | None:
+        sub = strings.take(pa.array(rows))
+        return np.asarray(pc.match_substring(sub, words[a]), dtype=bool) if b - a == 1 else _any_word(sub, words[a:b])
+
+    # (first word, end, rows, sure): sure = every row holds a word of words[first:end]
+    stack = [(0, len(words), np.arange(len(strings), dtype=np.int64), sure)]
+    while stack:
+        lo, hi, rows, sure = stack.pop()
+        if hi - lo == 1:
+            out[lo] = rows if sure else rows[test(rows, lo, hi)]
+            continue
+        mid = (lo + hi) // 2
+        left = test(rows, lo, mid)
+        if left is None:
+            stack.append((lo, mid, rows, False))
+            hit, known = rows, rows[:0]
+        else:
+            hit = rows[left]
+            stack.append((lo, mid, hit, True))
+            known = rows[~left] if sure else rows[:0]   # a word of the second half, untested
+        tested = hit if sure else rows
+        right = test(tested, mid, hi) if len(tested) else np.zeros(0, dtype=bool)
+        stack.append((mid, hi, np.concatenate([known, tested if right is None else tested[right]]), right is not None))
+    return out
+
+
+def _affirmed(strings: pa.Array, rows: np.ndarray, word: str) -> np.ndarray:
+    """The rows (of ``strings``, each holding ``word``) where an occurrence is not negated:
+    more occurrences than negated occurrences (``str.count`` as :func:`keyword_counts`).
+
+    Negated occurrences are disjoint matches each holding an occurrence, so they never
+    outnumber the occurrences: a text's count is positive exactly when one of its clauses'
+    is, and a clause without any negated-pattern match is affirmed without counting."""
+    pat = _negated_pattern(word, negation_rules())
+    sub = strings.take(pa.array(rows))
+    neg = np.asarray(pc.match_substring_regex(sub, pat), dtype=bool)
+    if not neg.any():
+        return rows
+    s = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([sub.filter(pa.array(neg))]))).astype("str")
+    keep = s.str.count(re.escape(word)).to_numpy(dtype=np.int64) > s.str.count(pat).to_numpy(dtype=np.int64)
+    ok = ~neg
+    ok[np.flatnonzero(neg)[keep]] = True
+    return rows[ok]
+
+
 def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", groups=None) -> pd.DataFrame:
     """One boolean column per distinct word (first-appearance order): the text has an occurrence
     that counts under ``negation`` — exactly ``keyword_counts(text, w, negation=negation) > 0``.
@@ -101,12 +244,15 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     ``text``; a missing label drops the text): one row per label, sorted, where the text of a
     label is its texts joined with a newline (as :func:`texts_by`), without building that join.
 
-    Vectorised over distinct clauses instead of texts: the texts are cut at the clause breaks
-    of ``data/negation.yaml`` (see :func:`_clause_breaks`; otherwise the whole texts are
-    counted), the distinct clauses holding any of the words are found with one alternation,
-    and each word is counted on those clauses only (plain: a substring test; aware:
-    ``str.count`` of occurrences and of negated occurrences); the counts of a text or label are
-    the sums over its clauses.
+    Vectorised over distinct clauses instead of texts. The texts (with a label) are cut after
+    each clause break of ``data/negation.yaml`` (:func:`_clauses`; when a word or cue contains
+    a break character, :func:`_clause_breaks`, the whole texts are counted instead); when few
+    texts hold a word, only those are cut (:func:`_texts_to_split`). The distinct clauses
+    holding any word are found with one alternation, the words of each with hierarchical
+    alternation (:func:`_rows_by_word`); under ``"aware"`` a clause holding a word counts when
+    it has more occurrences than negated occurrences (:func:`_affirmed`). A text or label has a
+    word when one of its clauses has it: the clause counts are never negative and add up to the
+    text's, since no occurrence or negated occurrence spans a break.
 
     >>> t = pd.Series(["双方未达成调解协议。被害人表示谅解", "不予谅解"])
     >>> keyword_hits(t, ["调解协议", "谅解"], negation="aware").to_dict("list")
@@ -120,7 +266,9 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
         codes = np.arange(len(text), dtype=np.int64)
         index = text.index
     else:
-        codes, uniques = pd.factorize(pd.Series(np.asarray(groups, dtype=object)), sort=True)
+        # a "str" Series is factorised as it is (Arrow hashing); anything else as Python objects
+        fast = isinstance(groups, pd.Series) and str(groups.dtype) == "str"
+        codes, uniques = pd.factorize(groups if fast else pd.Series(np.asarray(groups, dtype=object)), sort=True)
         codes = np.asarray(codes, dtype=np.int64)
         index = pd.Index(uniques)
     n = len(index)
@@ -136,42 +284,39 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
             whole = texts_by(d, "_g", "_t").reindex(range(n)).fillna("")
         return pd.DataFrame({w: (keyword_counts(whole, w, negation=negation) > 0).to_numpy() for w in words},
                             index=index)
-    # one split at any break character (an RE2 character class)
-    cls = "".join("\\n" if c == "\n" else ("\\" + c if c in "\\]^-[" else c) for c in brk)
-    parts = pc.split_pattern_regex(_arrow_text(text), f"[{cls}]")
-    piece = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
-    enc = pc.dictionary_encode(pc.list_flatten(parts))
+    arr = _arrow_text(text)
+    read = _texts_to_split(arr, np.flatnonzero(codes >= 0), words)
+    parts, owner = _clauses(arr if len(read) == len(arr) else arr.take(pa.array(read)), brk)
+    owner = read[owner]
+    enc = pc.dictionary_encode(parts)
     uniq, cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)
     # the distinct clauses holding any word at all (one RE2 alternation)
-    try:
-        anyhit = np.asarray(pc.match_substring_regex(uniq, "|".join(re.escape(w) for w in words)), dtype=bool)
-    except pa.ArrowException:  # pragma: no cover - alternation too large for RE2: test every clause
-        anyhit = np.ones(len(uniq), dtype=bool)
-    cand = np.flatnonzero(anyhit)
-    out = {w: np.zeros(n, dtype=bool) for w in words}
-    if not len(cand):
-        return pd.DataFrame(out, index=index)
-    # (label, candidate clause) pairs with their multiplicity
-    grp = codes[piece]
-    sel = anyhit[cid] & (grp >= 0)
+    anyhit = _any_word(uniq, words)
+    cand = np.arange(len(uniq), dtype=np.int64) if anyhit is None else np.flatnonzero(anyhit)
+    # the words of each candidate clause (hierarchical alternation), affirmed ones under "aware"
+    C = uniq.take(pa.array(cand))
+    rows = _rows_by_word(C, words, sure=anyhit is not None)
+    if negation == "aware":
+        rows = [_affirmed(C, r, w) if len(r) else r for r, w in zip(rows, words)]
+    # (label, candidate) pairs, grouped by candidate: a word's labels are those of its clauses
     pos = np.full(len(uniq), -1, dtype=np.int64)
     pos[cand] = np.arange(len(cand), dtype=np.int64)
-    m = np.int64(len(cand))
-    key, mult = np.unique(grp[sel] * m + pos[cid[sel]], return_counts=True)
-    G, U = key // m, key % m
-    C_arr = uniq.take(pa.array(cand))
-    C = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([C_arr.cast(pa.large_string())]))).astype("str")
-    for w in words:
-        if negation == "plain":
-            net = np.asarray(pc.match_substring(C_arr, w), dtype=np.int64)
-        else:  # occurrences minus negated occurrences, each summed over the label's clauses
-            net = C.str.count(re.escape(w)).to_numpy(dtype=np.int64, copy=True)
-            has = np.flatnonzero(net > 0)
-            if len(has):
-                net[has] -= C.iloc[has].str.count(_negated_pattern(w, negation_rules())).to_numpy(dtype=np.int64)
-        total = np.bincount(G, weights=(net[U] * mult).astype(np.float64), minlength=n)
-        out[w] = total > 0
-    return pd.DataFrame(out, index=index)
+    p = pos[cid]
+    grp = codes[owner]
+    keep = (p >= 0) & (grp >= 0)
+    p, grp = p[keep], grp[keep]
+    order = np.argsort(p, kind="stable")
+    grp = grp[order]
+    cnt = np.bincount(p, minlength=len(cand))
+    first = np.cumsum(cnt) - cnt
+    r = np.concatenate(rows)
+    wid = np.repeat(np.arange(len(words), dtype=np.int64), [len(x) for x in rows])
+    lens = cnt[r]
+    tot = int(lens.sum())
+    at = np.repeat(first[r] - (np.cumsum(lens) - lens), lens) + np.arange(tot, dtype=np.int64)
+    hit = np.zeros((n, len(words)), dtype=bool)
+    hit[grp[at], np.repeat(wid, lens)] = True
+    return pd.DataFrame({w: hit[:, j] for j, w in enumerate(words)}, index=index)
 
 
 def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
