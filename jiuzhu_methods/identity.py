@@ -241,22 +241,33 @@ def _nfkc(x: pd.Series) -> pd.Series:
     return _str_series(_nfkc_arrow(_arrow(x)), x.index)
 
 
+#: an ID already in normal form (18 ASCII characters: 17 digits, then a digit or "X"):
+#: NFKC, separator removal and upper-casing leave it as it is
+CANONICAL = "^[0-9]{17}[0-9X]$"
+
+
 def _normalise_arrow(a: pa.Array) -> pa.Array:
     """:func:`normalise` over an Arrow string array: the kernels pandas' ``str`` methods call
-    (RE2 replace, ``utf8_upper``), without the pandas wrapping."""
-    a = _nfkc_arrow(a)
-    a = pc.utf8_upper(pc.replace_substring_regex(a, SEPARATORS, ""))
-    a = pc.if_else(pc.equal(pc.utf8_length(a), 0), pa.scalar(None, a.type), a)
-    is15 = _mask(pc.match_substring_regex(a, "^[0-9]{15}$"))  # ASCII digits (as the scalar path)
+    (RE2 replace, ``utf8_upper``), without the pandas wrapping, on the values that are not
+    :data:`CANONICAL` already (most of a real column)."""
+    todo = ~_mask(pc.match_substring_regex(a, CANONICAL)) & ~np.asarray(a.is_null().to_numpy(zero_copy_only=False))
+    if not todo.any():
+        return a
+    everything = todo.all()
+    b = a if everything else a.filter(pa.array(todo))
+    b = _nfkc_arrow(b)
+    b = pc.utf8_upper(pc.replace_substring_regex(b, SEPARATORS, ""))
+    b = pc.if_else(pc.equal(pc.utf8_length(b), 0), pa.scalar(None, b.type), b)
+    is15 = _mask(pc.match_substring_regex(b, "^[0-9]{15}$"))  # ASCII digits (as the scalar path)
     if is15.any():
-        v = a.filter(pa.array(is15))
-        s17 = pc.binary_join_element_wise(pc.utf8_slice_codeunits(v, 0, 6), pa.scalar("19", a.type),
-                                          pc.utf8_slice_codeunits(v, 6, 15), pa.scalar("", a.type))
+        v = b.filter(pa.array(is15))
+        s17 = pc.binary_join_element_wise(pc.utf8_slice_codeunits(v, 0, 6), pa.scalar("19", b.type),
+                                          pc.utf8_slice_codeunits(v, 6, 15), pa.scalar("", b.type))
         d = _digit_matrix(s17, 17)
-        full = pc.binary_join_element_wise(s17, pa.array(_CHECK[(d @ _WEIGHTS) % 11], type=a.type),
-                                           pa.scalar("", a.type))
-        a = pc.replace_with_mask(a, pa.array(is15), full)
-    return a
+        full = pc.binary_join_element_wise(s17, pa.array(_CHECK[(d @ _WEIGHTS) % 11], type=b.type),
+                                           pa.scalar("", b.type))
+        b = pc.replace_with_mask(b, pa.array(is15), full)
+    return b if everything else pc.replace_with_mask(a, pa.array(todo), b.cast(a.type))
 
 
 def _normalise_distinct(x: pd.Series) -> pd.Series:
