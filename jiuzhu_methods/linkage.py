@@ -474,11 +474,37 @@ def linkable(left: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id",
     return mask
 
 
+def _value_set(values, like: pa.DataType):
+    """``values`` as an Arrow value set of type ``like`` (missing values as nulls, which match a
+    missing entry, as in pandas), or ``None`` when some value is neither a string nor missing.
+    Built by one Arrow call: pandas' ``isin`` on an Arrow column makes one Python scalar per
+    value, which dominates for thousands of values."""
+    if not isinstance(values, (pd.Series, pd.Index, np.ndarray, list, tuple)):
+        values = list(values)
+    vals = np.asarray(values, dtype=object)
+    if vals.ndim != 1:
+        return None
+    try:
+        vs = pa.array(vals, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if vs.type not in (pa.null(), pa.string(), pa.large_string()):
+        return None
+    return vs.cast(like)
+
+
 def isin(s: pd.Series, values) -> np.ndarray:
     """``s.isin(values)`` as a boolean array, decided once per distinct value of ``s`` (cheap
-    on a pool's large columns, see :func:`column_index`)."""
+    on a pool's large columns, see :func:`column_index`), the value set built by one Arrow
+    call (:func:`_value_set`; pandas' own ``isin`` when a value is not a string)."""
     col = column_index(s)
-    return col.values.isin(list(values)).to_numpy(dtype=bool)[col.codes]
+    arr = identity._arrow(col.values)
+    vs = _value_set(values, arr.type)
+    if vs is None:
+        per_value = col.values.isin(list(values)).to_numpy(dtype=bool)
+    else:
+        per_value = np.asarray(pc.is_in(arr, value_set=vs).to_numpy(zero_copy_only=False), dtype=bool)
+    return per_value[col.codes]
 
 
 def _pair_frame(left: pd.Index, right: pd.Index, i, j, rule) -> pd.DataFrame:

@@ -398,3 +398,25 @@ def test_column_key_is_the_key_the_joins_read():
     assert codes.tolist() == [0, 0, -1] and distinct.tolist() == ["张三"]
     with pytest.raises(ValueError, match="_id"):
         L.column_key(df["name"], "_phone")
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "c"], ("a",), {"b", "zz"}, pd.Series(["b", None], dtype="str"), pd.Index(["a"]), np.array(["c"], dtype=object),
+    [None], [np.nan], [pd.NA], [], ["a", 1], [1, 2.5], [b"a"], ["a", None], {"a": 1}.keys(),
+    pd.Series(["a"] * 3 + ["c"], dtype="object"),
+])
+def test_isin_equals_pandas_isin(values):
+    # by hand for the first: rows a, b, missing, c, a → [T, F, F, T, T]; every case equals pandas
+    s = pd.Series(["a", "b", None, "c", "a"], dtype="str")
+    want = s.isin(values).to_numpy()
+    got = L.isin(s, values)
+    assert got.dtype == bool and got.tolist() == want.tolist()
+    big = pd.concat([s] * 12_000, ignore_index=True)        # a kept column index (≥ 50,000 rows)
+    assert L.isin(big, values).tolist() == big.isin(values).to_numpy().tolist()
+
+
+def test_isin_by_hand():
+    s = pd.Series(["a", "b", None, "c", "a"], dtype="str")
+    assert L.isin(s, ["a", "c"]).tolist() == [True, False, False, True, True]
+    assert L.isin(s, [None]).tolist() == [False, False, True, False, False]      # missing matches missing
+    assert L.isin(s, ["a", 1]).tolist() == [True, False, False, False, True]     # pandas' path
