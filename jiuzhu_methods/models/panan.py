@@ -174,30 +174,32 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
     """
     tree = tree or parameters()["decision_tree"]
     idx = features.index
-    out = pd.DataFrame({"grade": pd.Series(NO_GRADE, index=idx, dtype="str"),
-                        "tree_leaf": pd.Series("", index=idx, dtype="str"),
-                        "tree_path": pd.Series("", index=idx, dtype="str"),
-                        "grade_reason": pd.Series("", index=idx, dtype="str")})
+    # each row's leaf as a number (0 = no leaf reached: the defaults), then one take per column
+    leaf = np.zeros(len(idx), dtype=np.intp)
+    values: list[tuple] = [(NO_GRADE, "", "", "")]
+    bools: dict[str, np.ndarray] = {}
 
-    def walk(node: dict, mask: pd.Series, path: str) -> None:
+    def walk(node: dict, mask: np.ndarray, path: str) -> None:
         if not mask.any():
             return
         if "leaf" in node:
-            out.loc[mask, "grade"] = node["grade"]
-            out.loc[mask, "tree_leaf"] = node["leaf"]
-            out.loc[mask, "tree_path"] = path
-            out.loc[mask, "grade_reason"] = node.get("reason", "")
+            leaf[mask] = len(values)
+            values.append((node["grade"], node["leaf"], path, node.get("reason", "")))
             return
         f = node["node"]
         if f not in features.columns:
             raise KeyError(f"decision tree asks about unknown feature {f!r}; known: {', '.join(FEATURES)}")
-        v = features[f].fillna(False).astype(bool)
+        if f not in bools:
+            bools[f] = features[f].fillna(False).astype(bool).to_numpy()
+        v = bools[f]
         sep = ">" if path else ""
         walk(node["是"], mask & v, f"{path}{sep}{f}=是")
         walk(node["否"], mask & ~v, f"{path}{sep}{f}=否")
 
-    walk(tree, pd.Series(True, index=idx), "")
-    return out
+    walk(tree, np.ones(len(idx), dtype=bool), "")
+    table = np.array(values, dtype=object)
+    return pd.DataFrame({c: pd.Series(table[leaf, k], index=idx, dtype="str")
+                         for k, c in enumerate(("grade", "tree_leaf", "tree_path", "grade_reason"))})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -260,9 +262,53 @@ def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq), dtype="str")
 
 
+#: the identity columns of a right-hand table a :func:`_link_parts` stack carries (the
+#: ``right_cols`` names of :func:`linkage.link` and the columns the stack gives them)
+_STACK_COLUMNS = {"id_col": "id_number", "name_col": "name", "phone_col": "phone", "address_col": "address"}
+
+
+def _sortable(index: pd.Index) -> bool:
+    return index.is_unique and index.is_monotonic_increasing
+
+
+def _link_parts(left: pd.DataFrame, parts: list[tuple[pd.DataFrame, dict | None]], *,
+                linkage: str) -> list[pd.DataFrame]:
+    """``[link(left, right, linkage=linkage, right_cols=cols) for right, cols in parts]``, by one
+    :func:`linkage.link` of ``left`` with the right tables stacked (their identity columns only,
+    renamed to ``id_number``/``name``/``phone``/``address``; an absent column is missing in its
+    rows), so ``left``'s linkage keys are computed once, not once per table. Each key is a
+    function of its row's own values, so the stack pairs as the tables do one by one; its pairs
+    are split by row range and their ``right`` labels put back. Where that is not certain (a
+    table whose labels are not unique and increasing, identity columns that are not all
+    ``str``, a ``birth_col``), the tables are linked one by one."""
+    cols = [dict(_STACK_COLUMNS, **{k: v for k, v in (c or {}).items()}) for _r, c in parts]
+    same = (len(parts) > 1 and all(set(c) == set(_STACK_COLUMNS) for c in cols)
+            and all(_sortable(r.index) for r, _c in parts)
+            and all(r[c[k]].dtype == "str" for (r, _c), c in zip(parts, cols) for k in _STACK_COLUMNS
+                    if c[k] is not None and c[k] in r.columns))
+    if not same:
+        return [link(left, r, linkage=linkage, right_cols=c) for r, c in parts]
+    stacked = pd.DataFrame({
+        out: pd.concat([r[c[k]].reset_index(drop=True) if c[k] is not None and c[k] in r.columns
+                        else pd.Series(None, index=range(len(r)), dtype="str") for (r, _c), c in zip(parts, cols)],
+                       ignore_index=True)
+        for k, out in _STACK_COLUMNS.items()})
+    pairs = link(left, stacked, linkage=linkage)
+    j = pairs["right"].to_numpy()
+    out, start = [], 0
+    for r, _c in parts:
+        m = (j >= start) & (j < start + len(r))
+        p = pairs.loc[m].reset_index(drop=True)
+        p["right"] = r.index.take(j[m] - start)
+        out.append(p)
+        start += len(r)
+    return out
+
+
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
-             collect: str | None = None) -> pd.DataFrame:
-    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
+             collect: str | None = None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per row of ``frame``: hit, best match and confidence, and the collected values of
+    ``right[collect]``. ``pairs``: ``link(frame, right, …)`` when already made (:func:`_link_parts`)."""
     out = pd.DataFrame(index=frame.index)
     out["hit"] = False
     out["match"] = pd.Series(None, index=frame.index, dtype="str")
@@ -271,7 +317,8 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
         out["collected"] = pd.Series("", index=frame.index, dtype="str")
     if frame.empty or right.empty:
         return out
-    pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
+    if pairs is None:
+        pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
     if pairs.empty:
         return out
     best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
@@ -435,7 +482,14 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
     reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
-    r = _collide(frame, reg, linkage=lk, collect="registry")
+    pet = ctx.pool["petitions"]
+    pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
+    enf = ctx.pool["court_enforcements"]
+    unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
+    applicant = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
+    # the victims against the three tables: one link (their keys computed once), pairs split per table
+    reg_pairs, pet_pairs, enf_pairs = _link_parts(frame, [(reg, None), (pet, None), (unpaid, applicant)], linkage=lk)
+    r = _collide(frame, reg, linkage=lk, collect="registry", pairs=reg_pairs)
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]
@@ -444,14 +498,9 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     frame["on_registry"] = r["hit"].astype(bool)
     frame["special_registry"] = _has_any(regs, p["special_groups"])
     frame["disabled_registry"] = _has_any(regs, ["持证残疾人"])
-    pet = ctx.pool["petitions"]
-    pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
-    rp = _collide(frame, pet, linkage=lk)
+    rp = _collide(frame, pet, linkage=lk, pairs=pet_pairs)
     frame["petition_match"] = rp["hit"].astype(bool)
-    enf = ctx.pool["court_enforcements"]
-    unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
-    re_ = _collide(frame, unpaid, linkage=lk,
-                   right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"})
+    re_ = _collide(frame, unpaid, linkage=lk, right_cols=applicant, pairs=enf_pairs)
     frame["enforcement_unpaid"] = re_["hit"].astype(bool)
     # the clue's own linkage quality: the best collision that contributed (a case-file-only clue is exact)
     conf = pd.concat([r["confidence"], rp["confidence"], re_["confidence"]], axis=1)
