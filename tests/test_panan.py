@@ -528,3 +528,20 @@ def test_apply_tree_by_hand():
     with pytest.raises(KeyError):
         panan.apply_tree(f[["death"]], bad)
     assert len(panan.apply_tree(f.iloc[:0], tree)) == 0
+
+
+def test_category_words_by_hand():
+    # words as columns a, b, c, d; categories 甲: [b, a, b] (b once), 乙: [c], 丙: [a, d] (a in two categories)
+    cats = {"甲": ["b", "a", "b"], "乙": ["c"], "丙": ["a", "d"]}
+    hits = np.array([[True, True, False, False],     # a, b → 甲：b、a；丙：a
+                     [False, False, True, True],     # c, d → 乙：c；丙：d
+                     [False, False, False, False],   # none → ""
+                     [False, False, True, False]])   # c → 乙：c
+    got = panan._category_words(hits, ["a", "b", "c", "d"], cats)
+    assert got.tolist() == ["甲：b、a；丙：a", "乙：c；丙：d", "", "乙：c"]
+    # as the per-category join of flags joined with "；"
+    df = pd.DataFrame(hits, columns=list("abcd"))
+    parts = [pd.Series(np.where(w != "", c + "：" + w, ""), dtype="str")
+             for c, ws in cats.items() for w in [panan._join_flags(df, list(dict.fromkeys(ws)), "、")]]
+    assert got.tolist() == panan._concat_parts(parts, df.index).tolist()
+    assert panan._category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []

@@ -301,3 +301,12 @@ def test_inaction_left_out_when_helped_or_on_subsistence_list(linkage):
     assert inaction(pool_of(frames)) == set()
     # the clues themselves do not change
     assert set(weidu.screen(pool_of(frames), linkage=linkage).clues["name"]) == {"李某", "赵某", "孙某"}
+
+
+def test_union_lists_by_hand():
+    # per person the sorted distinct items of its "、"-joined lists; empty items and missing lists
+    # give nothing, a person with none is left out
+    rows = pd.DataFrame({"_person": ["b", "a", "b", "a", "c", "d"],
+                         "x": pd.Series(["E2、E1", None, "E1", "E3、、E1", "", "E9"], dtype="str")})
+    got = weidu._union_lists(rows, "x")
+    assert got.to_dict() == {"a": "E1、E3", "b": "E1、E2", "d": "E9"} and list(got.index) == ["a", "b", "d"]

@@ -372,6 +372,37 @@ def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> 
     return out.str.removesuffix(sep)
 
 
+def _category_words(hits: np.ndarray, columns: list[str], categories: dict[str, list[str]]) -> np.ndarray:
+    """Per row of the boolean matrix ``hits`` (rows × words ``columns``): for each category (in
+    order) with a word that hits, ``类别：词、词`` (its words that hit, in the category's order,
+    each once), the categories joined with "；"; "" without a hit — what :func:`_concat_parts`
+    of the per-category :func:`_join_flags` gives, by one ``nonzero`` and one Arrow join over
+    the hits only: each hit's piece is its word led by "、", by ``类别：`` (first of its
+    category in the row) or by ``；类别：`` (first of a later category)."""
+    pos = {w: i for i, w in enumerate(columns)}
+    idx, cat_of, words = [], [], []
+    for k, (cat, ws) in enumerate(categories.items()):
+        ws = list(dict.fromkeys(ws))
+        idx += [pos[w] for w in ws]
+        cat_of += [k] * len(ws)
+        words += ws
+    names = list(categories)
+    n, v = hits.shape[0], len(idx)
+    rows, cols = np.nonzero(hits[:, idx]) if v else (np.zeros(0, np.intp), np.zeros(0, np.intp))
+    c = np.asarray(cat_of, dtype=np.intp)[cols]
+    new_row = np.ones(len(rows), dtype=bool)
+    new_row[1:] = rows[1:] != rows[:-1]
+    new_cat = new_row.copy()
+    new_cat[1:] |= c[1:] != c[:-1]
+    pieces = (["、" + w for w in words] + [names[k] + "：" + w for k, w in zip(cat_of, words)]
+              + ["；" + names[k] + "：" + w for k, w in zip(cat_of, words)])
+    kind = np.where(new_cat, np.where(new_row, 1, 2), 0)
+    vals = pa.array(pieces, type=pa.large_string()).take(pa.array(cols + kind * v, type=pa.int64()))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("", pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False)
+
+
 def word_hits(texts: pd.Series, words: list[str], negation: str) -> pd.DataFrame:
     """One boolean column per distinct word: the text has an (affirmed) occurrence."""
     return keyword_hits(texts, words, negation=negation)
@@ -447,26 +478,32 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     docs = ctx.pool["proc_documents"]
     docs = docs[_isin(docs["case_id"], frame["case_id"].unique())]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
-    per_case = pd.DataFrame(index=case_ids)
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
                                    + list(p["compensated_words"])))
     wh = keyword_hits(docs["text"], words_all, negation=neg, groups=docs["case_id"])
-    wh = wh.reindex(case_ids).fillna(False).astype(bool)
-    hits = []
+    # one boolean matrix, cases (in frame order) × words; a case without documents has no hit
+    at = wh.index.get_indexer(case_ids)
+    hits = np.zeros((len(case_ids), len(wh.columns)), dtype=bool)
+    hits[at >= 0] = wh.to_numpy(dtype=bool)[at[at >= 0]]
+    col = {w: i for i, w in enumerate(wh.columns)}
+    any_of = lambda words: hits[:, [col[w] for w in words]].any(axis=1)  # noqa: E731
+    per_case: dict[str, np.ndarray] = {}
+    categories = {}
     for cat, groups in lib.items():
         for g, words in groups.items():
-            per_case[f"kw_{g}"] = wh[list(words)].any(axis=1)
-        words = list(dict.fromkeys(w for ws in groups.values() for w in ws))
-        w = _join_flags(wh, words, "、")
-        hits.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=case_ids, dtype="str"))
-        per_case[f"cat_{cat}"] = w != ""
-    per_case["kw_compensated"] = wh[list(p["compensated_words"])].any(axis=1)
-    per_case["keywords_hit"] = _concat_parts(hits, case_ids)
-    per_case = per_case.reset_index()
-    out = frame.drop(columns=[c for c in per_case.columns if c != "case_id" and c in frame.columns])
-    out = out.merge(per_case, on="case_id", how="left")
+            per_case[f"kw_{g}"] = any_of(list(words))
+        categories[cat] = list(dict.fromkeys(w for ws in groups.values() for w in ws))
+        per_case[f"cat_{cat}"] = any_of(categories[cat])
+    per_case["kw_compensated"] = any_of(list(p["compensated_words"]))
+    per_case["keywords_hit"] = _category_words(hits, list(wh.columns), categories)
+    # each row gets its case's columns (a left merge on case_id: frame order, columns appended)
+    pos = case_ids.get_indexer(frame["case_id"])
+    out = frame.drop(columns=[c for c in per_case if c in frame.columns]).reset_index(drop=True)
+    add = pd.DataFrame({c: v[pos] for c, v in per_case.items() if c != "keywords_hit"})
+    add["keywords_hit"] = pd.Series(per_case["keywords_hit"][pos], dtype="str")
+    out = pd.concat([out, add], axis=1)
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):

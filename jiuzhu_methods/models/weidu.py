@@ -32,11 +32,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..keywords import keyword_hits
 from ..linkage import anti_join, keys, link
+from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import (_collide, _concat_parts, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
+from .panan import (_category_words, _collide, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
                     _registry_candidates, _yaml)
 
 MODEL = "weidu.screen"
@@ -72,7 +75,11 @@ def _person_key(df: pd.DataFrame) -> pd.Series:
 
 def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
     """Per ``_person``: the sorted distinct items of the "、"-joined lists in ``col``."""
-    items = rows[["_person", col]].assign(**{col: rows[col].fillna("").str.split("、")}).explode(col)
+    # the items split by one Arrow call (not a Python list per row), then as pandas would explode them
+    parts = pc.split_pattern(pa.array(rows[col].fillna("").astype("str").to_numpy(dtype=object), type=pa.large_string()), "、")
+    parent = np.asarray(pc.list_parent_indices(parts), dtype=np.intp)
+    items = pd.DataFrame({"_person": rows["_person"].to_numpy()[parent],
+                          col: pd.Series(pc.list_flatten(parts).to_numpy(zero_copy_only=False), dtype="str")})
     items = items[items[col].notna() & (items[col] != "")].drop_duplicates().sort_values(["_person", col])
     return _join_groups(items["_person"], items[col], "、")
 
@@ -104,7 +111,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
     reg = pool["registries"]
     detail = {"civil_applicants": int(len(civil)), "petitioners": int(len(pet)), "suspects": int(len(sus)),
               "enforcements": int(len(pool["court_enforcements"])),
-              "special_group_records": int(reg["registry"].isin(p["special_groups"]).sum()),
+              "special_group_records": int(isin_distinct(reg["registry"], p["special_groups"]).sum()),
               "judicial_aid_cases": int(len(pool["judicial_aid"]))}
     return out, detail
 
@@ -217,15 +224,16 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     frame = frame.reset_index(drop=True).copy()
     texts = _clue_texts(frame, ctx)
     lib = p["keywords"]
-    parts = []
     wh = keyword_hits(texts["text"], [w for ws in lib.values() for w in ws], negation=p["negation"], groups=texts["_clue"])
-    wh = wh.reindex(frame.index).fillna(False).astype(bool)
+    # one boolean matrix, clues × words (a clue without texts has no hit)
+    at = wh.index.get_indexer(frame.index)
+    hits = np.zeros((len(frame), len(wh.columns)), dtype=bool)
+    hits[at >= 0] = wh.to_numpy(dtype=bool)[at[at >= 0]]
+    col = {w: i for i, w in enumerate(wh.columns)}
     for cat, words in lib.items():
-        w = _join_flags(wh, list(dict.fromkeys(words)), "、")
-        frame[cat] = (w != "").astype(bool)
-        parts.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=frame.index, dtype="str"))
+        frame[cat] = hits[:, [col[w] for w in dict.fromkeys(words)]].any(axis=1)
     frame["categories"] = _join_flags(frame, list(lib), "、")
-    frame["keywords_hit"] = _concat_parts(parts, frame.index)
+    frame["keywords_hit"] = pd.Series(_category_words(hits, list(wh.columns), lib), index=frame.index, dtype="str")
     frame["n_categories"] = frame[list(lib)].sum(axis=1).astype("int64")
     # diversified aid: needs → agencies
     table = _needs_table()
