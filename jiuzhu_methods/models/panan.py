@@ -600,8 +600,8 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     g = apply_tree(f, p["decision_tree"])
     feat_cols = [c for c in f.columns if c not in frame.columns]
     full = pd.concat([frame, f[feat_cols], g], axis=1)
-    full["special_group_kinds"] = _join_flags(full.assign(**{"老年人": f["elderly"], "未成年人": f["minor"],
-                                                             "妇女": f["women"], "残疾人": f["disabled_person"]}),
+    full["special_group_kinds"] = _join_flags(pd.DataFrame({"老年人": f["elderly"], "未成年人": f["minor"],
+                                                            "妇女": f["women"], "残疾人": f["disabled_person"]}),
                                               ["老年人", "未成年人", "妇女", "残疾人"], "、")
     ctx.results["_graded_all"] = full
     out = full[full["grade"].isin(GRADES)].copy()
@@ -822,13 +822,16 @@ def procedural_not_aided(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     ref = _reference_date(pool, p)
     full = ctx.results.get("_graded_all")
-    graded = full[full["grade"].isin(GRADES)].reset_index(drop=True) if full is not None else pd.DataFrame()
+    # the graded victims' identity columns (those link reads) and grade only; their order does
+    # not matter: each applicant takes the highest grade among its pairs, equal ranks being one grade
+    graded = (full.loc[full["grade"].isin(GRADES), [c for c in ("name", "id_number", "phone", "address", "grade")
+                                                    if c in full.columns]].reset_index(drop=True)
+              if full is not None else pd.DataFrame())
     aid["grade"] = pd.Series(None, index=aid.index, dtype="str")
     if len(graded):
-        g = _order(graded)
-        pairs = link(aid, g.reset_index(drop=True), linkage=p["linkage"])
+        pairs = link(aid, graded, linkage=p["linkage"])
         if len(pairs):
-            gr = g.reset_index(drop=True)["grade"]
+            gr = graded["grade"]
             first = pairs.assign(_g=gr.loc[pairs["right"]].to_numpy(),
                                  _r=gr.loc[pairs["right"]].map({x: i for i, x in enumerate(GRADES)}).to_numpy())
             first = first.sort_values(["left", "_r"], kind="stable").drop_duplicates("left").set_index("left")
@@ -897,7 +900,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
     }
     pipe = Pipeline(MODEL, STEPS)
     frame, funnel, ctx = pipe.run(None, Context(pool, params))
-    clues = finalize_clues(_order(frame) if len(frame) else frame, MODEL, source="proc_parties", source_ref="record_id",
+    # the frame of one_per_person is in _order already (a stable re-sort would change nothing)
+    clues = finalize_clues(frame, MODEL, source="proc_parties", source_ref="record_id",
                            extra=["grade", "tree_leaf", "grade_reason", "analysis_model", "charge", "case_id", "role",
                                   "keywords_hit", "registries", "hardship_score", "difficulty", "amount_low",
                                   "amount_high", "amount_band", "aid_stage", "needs", "needs_zh", "tree_path",
