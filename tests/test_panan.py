@@ -448,3 +448,100 @@ def test_isin_and_join_groups_match_pandas():
         want = df.groupby("k", sort=sort)["v"].agg("、".join)
         got = panan._join_groups(df["k"], df["v"], sort=sort)
         assert got.to_dict() == want.to_dict() and list(got.index) == list(want.index)
+
+
+def _link_parts_case():
+    # left: 甲 (I[0]), 乙 (I[1]), 丙 (no ID, phone …01, birth 1990-02-02 in a malformed ID)
+    left = pd.DataFrame({"name": ["甲", "乙", "丙"], "id_number": [I[0], I[1], I[2][:17]],
+                         "phone": [None, None, "13800000001"]}).astype("str")
+    # a registry (labels 5, 7, 9): 甲 in lower case, 丙 with phone 138-0000-0001 and no ID, 甲 again
+    reg = pd.DataFrame({"name": ["甲", "丙", "甲"], "id_number": [I[0].lower(), None, I[0]],
+                        "phone": [None, "138-0000-0001", None]}, index=[5, 7, 9]).astype("str")
+    # enforcements named by other columns: 乙 as applicant, 甲 as respondent only
+    enf = pd.DataFrame({"applicant_name": ["乙", "丁"], "applicant_id_number": [I[1], I[3]],
+                        "respondent_name": ["丁", "甲"], "respondent_id_number": [I[3], I[0]]}).astype("str")
+    return left, reg, enf
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_link_parts_is_one_link_per_table(linkage):
+    left, reg, enf = _link_parts_case()
+    app = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
+    resp = {"id_col": "respondent_id_number", "name_col": "respondent_name"}
+    parts = [(reg, None), (enf, app), (enf, resp)]
+    got = panan._link_parts(left, parts, linkage=linkage)
+    for g, (r, c) in zip(got, parts):
+        pd.testing.assert_frame_equal(g, panan.link(left, r, linkage=linkage, right_cols=c))
+    # by hand: 甲 pairs with registry rows 5 and 9 (its ID in two spellings), 乙 with applicant
+    # row 0, 甲 with respondent row 1; under "fallback" 丙 (no valid ID) pairs with registry row 7
+    # by name + phone, and 丙's birth date pairs with no one (no one else is born on 1990-02-02)
+    m = "id+name" if linkage == "id+name" else "id"
+    want_reg = [(0, 5, m, 1.0), (0, 9, m, 1.0)] + ([(2, 7, "name+phone", 0.7)] if linkage == "fallback" else [])
+    assert list(got[0].itertuples(index=False, name=None)) == want_reg
+    assert list(got[1].itertuples(index=False, name=None)) == [(1, 0, m, 1.0)]
+    assert list(got[2].itertuples(index=False, name=None)) == [(0, 1, m, 1.0)]
+
+
+def test_link_parts_falls_back_to_one_link_each():
+    # labels not increasing (9, 7, 5) or not str columns: linked one by one, same pairs — link
+    # sorts the pairs by label (a stack, read by position, would give (0, 9) first)
+    left, reg, _enf = _link_parts_case()
+    rev = reg.iloc[::-1]
+    obj = reg.astype(object)
+    got = panan._link_parts(left, [(rev, None), (obj, None)], linkage="id")
+    assert [list(zip(g["left"], g["right"])) for g in got] == [[(0, 5), (0, 9)], [(0, 5), (0, 9)]]
+    for g, r in zip(got, (rev, obj)):
+        pd.testing.assert_frame_equal(g, panan.link(left, r, linkage="id"))
+    # an empty table among others: no pairs for it, the others' as before
+    empty = reg.iloc[:0]
+    got = panan._link_parts(left, [(empty, None), (reg, None)], linkage="id")
+    assert len(got[0]) == 0 and list(zip(got[1]["left"], got[1]["right"])) == [(0, 5), (0, 9)]
+
+
+def test_collide_reads_given_pairs():
+    left, reg, _enf = _link_parts_case()
+    pairs = panan._link_parts(left, [(reg, None), (reg, None)], linkage="fallback")[0]
+    got = panan._collide(left, reg, linkage="fallback", collect="name", pairs=pairs)
+    pd.testing.assert_frame_equal(got, panan._collide(left, reg, linkage="fallback", collect="name"))
+    # 甲 exact (twice, one name), 乙 nothing, 丙 by name + phone
+    assert got["hit"].tolist() == [True, False, True]
+    assert got["match"].tolist()[::2] == ["id", "name+phone"] and got["collected"].tolist() == ["甲", "", "丙"]
+
+
+def test_apply_tree_by_hand():
+    # death? yes → (low_income? yes → 红 A, no → 橙 B); no → 无 C. A missing feature counts as no.
+    tree = {"node": "death", "是": {"node": "low_income", "是": {"leaf": "A", "grade": "红", "reason": "r1"},
+                                    "否": {"leaf": "B", "grade": "橙"}},
+            "否": {"leaf": "C", "grade": "无", "reason": "r3"}}
+    f = pd.DataFrame({"death": [True, True, None, False], "low_income": [True, None, True, True]},
+                     index=["w", "x", "y", "z"])
+    g = panan.apply_tree(f, tree)
+    assert list(g.index) == ["w", "x", "y", "z"] and all(g[c].dtype == "str" for c in g.columns)
+    assert g.to_dict("list") == {"grade": ["红", "橙", "无", "无"], "tree_leaf": ["A", "B", "C", "C"],
+                                 "tree_path": ["death=是>low_income=是", "death=是>low_income=否", "death=否", "death=否"],
+                                 "grade_reason": ["r1", "", "r3", "r3"]}
+    # the second question is asked of the rows that reach it only: an unknown feature there is an
+    # error only when a row gets that far
+    bad = {"node": "death", "是": {"node": "nope", "是": {"leaf": "A", "grade": "红"}, "否": {"leaf": "B", "grade": "橙"}},
+           "否": {"leaf": "C", "grade": "无"}}
+    assert panan.apply_tree(f[["death"]].iloc[2:], bad)["tree_leaf"].tolist() == ["C", "C"]
+    with pytest.raises(KeyError):
+        panan.apply_tree(f[["death"]], bad)
+    assert len(panan.apply_tree(f.iloc[:0], tree)) == 0
+
+
+def test_category_words_by_hand():
+    # words as columns a, b, c, d; categories 甲: [b, a, b] (b once), 乙: [c], 丙: [a, d] (a in two categories)
+    cats = {"甲": ["b", "a", "b"], "乙": ["c"], "丙": ["a", "d"]}
+    hits = np.array([[True, True, False, False],     # a, b → 甲：b、a；丙：a
+                     [False, False, True, True],     # c, d → 乙：c；丙：d
+                     [False, False, False, False],   # none → ""
+                     [False, False, True, False]])   # c → 乙：c
+    got = panan._category_words(hits, ["a", "b", "c", "d"], cats)
+    assert got.tolist() == ["甲：b、a；丙：a", "乙：c；丙：d", "", "乙：c"]
+    # as the per-category join of flags joined with "；"
+    df = pd.DataFrame(hits, columns=list("abcd"))
+    parts = [pd.Series(np.where(w != "", c + "：" + w, ""), dtype="str")
+             for c, ws in cats.items() for w in [panan._join_flags(df, list(dict.fromkeys(ws)), "、")]]
+    assert got.tolist() == panan._concat_parts(parts, df.index).tolist()
+    assert panan._category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []

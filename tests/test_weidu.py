@@ -280,3 +280,33 @@ def test_collision3_criminal_basis_variant():
     assert c.loc["孙某", "collisions"] == "碰撞三"
     with pytest.raises(ValueError):
         weidu.screen(pool_of(frames), collision3_basis="civil")
+
+
+@pytest.mark.parametrize("linkage", ["id", "fallback"])
+def test_inaction_left_out_when_helped_or_on_subsistence_list(linkage):
+    # base: 李某 and 孙某 signal 行政违法监督 (人身损害, no social aid, not on 低保). A social-aid
+    # record for 李某 takes him out; 孙某 on 困难职工 (not a subsistence registry) stays, and on
+    # 城市低保 in two snapshots goes too (both tables are read in one link, the pairs split per table)
+    frames = base_frames()
+    frames["social_aid"] = [{"record_id": "S1", "name": "李某", "id_number": I[0], "aid_type": "临时救助",
+                             "agency": "民政局", "granted_on": "2022-02-01"}]
+    frames["registries"].append({"record_id": "R5", "registry": "困难职工", "agency": "总工会", "name": "孙某",
+                                 "id_number": I[3], "as_of": "2022-01-01"})
+    inaction = lambda p: set(weidu.screen(p, linkage=linkage).lists["supervision"]  # noqa: E731
+                             .query("kind == '行政违法监督'")["name"])
+    assert inaction(pool_of(frames)) == {"孙某"}
+    for month in ("2022-01-01", "2022-02-01"):
+        frames["registries"].append({"record_id": "R6" + month, "registry": "城市低保", "agency": "民政局",
+                                     "name": "孙某", "id_number": I[3], "as_of": month})
+    assert inaction(pool_of(frames)) == set()
+    # the clues themselves do not change
+    assert set(weidu.screen(pool_of(frames), linkage=linkage).clues["name"]) == {"李某", "赵某", "孙某"}
+
+
+def test_union_lists_by_hand():
+    # per person the sorted distinct items of its "、"-joined lists; empty items and missing lists
+    # give nothing, a person with none is left out
+    rows = pd.DataFrame({"_person": ["b", "a", "b", "a", "c", "d"],
+                         "x": pd.Series(["E2、E1", None, "E1", "E3、、E1", "", "E9"], dtype="str")})
+    got = weidu._union_lists(rows, "x")
+    assert got.to_dict() == {"a": "E1、E3", "b": "E1、E2", "d": "E9"} and list(got.index) == ["a", "b", "d"]

@@ -174,30 +174,32 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
     """
     tree = tree or parameters()["decision_tree"]
     idx = features.index
-    out = pd.DataFrame({"grade": pd.Series(NO_GRADE, index=idx, dtype="str"),
-                        "tree_leaf": pd.Series("", index=idx, dtype="str"),
-                        "tree_path": pd.Series("", index=idx, dtype="str"),
-                        "grade_reason": pd.Series("", index=idx, dtype="str")})
+    # each row's leaf as a number (0 = no leaf reached: the defaults), then one take per column
+    leaf = np.zeros(len(idx), dtype=np.intp)
+    values: list[tuple] = [(NO_GRADE, "", "", "")]
+    bools: dict[str, np.ndarray] = {}
 
-    def walk(node: dict, mask: pd.Series, path: str) -> None:
+    def walk(node: dict, mask: np.ndarray, path: str) -> None:
         if not mask.any():
             return
         if "leaf" in node:
-            out.loc[mask, "grade"] = node["grade"]
-            out.loc[mask, "tree_leaf"] = node["leaf"]
-            out.loc[mask, "tree_path"] = path
-            out.loc[mask, "grade_reason"] = node.get("reason", "")
+            leaf[mask] = len(values)
+            values.append((node["grade"], node["leaf"], path, node.get("reason", "")))
             return
         f = node["node"]
         if f not in features.columns:
             raise KeyError(f"decision tree asks about unknown feature {f!r}; known: {', '.join(FEATURES)}")
-        v = features[f].fillna(False).astype(bool)
+        if f not in bools:
+            bools[f] = features[f].fillna(False).astype(bool).to_numpy()
+        v = bools[f]
         sep = ">" if path else ""
         walk(node["是"], mask & v, f"{path}{sep}{f}=是")
         walk(node["否"], mask & ~v, f"{path}{sep}{f}=否")
 
-    walk(tree, pd.Series(True, index=idx), "")
-    return out
+    walk(tree, np.ones(len(idx), dtype=bool), "")
+    table = np.array(values, dtype=object)
+    return pd.DataFrame({c: pd.Series(table[leaf, k], index=idx, dtype="str")
+                         for k, c in enumerate(("grade", "tree_leaf", "tree_path", "grade_reason"))})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -260,9 +262,53 @@ def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq), dtype="str")
 
 
+#: the identity columns of a right-hand table a :func:`_link_parts` stack carries (the
+#: ``right_cols`` names of :func:`linkage.link` and the columns the stack gives them)
+_STACK_COLUMNS = {"id_col": "id_number", "name_col": "name", "phone_col": "phone", "address_col": "address"}
+
+
+def _sortable(index: pd.Index) -> bool:
+    return index.is_unique and index.is_monotonic_increasing
+
+
+def _link_parts(left: pd.DataFrame, parts: list[tuple[pd.DataFrame, dict | None]], *,
+                linkage: str) -> list[pd.DataFrame]:
+    """``[link(left, right, linkage=linkage, right_cols=cols) for right, cols in parts]``, by one
+    :func:`linkage.link` of ``left`` with the right tables stacked (their identity columns only,
+    renamed to ``id_number``/``name``/``phone``/``address``; an absent column is missing in its
+    rows), so ``left``'s linkage keys are computed once, not once per table. Each key is a
+    function of its row's own values, so the stack pairs as the tables do one by one; its pairs
+    are split by row range and their ``right`` labels put back. Where that is not certain (a
+    table whose labels are not unique and increasing, identity columns that are not all
+    ``str``, a ``birth_col``), the tables are linked one by one."""
+    cols = [dict(_STACK_COLUMNS, **{k: v for k, v in (c or {}).items()}) for _r, c in parts]
+    same = (len(parts) > 1 and all(set(c) == set(_STACK_COLUMNS) for c in cols)
+            and all(_sortable(r.index) for r, _c in parts)
+            and all(r[c[k]].dtype == "str" for (r, _c), c in zip(parts, cols) for k in _STACK_COLUMNS
+                    if c[k] is not None and c[k] in r.columns))
+    if not same:
+        return [link(left, r, linkage=linkage, right_cols=c) for r, c in parts]
+    stacked = pd.DataFrame({
+        out: pd.concat([r[c[k]].reset_index(drop=True) if c[k] is not None and c[k] in r.columns
+                        else pd.Series(None, index=range(len(r)), dtype="str") for (r, _c), c in zip(parts, cols)],
+                       ignore_index=True)
+        for k, out in _STACK_COLUMNS.items()})
+    pairs = link(left, stacked, linkage=linkage)
+    j = pairs["right"].to_numpy()
+    out, start = [], 0
+    for r, _c in parts:
+        m = (j >= start) & (j < start + len(r))
+        p = pairs.loc[m].reset_index(drop=True)
+        p["right"] = r.index.take(j[m] - start)
+        out.append(p)
+        start += len(r)
+    return out
+
+
 def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
-             collect: str | None = None) -> pd.DataFrame:
-    """Per row of ``frame``: hit, best match and confidence, and the collected values of ``right[collect]``."""
+             collect: str | None = None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per row of ``frame``: hit, best match and confidence, and the collected values of
+    ``right[collect]``. ``pairs``: ``link(frame, right, …)`` when already made (:func:`_link_parts`)."""
     out = pd.DataFrame(index=frame.index)
     out["hit"] = False
     out["match"] = pd.Series(None, index=frame.index, dtype="str")
@@ -271,7 +317,8 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
         out["collected"] = pd.Series("", index=frame.index, dtype="str")
     if frame.empty or right.empty:
         return out
-    pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
+    if pairs is None:
+        pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
     if pairs.empty:
         return out
     best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
@@ -323,6 +370,37 @@ def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> 
         part = part.fillna("").astype("str")
         out = out + part.where(part == "", part + sep)
     return out.str.removesuffix(sep)
+
+
+def _category_words(hits: np.ndarray, columns: list[str], categories: dict[str, list[str]]) -> np.ndarray:
+    """Per row of the boolean matrix ``hits`` (rows × words ``columns``): for each category (in
+    order) with a word that hits, ``类别：词、词`` (its words that hit, in the category's order,
+    each once), the categories joined with "；"; "" without a hit — what :func:`_concat_parts`
+    of the per-category :func:`_join_flags` gives, by one ``nonzero`` and one Arrow join over
+    the hits only: each hit's piece is its word led by "、", by ``类别：`` (first of its
+    category in the row) or by ``；类别：`` (first of a later category)."""
+    pos = {w: i for i, w in enumerate(columns)}
+    idx, cat_of, words = [], [], []
+    for k, (cat, ws) in enumerate(categories.items()):
+        ws = list(dict.fromkeys(ws))
+        idx += [pos[w] for w in ws]
+        cat_of += [k] * len(ws)
+        words += ws
+    names = list(categories)
+    n, v = hits.shape[0], len(idx)
+    rows, cols = np.nonzero(hits[:, idx]) if v else (np.zeros(0, np.intp), np.zeros(0, np.intp))
+    c = np.asarray(cat_of, dtype=np.intp)[cols]
+    new_row = np.ones(len(rows), dtype=bool)
+    new_row[1:] = rows[1:] != rows[:-1]
+    new_cat = new_row.copy()
+    new_cat[1:] |= c[1:] != c[:-1]
+    pieces = (["、" + w for w in words] + [names[k] + "：" + w for k, w in zip(cat_of, words)]
+              + ["；" + names[k] + "：" + w for k, w in zip(cat_of, words)])
+    kind = np.where(new_cat, np.where(new_row, 1, 2), 0)
+    vals = pa.array(pieces, type=pa.large_string()).take(pa.array(cols + kind * v, type=pa.int64()))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("", pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False)
 
 
 def word_hits(texts: pd.Series, words: list[str], negation: str) -> pd.DataFrame:
@@ -400,26 +478,32 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     docs = ctx.pool["proc_documents"]
     docs = docs[_isin(docs["case_id"], frame["case_id"].unique())]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
-    per_case = pd.DataFrame(index=case_ids)
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
                                    + list(p["compensated_words"])))
     wh = keyword_hits(docs["text"], words_all, negation=neg, groups=docs["case_id"])
-    wh = wh.reindex(case_ids).fillna(False).astype(bool)
-    hits = []
+    # one boolean matrix, cases (in frame order) × words; a case without documents has no hit
+    at = wh.index.get_indexer(case_ids)
+    hits = np.zeros((len(case_ids), len(wh.columns)), dtype=bool)
+    hits[at >= 0] = wh.to_numpy(dtype=bool)[at[at >= 0]]
+    col = {w: i for i, w in enumerate(wh.columns)}
+    any_of = lambda words: hits[:, [col[w] for w in words]].any(axis=1)  # noqa: E731
+    per_case: dict[str, np.ndarray] = {}
+    categories = {}
     for cat, groups in lib.items():
         for g, words in groups.items():
-            per_case[f"kw_{g}"] = wh[list(words)].any(axis=1)
-        words = list(dict.fromkeys(w for ws in groups.values() for w in ws))
-        w = _join_flags(wh, words, "、")
-        hits.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=case_ids, dtype="str"))
-        per_case[f"cat_{cat}"] = w != ""
-    per_case["kw_compensated"] = wh[list(p["compensated_words"])].any(axis=1)
-    per_case["keywords_hit"] = _concat_parts(hits, case_ids)
-    per_case = per_case.reset_index()
-    out = frame.drop(columns=[c for c in per_case.columns if c != "case_id" and c in frame.columns])
-    out = out.merge(per_case, on="case_id", how="left")
+            per_case[f"kw_{g}"] = any_of(list(words))
+        categories[cat] = list(dict.fromkeys(w for ws in groups.values() for w in ws))
+        per_case[f"cat_{cat}"] = any_of(categories[cat])
+    per_case["kw_compensated"] = any_of(list(p["compensated_words"]))
+    per_case["keywords_hit"] = _category_words(hits, list(wh.columns), categories)
+    # each row gets its case's columns (a left merge on case_id: frame order, columns appended)
+    pos = case_ids.get_indexer(frame["case_id"])
+    out = frame.drop(columns=[c for c in per_case if c in frame.columns]).reset_index(drop=True)
+    add = pd.DataFrame({c: v[pos] for c, v in per_case.items() if c != "keywords_hit"})
+    add["keywords_hit"] = pd.Series(per_case["keywords_hit"][pos], dtype="str")
+    out = pd.concat([out, add], axis=1)
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):
@@ -435,7 +519,14 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
     reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
-    r = _collide(frame, reg, linkage=lk, collect="registry")
+    pet = ctx.pool["petitions"]
+    pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
+    enf = ctx.pool["court_enforcements"]
+    unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
+    applicant = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
+    # the victims against the three tables: one link (their keys computed once), pairs split per table
+    reg_pairs, pet_pairs, enf_pairs = _link_parts(frame, [(reg, None), (pet, None), (unpaid, applicant)], linkage=lk)
+    r = _collide(frame, reg, linkage=lk, collect="registry", pairs=reg_pairs)
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]
@@ -444,14 +535,9 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     frame["on_registry"] = r["hit"].astype(bool)
     frame["special_registry"] = _has_any(regs, p["special_groups"])
     frame["disabled_registry"] = _has_any(regs, ["持证残疾人"])
-    pet = ctx.pool["petitions"]
-    pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
-    rp = _collide(frame, pet, linkage=lk)
+    rp = _collide(frame, pet, linkage=lk, pairs=pet_pairs)
     frame["petition_match"] = rp["hit"].astype(bool)
-    enf = ctx.pool["court_enforcements"]
-    unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
-    re_ = _collide(frame, unpaid, linkage=lk,
-                   right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"})
+    re_ = _collide(frame, unpaid, linkage=lk, right_cols=applicant, pairs=enf_pairs)
     frame["enforcement_unpaid"] = re_["hit"].astype(bool)
     # the clue's own linkage quality: the best collision that contributed (a case-file-only clue is exact)
     conf = pd.concat([r["confidence"], rp["confidence"], re_["confidence"]], axis=1)
@@ -514,8 +600,8 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     g = apply_tree(f, p["decision_tree"])
     feat_cols = [c for c in f.columns if c not in frame.columns]
     full = pd.concat([frame, f[feat_cols], g], axis=1)
-    full["special_group_kinds"] = _join_flags(full.assign(**{"老年人": f["elderly"], "未成年人": f["minor"],
-                                                             "妇女": f["women"], "残疾人": f["disabled_person"]}),
+    full["special_group_kinds"] = _join_flags(pd.DataFrame({"老年人": f["elderly"], "未成年人": f["minor"],
+                                                            "妇女": f["women"], "残疾人": f["disabled_person"]}),
                                               ["老年人", "未成年人", "妇女", "残疾人"], "、")
     ctx.results["_graded_all"] = full
     out = full[full["grade"].isin(GRADES)].copy()
@@ -736,13 +822,16 @@ def procedural_not_aided(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     ref = _reference_date(pool, p)
     full = ctx.results.get("_graded_all")
-    graded = full[full["grade"].isin(GRADES)].reset_index(drop=True) if full is not None else pd.DataFrame()
+    # the graded victims' identity columns (those link reads) and grade only; their order does
+    # not matter: each applicant takes the highest grade among its pairs, equal ranks being one grade
+    graded = (full.loc[full["grade"].isin(GRADES), [c for c in ("name", "id_number", "phone", "address", "grade")
+                                                    if c in full.columns]].reset_index(drop=True)
+              if full is not None else pd.DataFrame())
     aid["grade"] = pd.Series(None, index=aid.index, dtype="str")
     if len(graded):
-        g = _order(graded)
-        pairs = link(aid, g.reset_index(drop=True), linkage=p["linkage"])
+        pairs = link(aid, graded, linkage=p["linkage"])
         if len(pairs):
-            gr = g.reset_index(drop=True)["grade"]
+            gr = graded["grade"]
             first = pairs.assign(_g=gr.loc[pairs["right"]].to_numpy(),
                                  _r=gr.loc[pairs["right"]].map({x: i for i, x in enumerate(GRADES)}).to_numpy())
             first = first.sort_values(["left", "_r"], kind="stable").drop_duplicates("left").set_index("left")
@@ -811,7 +900,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
     }
     pipe = Pipeline(MODEL, STEPS)
     frame, funnel, ctx = pipe.run(None, Context(pool, params))
-    clues = finalize_clues(_order(frame) if len(frame) else frame, MODEL, source="proc_parties", source_ref="record_id",
+    # the frame of one_per_person is in _order already (a stable re-sort would change nothing)
+    clues = finalize_clues(frame, MODEL, source="proc_parties", source_ref="record_id",
                            extra=["grade", "tree_leaf", "grade_reason", "analysis_model", "charge", "case_id", "role",
                                   "keywords_hit", "registries", "hardship_score", "difficulty", "amount_low",
                                   "amount_high", "amount_band", "aid_stage", "needs", "needs_zh", "tree_path",

@@ -32,12 +32,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..keywords import keyword_hits
 from ..linkage import anti_join, keys, link
+from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import (_collide, _concat_parts, _has_any, _isin, _join_flags, _join_groups, _needs_table, _registry_candidates,
-                    _yaml)
+from .panan import (_category_words, _collide, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
+                    _registry_candidates, _yaml)
 
 MODEL = "weidu.screen"
 BASE_ROLES = {"civil": "民事监督申请人", "petition": "信访人", "suspect": "犯罪嫌疑人", "applicant": "执行申请人"}
@@ -72,7 +75,11 @@ def _person_key(df: pd.DataFrame) -> pd.Series:
 
 def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
     """Per ``_person``: the sorted distinct items of the "、"-joined lists in ``col``."""
-    items = rows[["_person", col]].assign(**{col: rows[col].fillna("").str.split("、")}).explode(col)
+    # the items split by one Arrow call (not a Python list per row), then as pandas would explode them
+    parts = pc.split_pattern(pa.array(rows[col].fillna("").astype("str").to_numpy(dtype=object), type=pa.large_string()), "、")
+    parent = np.asarray(pc.list_parent_indices(parts), dtype=np.intp)
+    items = pd.DataFrame({"_person": rows["_person"].to_numpy()[parent],
+                          col: pd.Series(pc.list_flatten(parts).to_numpy(zero_copy_only=False), dtype="str")})
     items = items[items[col].notna() & (items[col] != "")].drop_duplicates().sort_values(["_person", col])
     return _join_groups(items["_person"], items[col], "、")
 
@@ -104,7 +111,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
     reg = pool["registries"]
     detail = {"civil_applicants": int(len(civil)), "petitioners": int(len(pet)), "suspects": int(len(sus)),
               "enforcements": int(len(pool["court_enforcements"])),
-              "special_group_records": int(reg["registry"].isin(p["special_groups"]).sum()),
+              "special_group_records": int(isin_distinct(reg["registry"], p["special_groups"]).sum()),
               "judicial_aid_cases": int(len(pool["judicial_aid"]))}
     return out, detail
 
@@ -117,12 +124,26 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     unpaid = _unpaid(ctx.pool, p)
     A = frame[frame["base_role"].isin([BASE_ROLES["civil"], BASE_ROLES["petition"]])]
     S = frame[frame["base_role"] == BASE_ROLES["suspect"]]
-    # 一: applicants/petitioners ∩ enforcement applicants whose case was not paid in full
-    ca = _collide(A, unpaid, linkage=lk, right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name"},
-                  collect="enforcement_id")
-    # 二: the same people ∩ special groups
+    applicant = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
+    respondent = {"id_col": "respondent_id_number", "name_col": "respondent_name"}
     reg = _registry_candidates(A, ctx.pool["registries"], p["special_groups"], linkage=lk)
-    cb = _collide(A, reg, linkage=lk, collect="registry")
+    unpaid3 = unpaid
+    if p["collision3_basis"] == "criminal":  # variant: only enforcements of criminal (附带民事) judgments
+        jud = ctx.pool["court_judgments"]
+        crim = jud.loc[jud["kind"] == "刑事", "judgment_id"]
+        unpaid3 = unpaid[_isin(unpaid["judgment_id"], crim)].reset_index(drop=True)
+    # the three collisions as one link of the whole base pool (its keys computed once), the
+    # pairs split per table and kept for the left rows each collision reads (A, or S)
+    pa_, pb, pc_ = _link_parts(frame, [(unpaid, applicant), (reg, None), (unpaid3, respondent)], linkage=lk)
+    in_a = frame.index.isin(A.index)
+    pa_ = pa_[in_a[pa_["left"].to_numpy()]].reset_index(drop=True)
+    pb = pb[in_a[pb["left"].to_numpy()]].reset_index(drop=True)
+    in_s = frame.index.isin(S.index)
+    pairs = pc_[in_s[pc_["left"].to_numpy()]].reset_index(drop=True)
+    # 一: applicants/petitioners ∩ enforcement applicants whose case was not paid in full
+    ca = _collide(A, unpaid, linkage=lk, right_cols=applicant, collect="enforcement_id", pairs=pa_)
+    # 二: the same people ∩ special groups
+    cb = _collide(A, reg, linkage=lk, collect="registry", pairs=pb)
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
     ab["hit_b"] = cb["hit"].astype(bool)
@@ -134,12 +155,6 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     ab["hit_c"] = False
     ab = ab[ab["hit_a"] | ab["hit_b"]]
     # 三: suspects ∩ enforcement respondents → the applicants of those enforcement cases
-    unpaid3 = unpaid
-    if p["collision3_basis"] == "criminal":  # variant: only enforcements of criminal (附带民事) judgments
-        jud = ctx.pool["court_judgments"]
-        crim = jud.loc[jud["kind"] == "刑事", "judgment_id"]
-        unpaid3 = unpaid[_isin(unpaid["judgment_id"], crim)].reset_index(drop=True)
-    pairs = link(S, unpaid3, linkage=lk, right_cols={"id_col": "respondent_id_number", "name_col": "respondent_name"})
     pairs = pairs.sort_values(["right", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("right")
     e = unpaid3.loc[pairs["right"]]
     c = pd.DataFrame({"name": e["applicant_name"].to_numpy(), "id_number": e["applicant_id_number"].to_numpy(),
@@ -209,15 +224,16 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     frame = frame.reset_index(drop=True).copy()
     texts = _clue_texts(frame, ctx)
     lib = p["keywords"]
-    parts = []
     wh = keyword_hits(texts["text"], [w for ws in lib.values() for w in ws], negation=p["negation"], groups=texts["_clue"])
-    wh = wh.reindex(frame.index).fillna(False).astype(bool)
+    # one boolean matrix, clues × words (a clue without texts has no hit)
+    at = wh.index.get_indexer(frame.index)
+    hits = np.zeros((len(frame), len(wh.columns)), dtype=bool)
+    hits[at >= 0] = wh.to_numpy(dtype=bool)[at[at >= 0]]
+    col = {w: i for i, w in enumerate(wh.columns)}
     for cat, words in lib.items():
-        w = _join_flags(wh, list(dict.fromkeys(words)), "、")
-        frame[cat] = (w != "").astype(bool)
-        parts.append(pd.Series(np.where(w != "", cat + "：" + w, ""), index=frame.index, dtype="str"))
+        frame[cat] = hits[:, [col[w] for w in dict.fromkeys(words)]].any(axis=1)
     frame["categories"] = _join_flags(frame, list(lib), "、")
-    frame["keywords_hit"] = _concat_parts(parts, frame.index)
+    frame["keywords_hit"] = pd.Series(_category_words(hits, list(wh.columns), lib), index=frame.index, dtype="str")
     frame["n_categories"] = frame[list(lib)].sum(axis=1).astype("int64")
     # diversified aid: needs → agencies
     table = _needs_table()
@@ -302,11 +318,14 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         for c in p["inaction_categories"]:
             if c in clues.columns:
                 cat |= clues[c].astype(bool)
-        sa = ctx.pool["social_aid"].reset_index(drop=True)
-        helped = _collide(clues, sa, linkage=p["linkage"])["hit"].astype(bool)
-        reg = _registry_candidates(clues, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
-        on_list = _collide(clues, reg, linkage=p["linkage"])["hit"].astype(bool)
-        q = clues[cat & ~helped & ~on_list]
+        # the harmed / income-less clues (only they are asked about) that neither a social-aid
+        # record nor a 低保 registry row pairs with: one link against both tables
+        q = clues[cat]
+        if len(q):
+            sa = ctx.pool["social_aid"].reset_index(drop=True)
+            reg = _registry_candidates(q, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
+            helped, on_list = _link_parts(q, [(sa, None), (reg, None)], linkage=p["linkage"])
+            q = q[~q.index.isin(helped["left"]) & ~q.index.isin(on_list["left"])]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
                                    "enforcement_id": None, "name": q["name"], "id_number": q["id_number"],
                                    "filed_on": pd.NaT, "closed_on": pd.NaT, "days": np.nan, "amount_due": np.nan,
