@@ -237,7 +237,9 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
     distinct values only."""
     n = len(df)
     out = {}
-    none = (np.full(n, -1, dtype=np.intp), pd.Series([], dtype="str"))
+    def none():     # an absent column: every row's key missing (built only when needed: n may be 5.7 M)
+        return np.full(n, -1, dtype=np.intp), pd.Series([], dtype="str")
+
     if need & {"_id", "_birth"}:
         col = column_index(df[id_col]) if id_col in df.columns else ColumnIndex.missing(n)
         def parts():    # (birth dates, birth tokens) per distinct value, shared by both branches
@@ -262,14 +264,14 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
         if name_col in df.columns:
             out["_name"] = _name_of(column_index(df[name_col]))
         else:
-            out["_name"] = none
+            out["_name"] = none()
     for key, c, pattern, min_len in [("_phone", phone_col, r"\D", 7), ("_address", address_col, r"\s+", 1)]:
         if key in need:
             if c and c in df.columns:
                 s = df[c] if df[c].dtype == "str" else df[c].astype("str")
                 out[key] = column_index(s).key(key, lambda v, p=pattern, m=min_len: _strip_distinct(v, p, m))
             else:
-                out[key] = none
+                out[key] = none()
     return out
 
 
