@@ -378,3 +378,86 @@ def test_distinct_rows_codes_in_order_of_first_appearance():
 def test_grade_at_positions():
     detail = pd.Series(["肢体残疾二级", None, "因病致困", "视力残疾三级", "精神残疾4级"], dtype="str")
     assert guanyun._grade(detail, np.array([3, 0, 1, 2, 4, 0])).tolist() == ["3-4", "1-2", "", "", "3-4", "1-2"]
+
+
+@pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
+def test_linked_through_parties_equals_plain_link(pool, mode):
+    # _linked decides a candidate as its proc_parties row (the pool table's kept keys): the same
+    # rows as link(frame, right) on the frame itself, for every right side the screen uses
+    from jiuzhu_methods import linkage
+    cand = guanyun._candidates(pool)
+    enf = pool["court_enforcements"]
+    enf_cols = {"id_col": "applicant_id_number", "name_col": "applicant_name", "phone_col": None, "address_col": None}
+    for right, rc in [(enf, enf_cols), (pool["judicial_aid"], guanyun._NO_CONTACT), (pool["registries"], None)]:
+        plain = cand.index.isin(linkage.link(cand, right, linkage=mode, right_cols=rc)["left"])
+        assert guanyun._linked(cand, right, pool, mode, right_cols=rc).tolist() == plain.tolist()
+        # without the column every row is linked as it is: same answer
+        assert guanyun._linked(cand.drop(columns="_party_row"), right, pool, mode,
+                               right_cols=rc).tolist() == plain.tolist()
+    # by hand: the enforcements' applicants are D (E1, P5) and A (E2, P1): those two party rows;
+    # A's petition PT3 (no _party_row) is linked as it is and pairs with E2 too
+    hit = guanyun._linked(cand, enf, pool, mode, right_cols=enf_cols)
+    assert sorted(cand.loc[hit, "source_ref"]) == ["P1", "P5", "PT3"]
+    # the party row is what counts: a row carrying B's name and ID but pointing at P5 (D) is D
+    p5 = int(np.flatnonzero(pool["proc_parties"]["record_id"] == "P5")[0])
+    odd = cand.loc[cand["source_ref"] == "P3"].assign(_party_row=p5)
+    assert guanyun._linked(odd, enf, pool, mode, right_cols=enf_cols).tolist() == [True]
+    assert guanyun._linked(cand.iloc[:0], enf, pool, mode, right_cols=enf_cols).tolist() == []
+
+
+@pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
+def test_link_listed_equals_deduplicated_link(pool, mode):
+    # the lookup's one join on the whole table gives the pairs of the old two-pass path
+    # (linkable rows of the listed registries, linked once per identity), rows as positions
+    from jiuzhu_methods import DataPool
+    cand = guanyun._candidates(pool)
+    reg = pool["registries"]
+    extra = reg.iloc[[0]].assign(record_id="RX", registry="不在数据要素中的名单")   # A, not a data element
+    reg2 = pd.concat([reg, extra], ignore_index=True)
+    new = guanyun._link_listed(cand, reg2, mode)
+    old = guanyun._link_deduplicated(cand, reg2, mode, np.flatnonzero(reg2["registry"] != "不在数据要素中的名单"))
+    assert new.equals(old)
+    assert len(reg2) - 1 not in set(new["right"])        # the unlisted row of A never comes back
+    # by hand (id): A's P1 and PT3 each pair with R1 and R2 (positions 0, 1)
+    a = cand.index[cand["source_ref"].isin(["P1", "PT3"])]
+    got = new.loc[new["left"].isin(a)]
+    assert got["right"].tolist() == [0, 1, 0, 1] or mode != "id"
+
+
+def test_after_window_reads_the_lookup_pairs():
+    # recipients 0 and 1 are lookup rows 5 and 2; case month 2022-03, window 6 → after 2022-09-01
+    frame = pd.DataFrame({"case_date": pd.to_datetime(["2022-03-10", "2022-03-20"]).astype("datetime64[us]")})
+    m_all = pd.DataFrame({
+        "row": [2, 2, 5, 5, 7],
+        "registry": pd.array(["低保a", "低保b", "特困c", "特困e", "other"], dtype="str"),
+        "as_of": pd.to_datetime(["2022-04-01", "2023-06-01", "2022-10-01", "2022-09-01", "2024-01-01"])
+        .astype("datetime64[us]")})
+    out = guanyun._after_window(frame, m_all, pd.Index([5, 2]), None)
+    # row 2: only 2023-06 is after; row 5: 2022-10 (2022-09-01 is the window's last month, not after);
+    # row 7 is no recipient; ordered by recipient
+    assert out["row"].tolist() == [0, 1] and out["registry"].tolist() == ["特困c", "低保b"]
+    assert out["as_of"].tolist() == [pd.Timestamp("2022-10-01"), pd.Timestamp("2023-06-01")]
+    # window 12 → after 2023-03-01: only 2023-06 of row 2
+    assert guanyun._after_window(frame, m_all, pd.Index([5, 2]), 12)["registry"].tolist() == ["低保b"]
+    # no case date: never after the window
+    nodate = frame.assign(case_date=pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"))
+    assert guanyun._after_window(nodate, m_all, pd.Index([5, 2]), None).empty
+
+
+@pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
+def test_amount_follow_up_equals_a_fresh_query(pool, mode):
+    # amount reads 接续救助 from the lookup's pairs; the public follow_up links the clues again
+    a = guanyun.amount(pool, linkage=mode, snapshot="any")
+    s = guanyun.screen(pool, linkage=mode, snapshot="any")
+    fresh = guanyun.follow_up(s.clues, pool, linkage_mode=mode)
+    fresh["clue_id"] = fresh["clue_id"].str.replace("guanyun.screen", "guanyun.amount", regex=False)
+    pd.testing.assert_frame_equal(a.lists["follow_up"], fresh)
+    assert N["B"] in set(fresh["name"])       # B: 农村低保 2023-06, after the window
+
+
+def test_formatted_once_per_value():
+    s = pd.Series([1234.5, 0.0, -0.0, np.nan, 1234.5, 2e6], index=[3, 1, 4, 1, 5, 9])
+    out = guanyun._formatted(s, "{:,.2f}")
+    assert out.tolist() == ["1,234.50", "0.00", "-0.00", "nan", "1,234.50", "2,000,000.00"]
+    assert out.index.tolist() == [3, 1, 4, 1, 5, 9] and out.dtype == "str"
+    assert guanyun._formatted(pd.Series([], dtype="float64"), "{:,.0f}").empty

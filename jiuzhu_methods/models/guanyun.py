@@ -134,10 +134,12 @@ def _join_sorted(values: pd.Series, by: pd.Series, order: list[str] | None = Non
 
 # ------------------------------------------------------------------ step 1: five case types
 def _candidates(pool) -> pd.DataFrame:
-    """Parties of the five case types (one row per party record), vectorised."""
+    """Parties of the five case types (one row per party record), vectorised. ``_party_row`` is
+    the row's position in ``proc_parties`` (-1 for a petition): see :func:`_linked`."""
     types = _params()["case_types"]["values"]
     cases = pool["proc_cases"]
-    parties = pool["proc_parties"].merge(
+    pp = pool["proc_parties"]
+    parties = pp.assign(_party_row=np.arange(len(pp), dtype=np.int64)).merge(
         cases[["case_id", "business", "charge", "accepted_on"]], on="case_id", how="inner")
     parts = []
     for order, (key, t) in enumerate(types.items()):
@@ -149,7 +151,8 @@ def _candidates(pool) -> pd.DataFrame:
                 "name": p["name"], "id_number": p["id_number"], "source": "proc_parties",
                 "source_ref": p["record_id"], "case_id": p["case_id"], "role": p["role"],
                 "charge": p["charge"], "fault": p["fault"], "case_date": p["accepted_on"],
-                "case_type": key, "case_type_label": t["label"], "_type_order": order}))
+                "case_type": key, "case_type_label": t["label"], "_type_order": order,
+                "_party_row": p["_party_row"]}))
         else:  # petitions
             pe = pool["petitions"]
             p = pe.loc[pe["category"].isin(t["categories"])]
@@ -158,13 +161,44 @@ def _candidates(pool) -> pd.DataFrame:
                 "source_ref": p["petition_id"], "case_id": pd.Series(None, index=p.index, dtype="str"),
                 "role": "信访人", "charge": pd.Series(None, index=p.index, dtype="str"),
                 "fault": pd.Series(None, index=p.index, dtype="str"), "case_date": p["received_on"],
-                "case_type": key, "case_type_label": t["label"], "_type_order": order}))
+                "case_type": key, "case_type_label": t["label"], "_type_order": order, "_party_row": -1}))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     for c in ("name", "id_number", "source", "source_ref", "case_id", "role", "charge", "fault",
               "case_type", "case_type_label"):
         out[c] = out[c].astype("str")
     out["case_date"] = out["case_date"].astype("datetime64[us]")
     return out
+
+
+_NO_CONTACT = {"phone_col": None, "address_col": None}
+
+
+def _linked(frame: pd.DataFrame, right: pd.DataFrame, pool, linkage_mode: str, *, left_cols: dict | None = None,
+            right_cols: dict | None = None) -> np.ndarray:
+    """Boolean per row of ``frame``: the row is in at least one pair of ``linkage.link(frame, right,
+    linkage=linkage_mode, left_cols=left_cols, right_cols=right_cols)``.
+
+    A row with a ``_party_row`` (a candidate of :func:`_candidates`: name and ID of that row of
+    ``proc_parties``, no phone or address) is decided as that row of the pool's table
+    (``linkage.linkable(right, proc_parties)``, the pairing rules being symmetric): linkage keeps
+    the keys of a pool table, so the candidates' IDs are not normalised again at every step.
+    Other rows (petitions, frames without the column) are linked as they are."""
+    hit = np.zeros(len(frame), dtype=bool)
+    if frame.empty:
+        return hit
+    party = (frame["_party_row"].to_numpy(dtype=np.int64) if "_party_row" in frame.columns
+             else np.full(len(frame), -1, dtype=np.int64))
+    at = np.flatnonzero(party >= 0)
+    if len(at):
+        on_pp = linkage.linkable(right, pool["proc_parties"], linkage=linkage_mode, left_cols=right_cols,
+                                 right_cols=_NO_CONTACT)
+        hit[at] = on_pp[party[at]]
+    rest = np.flatnonzero(party < 0)
+    if len(rest):
+        sub = frame.iloc[rest].reset_index(drop=True)
+        pairs = linkage.link(sub, right, linkage=linkage_mode, left_cols=left_cols, right_cols=right_cols)
+        hit[rest[pairs["left"].to_numpy(dtype=np.intp)]] = True
+    return hit
 
 
 def _step_case_types(frame, ctx):
@@ -297,20 +331,51 @@ def registry_matches(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", sna
                              window_months=window_months, period=period)
 
 
-def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray, latest, *, linkage_mode: str,
+def _default_positions(df: pd.DataFrame) -> bool:
+    """The index labels of ``df`` are its row positions (a pool table's ``RangeIndex``)."""
+    i = df.index
+    return isinstance(i, pd.RangeIndex) and i.start == 0 and i.step == 1
+
+
+def _link_listed(frame: pd.DataFrame, reg: pd.DataFrame, linkage_mode: str) -> pd.DataFrame:
+    """The pairs of ``linkage.link(frame, reg)`` (``reg`` the pool's whole registry table, its
+    labels its positions) whose registry row is one of :func:`_registries`; ``right`` holds row
+    positions, in the order of :func:`_link_deduplicated`. One join on the table itself: its keys
+    are kept per pool (``linkage.column_index``), so only ``frame``'s keys are computed, once."""
+    listed = linkage.isin(reg["registry"], registry_names())
+    pairs = linkage.link(frame, reg, linkage=linkage_mode)
+    keep = listed[pairs["right"].to_numpy(dtype=np.intp)]
+    return pairs if keep.all() else pairs.loc[keep].reset_index(drop=True)
+
+
+def _latest(reg: pd.DataFrame) -> object:
+    """The last snapshot (``as_of``) of :func:`_registries` in ``reg``."""
+    listed = linkage.isin(reg["registry"], registry_names())
+    return reg["as_of"][listed].max()
+
+
+def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray | None, latest, *, linkage_mode: str,
                       snapshot: str, window_months: int | None, period: str, labels: bool = False) -> pd.DataFrame:
     """:func:`registry_matches` on registry rows already selected (positions ``rows`` of the
     pool's ``reg``: rows of :func:`_registries`, at least every row that links to ``frame``;
-    ``latest``: the last snapshot of :func:`_registries`). ``labels=True`` adds ``_right``, the
-    row position in ``reg``."""
+    ``latest``: the last snapshot of :func:`_registries`). ``rows=None``: every row of
+    :func:`_registries` (``reg`` the pool's table with its positions as labels,
+    :func:`_link_listed`; ``latest`` worked out when ``snapshot="latest"`` needs it). ``labels=True`` adds ``_right``, the row position in ``reg``."""
     window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
-    if frame.empty or len(rows) == 0:
+    if frame.empty or (rows is not None and len(rows) == 0):
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS + ["_right"] * labels})
-    pairs = _link_deduplicated(frame, reg, linkage_mode, rows)
-    rp = pairs["right"].to_numpy()
+    pairs = _link_deduplicated(frame, reg, linkage_mode, rows) if rows is not None else \
+        _link_listed(frame, reg, linkage_mode)
+    if rows is None and latest is None and snapshot == "latest":
+        latest = _latest(reg)
+    if pairs.empty and rows is None:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS + ["_right"] * labels})
+    rp = pairs["right"].to_numpy(dtype=np.intp)
+    # few distinct registry names: taken through the column's codes, not from the 5.7 M strings
+    regcol = linkage.column_index(reg["registry"])
     out = pd.DataFrame({"row": pairs["left"].to_numpy(),
                         "registry_record_id": reg["record_id"].take(rp).astype("str").array,
-                        "registry": reg["registry"].take(rp).astype("str").array,
+                        "registry": regcol.values.array.take(regcol.codes[rp]),
                         "grade": _grade(reg["detail"], rp).array, "as_of": reg["as_of"].to_numpy()[rp],
                         "match": pairs["match"].astype("str").array, "confidence": pairs["confidence"].to_numpy()})
     if labels:
@@ -336,29 +401,37 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray, 
         keep = np.ones(len(out), dtype=bool)
     else:
         keep = in_window
-    return out.loc[keep].reset_index(drop=True)
+    return out if keep.all() else out.loc[keep].reset_index(drop=True)
+
+
+def _mapped(s: pd.Series, table: dict) -> pd.Series:
+    """``s.map(table)`` (missing where ``table`` has no entry) worked out once per distinct value
+    of ``s`` (a handful of registry names over 100k+ matches) and spread back by code."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    looked = pd.Series(np.asarray(uniq, dtype=object)).map(table).astype("str")
+    return pd.Series(looked.array.take(codes), index=s.index, dtype="str")
 
 
 def _step_lookup(frame, ctx):
-    reg, rows, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
+    reg = ctx.pool["registries"]
+    rows = latest = None          # the whole table, linked once (_link_listed)
+    if not _default_positions(reg):
+        reg, rows, latest = _lookup_registries(frame, ctx.pool, ctx.param("linkage"))
     m_all = _registry_matches(frame, reg, rows, latest, linkage_mode=ctx.param("linkage"),
                               snapshot=ctx.param("snapshot"), window_months=ctx.param("window_months"),
-                              period="all", labels=True)
-    # the registry rows that link to some candidate: a later re-query of these persons (接续救助)
-    # searches only them (what registry_ids=lookup_matches.registry_record_id selects)
-    linked = np.zeros(len(reg), dtype=bool)
-    linked[m_all.pop("_right").to_numpy(dtype=np.intp)] = True
-    ctx.results["_lookup_registries"] = (reg, np.flatnonzero(linked), latest)
+                              period="all")
+    # every (candidate row, registry row) pair of every snapshot: 接续救助 re-reads them
+    # (a recipient's pairs are those of its candidate row) instead of linking again
     at = frame.index.get_indexer(m_all["row"])
     ctx.results["_lookup_matches"] = m_all.assign(source=frame["source"].astype("str").array.take(at),
                                                   source_ref=frame["source_ref"].astype("str").array.take(at))
-    m = m_all.loc[m_all["in_window"].astype(bool)]
+    m = m_all.loc[m_all["in_window"].astype(bool), ["row", "registry", "grade", "as_of", "match", "confidence"]]
     out = frame.copy()
     order = registry_names()
     regs = _join_sorted(m["registry"], m["row"], order)
     out["matched_registries"] = regs.reindex(out.index).fillna("").astype("str")
     el = _element_of()
-    out["matched_elements"] = _join_sorted(m["registry"].map(el), m["row"], list(_params()["data_elements"]["values"])
+    out["matched_elements"] = _join_sorted(_mapped(m["registry"], el), m["row"], list(_params()["data_elements"]["values"])
                                            ).reindex(out.index).fillna("").astype("str")
     g = m.loc[m["grade"] != ""]
     out["disability_grade"] = g.sort_values("grade").drop_duplicates("row").set_index("row")["grade"] \
@@ -370,7 +443,7 @@ def _step_lookup(frame, ctx):
     out["confidence"] = best["confidence"].reindex(out.index).fillna(1.0).astype("float64")
     out["path_tag"] = np.where(out["in_pool"], "found", "not_found")
     return out, {"found": int(out["in_pool"].sum()), "not_found": int((~out["in_pool"]).sum()),
-                 "by_element": m.drop_duplicates(["row", "registry"])["registry"].map(el).value_counts().to_dict()}
+                 "by_element": _mapped(m.drop_duplicates(["row", "registry"])["registry"], el).value_counts().to_dict()}
 
 
 # ------------------------------------------------------------------ step 3: rule 1
@@ -382,10 +455,9 @@ def compensated_rows(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", set
     comp = _params()["compensation"]
     enf = pool["court_enforcements"]
     enf = enf.loc[enf["closure"].isin(comp["enforcement_closures"]["value"])]
-    pairs = linkage.link(frame, enf, linkage=linkage_mode,
-                         right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name",
-                                     "phone_col": None, "address_col": None})
-    by_enf = pd.Index(pairs["left"].unique())
+    hit = _linked(frame, enf, pool, linkage_mode,
+                  right_cols={"id_col": "applicant_id_number", "name_col": "applicant_name", **_NO_CONTACT})
+    by_enf = pd.Index(frame.index[hit].unique().to_numpy()).sort_values()   # as link's left labels: sorted
     docs = pool["proc_documents"]
     if settlement == "doc_type":
         settled_cases = docs.loc[docs["doc_type"].isin(comp["settlement_doc_types"]["value"]), "case_id"]
@@ -480,8 +552,8 @@ def _aided(pool) -> pd.DataFrame:
 
 
 def _step_rule3(frame, ctx):
-    out = linkage.anti_join(frame, _aided(ctx.pool), linkage=ctx.param("linkage"),
-                            right_cols={"phone_col": None, "address_col": None})
+    # linkage.anti_join(frame, aided), the candidates looked up as proc_parties rows (_linked)
+    out = frame.loc[~_linked(frame, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT)]
     return out, {"removed_already_aided": len(frame) - len(out)}
 
 
@@ -565,11 +637,10 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
     found = ctx.results["lookup"]
     found = found.loc[found["in_pool"]]
     # not found through any of their records (a person found as a victim but not as a petitioner is found)
-    nf = linkage.anti_join(r1.loc[~r1["in_pool"]], found, linkage=ctx.param("linkage"),
-                           left_cols={"phone_col": None, "address_col": None},
-                           right_cols={"phone_col": None, "address_col": None})
-    nf = linkage.anti_join(nf, _aided(ctx.pool), linkage=ctx.param("linkage"),
-                           right_cols={"phone_col": None, "address_col": None})
+    # (linkage.anti_join, the candidates looked up as proc_parties rows: _linked)
+    nf = r1.loc[~r1["in_pool"]]
+    nf = nf.loc[~_linked(nf, found, ctx.pool, ctx.param("linkage"), left_cols=_NO_CONTACT, right_cols=_NO_CONTACT)]
+    nf = nf.loc[~_linked(nf, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT)]
     # case_facts is row by row and nf is a subset of rule 2's input (the rule1 frame): its rows'
     # facts were computed there
     nf = nf.join(ctx.results["_rule2_facts"].loc[nf.index])
@@ -616,9 +687,10 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
 
 def _run_screen(pool, p: dict) -> tuple[ModelResult, Context]:
     """:func:`screen` with checked parameters ``p``; also returns the run's context (the amount
-    model re-queries the registry rows the lookup selected, ``ctx.results["_lookup_registries"]``)."""
+    model's 接续救助 reads the lookup's pairs, ``ctx.results["_lookup_matches"]``, and the clues'
+    lookup rows, ``ctx.results["lock"].index``)."""
     frame, funnel, ctx = Pipeline(MODEL_SCREEN, SCREEN_STEPS).run(None, Context(pool, p))
-    frame = frame.drop(columns=["_type_order"], errors="ignore")
+    frame = frame.drop(columns=["_type_order", "_party_row"], errors="ignore")
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
     return ModelResult(MODEL_SCREEN, clues, funnel,
                        {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p), ctx
@@ -721,6 +793,7 @@ def aided_recipients(pool, ctx: Context) -> pd.DataFrame:
                                       ["registry+case_fact", "registry", "case_fact"], "")
     out = linkage.dedupe_persons(out)
     out["recommended_agencies"] = agencies_for(out)
+    ctx.results["_recipient_rows"] = out.index      # the lookup row of each recipient (follow_up)
     return finalize_clues(out, MODEL_SCREEN, extra=_CLUE_EXTRA + ["actual_amount"])
 
 
@@ -741,7 +814,9 @@ def _step_recipients(frame, ctx):
                                    "death")}
     res, sctx = _run_screen(ctx.pool, {**p, "target": TARGET})
     ctx.results["_screen"] = res
-    ctx.results["_lookup_registries"] = sctx.results["_lookup_registries"]
+    # for follow_up: the lookup's pairs, and the candidate row (their ``row``) of each clue
+    ctx.results["_lookup_matches"] = sctx.results["_lookup_matches"]
+    ctx.results["_recipient_rows"] = sctx.results["lock"].index
     return res.clues.copy(), {"screen_clues": len(res.clues)}
 
 
@@ -779,6 +854,15 @@ def _step_fault(frame, ctx):
     return out, {"with_fault_reduction": int((out["fault_coef"] < 1).sum())}
 
 
+def _formatted(s: pd.Series, spec: str) -> pd.Series:
+    """``s.map(spec.format)`` for a float column, formatted once per distinct value (amounts repeat
+    per case type × tier class) and spread back by code; equal means bit-equal (-0.0 ≠ 0.0)."""
+    bits = s.to_numpy(dtype=np.float64).view(np.int64)
+    codes, uniq = pd.factorize(bits)
+    text = np.array([spec.format(x) for x in uniq.view(np.float64)], dtype=object)
+    return pd.Series(text[codes], index=s.index, dtype="str")
+
+
 def _step_cap(frame, ctx):
     cap = amount_mod.cap_of(_std(ctx)) if ctx.param("cap") else None
     t = amount_mod.explain_series(frame["benchmark"], frame["case_type_coef"], frame["hardship_coef"],
@@ -787,12 +871,12 @@ def _step_cap(frame, ctx):
     out["cap"] = t["cap"]
     out["capped"] = t["capped"].astype(bool)
     out["amount"] = t["final"].round(2)
-    b = out["benchmark"].map("{:,.0f}".format)
+    b = _formatted(out["benchmark"], "{:,.0f}")
     out["amount_trace"] = (
         "(" + b + "×(" + out["case_type_coef"].astype("str") + "+" + out["hardship_coef"].astype("str") + ") + "
         + b + "×" + out["addon_coef"].astype("str") + ")×" + out["fault_coef"].astype("str") + " = "
-        + out["uncapped_amount"].map("{:,.2f}".format)
-        + np.where(out["capped"], " > cap " + out["cap"].map("{:,.0f}".format) + " → " + out["amount"].map("{:,.2f}".format), "")
+        + _formatted(out["uncapped_amount"], "{:,.2f}")
+        + np.where(out["capped"], " > cap " + _formatted(out["cap"], "{:,.0f}") + " → " + _formatted(out["amount"], "{:,.2f}"), "")
     ).astype("str")
     ctx.results["_trace"] = pd.concat([out[["clue_id"]], t], axis=1)
     return out, {"capped": int(out["capped"].sum()), "cap": cap, "total": float(out["amount"].sum())}
@@ -834,13 +918,31 @@ def _follow_up(frame: pd.DataFrame, m: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def _after_window(frame: pd.DataFrame, m_all: pd.DataFrame, rows: pd.Index, window_months: int | None) -> pd.DataFrame:
+    """The ``period="after"`` matches of ``frame`` (``row``, ``registry``, ``as_of``) read from the
+    lookup's matches of every snapshot ``m_all`` (``row``: lookup frame labels): the row at
+    position ``k`` of ``frame`` is lookup row ``rows[k]`` (same person record, so the same pairs).
+    Ordered as :func:`_registry_matches` orders them (by ``frame`` row, then registry row)."""
+    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
+    k = pd.Index(rows).get_indexer(m_all["row"]) if len(m_all) else np.zeros(0, dtype=np.intp)
+    sel = np.flatnonzero(k >= 0)
+    sel = sel[np.argsort(k[sel], kind="stable")]           # by recipient; registry order kept within
+    start_f = _month_start(frame["case_date"])
+    end_f = (start_f + pd.DateOffset(months=window)).astype("datetime64[us]").to_numpy()
+    at = k[sel]
+    as_of = m_all["as_of"].to_numpy()[sel] if len(sel) else np.zeros(0, dtype="datetime64[us]")
+    end = end_f[at]
+    keep = ~pd.isna(end) & (as_of > end)
+    s = sel[keep]
+    return pd.DataFrame({"row": frame.index.take(at[keep]), "registry": m_all["registry"].array.take(s),
+                         "as_of": as_of[keep]})
+
+
 def _step_follow_up(frame, ctx):
-    # the screen's lookup already linked every candidate to every snapshot: search only those rows
-    # (the rows registry_ids=lookup_matches.registry_record_id selects, kept by the lookup step:
-    # the 5.7 M-row table is not read again)
-    reg, rows, latest = ctx.results["_lookup_registries"]
-    m = _registry_matches(frame, reg, rows, latest, linkage_mode=ctx.param("linkage"), snapshot="window",
-                          window_months=ctx.param("window_months"), period="after")
+    # the screen's lookup linked every candidate to every snapshot: a recipient's later snapshots
+    # are read from those pairs (the 5.7 M-row table is not searched again)
+    m = _after_window(frame, ctx.results["_lookup_matches"], ctx.results["_recipient_rows"],
+                      ctx.param("window_months"))
     fu = _follow_up(frame, m)
     ctx.results["_follow_up"] = fu
     return frame, {"still": int((fu["status"] == "still").sum()), "newly": int((fu["status"] == "newly").sum())}
