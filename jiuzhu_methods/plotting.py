@@ -272,7 +272,7 @@ def funnel_chart(funnel: pd.DataFrame, *, title: str | None = None, ax=None, wra
     ax.set_yticks(list(y), names, fontsize=9)
     ax.set_xlabel(text("rows"))
     ax.set_xlim(0, top * 1.15 if top else 1)
-    ax.set_title(title if title is not None else text("funnel_title"))
+    ax.set_title(label(title) if title is not None else text("funnel_title"))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -387,7 +387,7 @@ def precision_recall_chart(evals: pd.DataFrame | Iterable[Mapping[str, Any]], *,
     ax.set_ylim(0, 1.05)
     ax.set_xlabel(text("recall"))
     ax.set_ylabel(text("precision"))
-    ax.set_title(title if title is not None else text("pr_title"))
+    ax.set_title(label(title) if title is not None else text("pr_title"))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -425,7 +425,7 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
     ax.set_xticks(range(len(classes)), names, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
     ax.set_xlim(-0.6, len(classes) - 0.4)
     ax.set_ylabel(text("amount"))
-    ax.set_title(title if title is not None else text("amount_title"))
+    ax.set_title(label(title) if title is not None else text("amount_title"))
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -501,7 +501,7 @@ def comparison_pr_chart(summary: pd.DataFrame, *, facet: str = "county", title: 
         row[0].set_ylabel(label(text("precision").split("（")[0]) if use_chinese() else "precision")
     handles = [plt.Line2D([], [], marker="o", ls="", color=col[m], label=m) for m in models]
     fig.legend(handles=handles, loc="lower center", ncol=min(len(models), 5), frameon=False, fontsize=8)
-    fig.suptitle(title if title is not None else text("cmp_pr_title"), fontsize=11)
+    fig.suptitle(label(title) if title is not None else text("cmp_pr_title"), fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
     return fig
 
@@ -539,7 +539,7 @@ def sweep_chart(sweeps: pd.DataFrame, *, metric: str = "recall", labels: Mapping
     axes[0][0].set_ylabel(name[0] if use_chinese() else name[1])
     fig.legend(loc="lower center", ncol=min(len(models), 5), frameon=False, fontsize=8)
     zh, en = TEXTS["cmp_sweep_title"]
-    fig.suptitle(title if title is not None else (zh if use_chinese() else en).format(metric=name[0] if use_chinese() else name[1]),
+    fig.suptitle(label(title) if title is not None else (zh if use_chinese() else en).format(metric=name[0] if use_chinese() else name[1]),
                  fontsize=11)
     fig.tight_layout(rect=(0, 0.1, 1, 0.94))
     return fig
@@ -566,7 +566,7 @@ def variant_chart(variants: pd.DataFrame, *, title: str | None = None):
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlabel(text("cmp_change"))
-    ax.set_title(title if title is not None else text("cmp_variant_title"), fontsize=11)
+    ax.set_title(label(title) if title is not None else text("cmp_variant_title"), fontsize=11)
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
