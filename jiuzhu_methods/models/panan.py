@@ -203,29 +203,10 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- helpers
-def _arrow(s: pd.Series) -> pa.Array | None:
-    """The Arrow string array behind a ``str`` column (one chunk), or ``None``."""
-    arr = getattr(s.array, "_pa_array", None)
-    if arr is None:
-        return None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
-    return arr if arr.type in (pa.string(), pa.large_string()) else None
-
-
 def _isin(s: pd.Series, values) -> pd.Series:
-    """``s.isin(values)`` for a ``str`` column, the value set built by one Arrow call (pandas
-    builds it one Python scalar per value, which dominates for thousands of values)."""
-    arr = _arrow(s)
-    if arr is None:
-        return s.isin(values)
-    vals = np.asarray(list(values) if isinstance(values, (set, frozenset)) else values, dtype=object)
-    try:
-        vs = pa.array(vals, from_pandas=True)
-        vs = vs.cast(arr.type) if vs.type != arr.type else vs
-    except (pa.ArrowException, TypeError, ValueError):  # non-string values: pandas' own path
-        return s.isin(values)
-    return pd.Series(np.asarray(pc.is_in(arr, value_set=vs), dtype=bool), index=s.index, name=s.name)
+    """``s.isin(values)`` as a boolean Series (:func:`linkage.isin`: the value set built by one
+    Arrow call, which matters for thousands of case ids)."""
+    return pd.Series(isin_distinct(s, values), index=s.index, name=s.name)
 
 
 def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[str] | None, *,
