@@ -481,6 +481,8 @@ def _value_set(values, like: pa.DataType):
     missing entry, as in pandas), or ``None`` when some value is neither a string nor missing.
     Built by one Arrow call: pandas' ``isin`` on an Arrow column makes one Python scalar per
     value, which dominates for thousands of values."""
+    if isinstance(values, (pd.Series, pd.Index)) and values.dtype == "str":
+        return identity._arrow(pd.Series(values.array)).cast(like)     # already Arrow strings: no copy out
     if not isinstance(values, (pd.Series, pd.Index, np.ndarray, list, tuple)):
         values = list(values)
     vals = np.asarray(values, dtype=object)
