@@ -200,11 +200,14 @@ def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) ->
 
 
 def _arrow(x: pd.Series) -> pa.Array:
-    """The values of a ``str`` column as one Arrow string array (no copy when Arrow-backed)."""
+    """The values of a ``str`` column as one Arrow string array: no copy when it is Arrow-backed
+    in one chunk (``combine_chunks`` copies even then)."""
     arr = getattr(x.array, "_pa_array", None)
     if arr is None:
         arr = pa.array(x.astype("str").to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr
 
 
 def _str_series(a: pa.Array, index: pd.Index) -> pd.Series:

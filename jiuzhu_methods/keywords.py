@@ -40,6 +40,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from .identity import _arrow as _as_arrow
+
 NEGATIONS = ("plain", "aware")
 
 
@@ -91,13 +93,8 @@ def _clause_breaks(words: list[str], negation: str) -> str | None:
 
 def _arrow_text(text: pd.Series) -> pa.Array:
     """The texts as one Arrow ``large_string`` array (missing → ""), without copying the
-    characters when the Series holds them in one chunk (``combine_chunks`` copies even then)."""
-    t = text.astype("str").fillna("")
-    arr = getattr(t.array, "_pa_array", None)
-    if arr is None:  # pragma: no cover - "str" is Arrow-backed in pandas 3
-        arr = pa.array(t.to_numpy(dtype=object), type=pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    characters when the Series holds them in one chunk (:func:`identity._arrow`)."""
+    arr = _as_arrow(text.astype("str").fillna(""))
     return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
 
 

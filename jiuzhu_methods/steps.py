@@ -31,6 +31,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .identity import _arrow
+
 StepFunc = Callable[[pd.DataFrame, "Context"], "pd.DataFrame | tuple[pd.DataFrame, dict]"]
 
 CLUE_COLUMNS = ["clue_id", "model", "name", "id_number", "source", "source_ref", "rule_path",
@@ -107,8 +109,7 @@ class Pipeline:
 
 def _arrow_str(s: pd.Series) -> pa.Array:
     """A column's values as one Arrow string array, missing values as ""."""
-    arr = pa.array(s.astype("str").fillna("").array)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return _arrow(s.astype("str").fillna(""))
 
 
 def _extend_paths(frame: pd.DataFrame, tag: str) -> pd.Series:
