@@ -300,8 +300,12 @@ def nb_01():
 - “最终实际救助金额 =（基本金额 + 追加金额）× 过错系数”；另受法定上限约束：一般不超过上一年度职工月平均工资的 36 个月总额。
 
 公布的效果：“同类案件救助金额上下幅度不超过 30%”，解决“同案不同助”。下图检验这一点。
+
+模型二的救助对象就是模型一的线索：`screen=screen` 把上面的结果交给模型二，不再重跑一遍模型一
+（结果与重跑相同）。/ Model 2's recipients are model 1's clues: `screen=screen` hands over the result
+above instead of running the screen again (same output).
 """),
-        *model_block("amount", "guanyun.amount", "linkage=linkage", "模型二 测算救助金额"),
+        *model_block("amount", "guanyun.amount", "linkage=linkage, screen=screen", "模型二 测算救助金额"),
         md("### 各类案件的金额与 ±30% 区间 / Amounts by class with the ±30% band"),
         code('''
 amounts = report.amount_frame(amount.clues)

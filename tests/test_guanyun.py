@@ -461,3 +461,70 @@ def test_formatted_once_per_value():
     assert out.tolist() == ["1,234.50", "0.00", "-0.00", "nan", "1,234.50", "2,000,000.00"]
     assert out.index.tolist() == [3, 1, 4, 1, 5, 9] and out.dtype == "str"
     assert guanyun._formatted(pd.Series([], dtype="float64"), "{:,.0f}").empty
+
+
+def _same_result(a, b):
+    pd.testing.assert_frame_equal(a.clues, b.clues)
+    pd.testing.assert_frame_equal(a.funnel, b.funnel)
+    assert sorted(a.lists) == sorted(b.lists)
+    for k in a.lists:
+        pd.testing.assert_frame_equal(a.lists[k], b.lists[k])
+    assert a.params == b.params
+
+
+@pytest.mark.parametrize("params", [{}, {"linkage": "fallback"}, {"snapshot": "any", "window_months": 3}])
+def test_amount_given_the_screen_is_the_amount(pool, params, monkeypatch):
+    s = guanyun.screen(pool, **params)
+    expected = guanyun.amount(pool, **params)
+    # given the screen's result, the amount does not run the screen again …
+    monkeypatch.setattr(guanyun, "_run_screen", lambda *a, **k: pytest.fail("the screen ran again"))
+    got = guanyun.amount(pool, screen=s, **params)
+    # … and its output is the same, follow-up (read from the screen's lookup pairs) included:
+    # with the published reading, A still on 农村低保 and B newly on it (test_follow_up)
+    _same_result(expected, got)
+    if not params:
+        assert sorted(got.lists["follow_up"]["name"]) == who("A", "B")
+    assert run_model("guanyun.amount", pool, screen=s, **params).clues.equals(expected.clues)
+
+
+def test_amount_given_a_wrong_screen_is_an_error(pool):
+    s = guanyun.screen(pool)
+    # other screen parameters than the amount's
+    with pytest.raises(ValueError, match=r"other parameters.*linkage: screen 'id' vs amount 'fallback'"):
+        guanyun.amount(pool, linkage="fallback", screen=s)
+    # another pool, even with the same tables
+    other = guanyun_pool_copy(pool)
+    with pytest.raises(ValueError, match="this same pool"):
+        guanyun.amount(other, screen=s)
+    # not a screen result: another model's, or one built by hand
+    with pytest.raises(ValueError, match="takes the result of guanyun.screen"):
+        guanyun.amount(pool, screen=guanyun.amount(pool))
+    from jiuzhu_methods.steps import ModelResult
+    with pytest.raises(ValueError, match="this same pool"):
+        guanyun.amount(pool, screen=ModelResult("guanyun.screen", s.clues, s.funnel, s.lists, s.params))
+    # the recipients of judicial_aid are not the screen's
+    with pytest.raises(ValueError, match='recipients="screen"'):
+        guanyun.amount(pool, recipients="judicial_aid", screen=s)
+    # a result changed after the screen returned it
+    s.clues = s.clues.iloc[:1]
+    with pytest.raises(ValueError, match="changed after the screen"):
+        guanyun.amount(pool, screen=s)
+    s2 = guanyun.screen(pool)
+    s2.clues["note"] = "x"
+    with pytest.raises(ValueError, match="changed after the screen"):
+        guanyun.amount(pool, screen=s2)
+
+
+def guanyun_pool_copy(pool):
+    from jiuzhu_methods import DataPool
+    return DataPool(pool.tables, dict(pool.truth), pool.meta, pool.ledger)
+
+
+def test_screen_run_parts_go_with_the_result(pool):
+    import gc
+    s = guanyun.screen(pool)
+    key = id(s)
+    assert key in guanyun._SCREEN_RUNS
+    del s
+    gc.collect()
+    assert key not in guanyun._SCREEN_RUNS

@@ -35,6 +35,7 @@ Published readings are the defaults; variants: ``linkage`` ("id", "id+name", "fa
 """
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from importlib import resources
 
@@ -46,6 +47,7 @@ import yaml
 
 from .. import amount as amount_mod
 from .. import keywords, linkage
+from ..linkage import _kept, _peek      # side tables keyed by an object's identity, dropped with it
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL_SCREEN = "guanyun.screen"
@@ -682,7 +684,11 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
         window_months = int(window_months)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
          "settlement": settlement, "facts": facts, "death": death, "target": TARGET}
-    return _run_screen(pool, p)[0]
+    res, ctx = _run_screen(pool, p)
+    # what amount(pool, screen=res) reads instead of running the screen again (kept as long as
+    # ``res`` lives): this pool, the lookup's pairs and the lookup row of each clue
+    _kept(_SCREEN_RUNS, res, lambda: _ScreenRun(res, pool, ctx))
+    return res
 
 
 def _run_screen(pool, p: dict) -> tuple[ModelResult, Context]:
@@ -694,6 +700,44 @@ def _run_screen(pool, p: dict) -> tuple[ModelResult, Context]:
     clues = finalize_clues(frame, MODEL_SCREEN, extra=_CLUE_EXTRA)
     return ModelResult(MODEL_SCREEN, clues, funnel,
                        {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p), ctx
+
+
+class _ScreenRun:
+    """The parts of one :func:`screen` run that :func:`amount` needs besides its result: the
+    pool it ran on (weakly: a result must not keep a county alive), the lookup's pairs of every
+    snapshot and the lookup row of each clue (接续救助), and the shape of the clues as returned
+    (a result changed afterwards is not the screen's output any more)."""
+
+    def __init__(self, res: ModelResult, pool, ctx: Context) -> None:
+        self.pool = weakref.ref(pool)
+        self.lookup_matches = ctx.results["_lookup_matches"]
+        self.recipient_rows = ctx.results["lock"].index
+        self.clues, self.shape = weakref.ref(res.clues), (list(res.clues.columns), len(res.clues))
+
+
+#: the :class:`_ScreenRun` of each live :func:`screen` result, keyed by the result's identity
+#: and dropped with it (``linkage._kept``)
+_SCREEN_RUNS: dict = {}
+
+
+def _given_screen(screen: ModelResult, pool, p: dict) -> _ScreenRun:
+    """The run behind ``screen`` (``amount(screen=...)``), after checking that it is the very
+    output of :func:`screen` on ``pool`` with the screen parameters ``p`` of the amount."""
+    if not isinstance(screen, ModelResult) or screen.model != MODEL_SCREEN:
+        raise ValueError(f"screen= takes the result of {MODEL_SCREEN} (a ModelResult), not {screen!r}")
+    run = _peek(_SCREEN_RUNS, screen)
+    if run is None or run.pool() is not pool:
+        raise ValueError(f"screen= takes a result of {MODEL_SCREEN} run in this session on this same pool; "
+                         f"run it again (or leave screen= out and the amount runs the screen itself)")
+    if run.clues() is not screen.clues or run.shape != (list(screen.clues.columns), len(screen.clues)):
+        raise ValueError("screen= was changed after the screen returned it (its clues were replaced or "
+                         "reshaped); pass the result as guanyun.screen returned it")
+    differ = sorted(k for k in p if screen.params.get(k) != p[k])
+    if differ:
+        shown = ", ".join(f"{k}: screen {screen.params.get(k)!r} vs amount {p[k]!r}" for k in differ)
+        raise ValueError(f"screen= was run with other parameters than this amount's ({shown}); "
+                         f"pass the same screen parameters to both")
+    return run
 
 
 # ============================================================================ 模型二 amount
@@ -809,15 +853,27 @@ def _step_recipients(frame, ctx):
         ctx.results["_screen"] = ModelResult(MODEL_SCREEN, clues, pd.DataFrame(),
                                              {"suggestion_letters": pd.DataFrame(), "lookup_matches": _lookup_list(ctx)})
         return clues, {"decided_by_procuratorate": len(clues)}
-    # screen(ctx.pool, <the screen's parameters>), keeping its registry selection for follow_up
-    p = {k: ctx.param(k) for k in ("linkage", "negation", "snapshot", "window_months", "settlement", "facts",
-                                   "death")}
-    res, sctx = _run_screen(ctx.pool, {**p, "target": TARGET})
+    given = ctx.results.get("_given_screen")
+    if given is not None:       # amount(screen=result): that run's output, checked in amount
+        res, run = given
+        lookup_matches, recipient_rows = run.lookup_matches, run.recipient_rows
+    else:                       # screen(ctx.pool, <the screen's parameters>)
+        res, sctx = _run_screen(ctx.pool, _screen_params(ctx.param))
+        lookup_matches, recipient_rows = sctx.results["_lookup_matches"], sctx.results["lock"].index
     ctx.results["_screen"] = res
     # for follow_up: the lookup's pairs, and the candidate row (their ``row``) of each clue
-    ctx.results["_lookup_matches"] = sctx.results["_lookup_matches"]
-    ctx.results["_recipient_rows"] = sctx.results["lock"].index
+    ctx.results["_lookup_matches"] = lookup_matches
+    ctx.results["_recipient_rows"] = recipient_rows
     return res.clues.copy(), {"screen_clues": len(res.clues)}
+
+
+#: the parameters of :func:`screen` that :func:`amount` takes too
+_SCREEN_PARAMS = ("linkage", "negation", "snapshot", "window_months", "settlement", "facts", "death")
+
+
+def _screen_params(param) -> dict:
+    """The screen's parameters (``target`` included) among the amount's (``param(name)``)."""
+    return {**{k: param(k) for k in _SCREEN_PARAMS}, "target": TARGET}
 
 
 def _step_base(frame, ctx):
@@ -968,7 +1024,7 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
            window_months: int | None = None, settlement: str = "doc_type", facts: str = "published",
            death: str = "all", recipients: str = "screen", profile: str | None = None,
            benchmark: float | None = None, addon: str | None = None, cap: bool = True,
-           overrides: dict | None = None) -> ModelResult:
+           overrides: dict | None = None, screen: ModelResult | None = None) -> ModelResult:
     """案例一 模型二 测算救助金额 — an amount for each recipient, with its trace, and 接续救助.
 
     Recipients are the clues of :func:`screen` (same ``linkage``, ``negation``, ``snapshot``,
@@ -986,6 +1042,10 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     addon : ``"max"`` (highest applicable group, the file's default) or ``"sum"``.
     cap : apply the 36-month wage cap (seed 003); ``False`` shows the uncapped formula.
     overrides : a dict merged into the standard (a reform), e.g. ``{"fault": {"values": {"同等责任": 0.6}}}``.
+    screen : the result of :func:`screen` on this same pool with the same screen parameters
+        (``recipients="screen"`` only): its clues are the recipients, so the screen is not run a
+        second time. The output is the same as without it; a result from another pool or other
+        parameters, or changed after the screen returned it, is a ``ValueError``.
 
     Clues gain ``case_type_coef``, ``hardship_tier``, ``hardship_coef``, ``addon_groups``,
     ``addon_coef``, ``fault_coef``, ``base_amount``, ``addon_amount``, ``uncapped_amount``,
@@ -1012,6 +1072,10 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
          "overrides": overrides, "target": TARGET}
     ctx = Context(pool, p)
     ctx.results["_standard"] = std
+    if screen is not None:
+        if recipients != "screen":
+            raise ValueError(f'screen= gives the recipients of recipients="screen", not {recipients!r}')
+        ctx.results["_given_screen"] = (screen, _given_screen(screen, pool, _screen_params(p.get)))
     frame, funnel, ctx = Pipeline(MODEL_AMOUNT, AMOUNT_STEPS).run(None, ctx)
     screen_res = ctx.results["_screen"]
     clues = frame.copy()
