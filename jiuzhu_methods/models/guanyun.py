@@ -176,7 +176,7 @@ _NO_CONTACT = {"phone_col": None, "address_col": None}
 
 
 def _linked(frame: pd.DataFrame, right: pd.DataFrame, pool, linkage_mode: str, *, left_cols: dict | None = None,
-            right_cols: dict | None = None) -> np.ndarray:
+            right_cols: dict | None = None, on_pp: np.ndarray | None = None) -> np.ndarray:
     """Boolean per row of ``frame``: the row is in at least one pair of ``linkage.link(frame, right,
     linkage=linkage_mode, left_cols=left_cols, right_cols=right_cols)``.
 
@@ -184,7 +184,8 @@ def _linked(frame: pd.DataFrame, right: pd.DataFrame, pool, linkage_mode: str, *
     ``proc_parties``, no phone or address) is decided as that row of the pool's table
     (``linkage.linkable(right, proc_parties)``, the pairing rules being symmetric): linkage keeps
     the keys of a pool table, so the candidates' IDs are not normalised again at every step.
-    Other rows (petitions, frames without the column) are linked as they are."""
+    Other rows (petitions, frames without the column) are linked as they are. ``on_pp``: that
+    mask over ``proc_parties`` when the caller has it already (:func:`_aided_on_parties`)."""
     hit = np.zeros(len(frame), dtype=bool)
     if frame.empty:
         return hit
@@ -192,8 +193,8 @@ def _linked(frame: pd.DataFrame, right: pd.DataFrame, pool, linkage_mode: str, *
              else np.full(len(frame), -1, dtype=np.int64))
     at = np.flatnonzero(party >= 0)
     if len(at):
-        on_pp = linkage.linkable(right, pool["proc_parties"], linkage=linkage_mode, left_cols=right_cols,
-                                 right_cols=_NO_CONTACT)
+        if on_pp is None:
+            on_pp = _on_parties(right, pool, linkage_mode, right_cols)
         hit[at] = on_pp[party[at]]
     rest = np.flatnonzero(party < 0)
     if len(rest):
@@ -201,6 +202,13 @@ def _linked(frame: pd.DataFrame, right: pd.DataFrame, pool, linkage_mode: str, *
         pairs = linkage.link(sub, right, linkage=linkage_mode, left_cols=left_cols, right_cols=right_cols)
         hit[rest[pairs["left"].to_numpy(dtype=np.intp)]] = True
     return hit
+
+
+def _on_parties(right: pd.DataFrame, pool, linkage_mode: str, right_cols: dict | None) -> np.ndarray:
+    """Boolean per row of ``proc_parties``: the row pairs with some row of ``right`` (its name
+    and ID only, as a candidate of :func:`_candidates`)."""
+    return linkage.linkable(right, pool["proc_parties"], linkage=linkage_mode, left_cols=right_cols,
+                            right_cols=_NO_CONTACT)
 
 
 def _step_case_types(frame, ctx):
@@ -468,7 +476,7 @@ def compensated_rows(frame: pd.DataFrame, pool, *, linkage_mode: str = "id", set
         hit = keywords.contains_any(docs["text"].fillna("").astype("str"), comp["settlement_keywords"]["value"],
                                     negation=negation)
         settled_cases = docs.loc[hit.to_numpy(), "case_id"]
-    by_settle = frame.index[frame["case_id"].isin(set(settled_cases.dropna()))]
+    by_settle = frame.index[linkage.isin(frame["case_id"], settled_cases.dropna())]
     return by_enf, by_settle
 
 
@@ -553,9 +561,17 @@ def _aided(pool) -> pd.DataFrame:
     return ja.loc[ja["status"] == "决定救助"]
 
 
+def _aided_on_parties(ctx) -> np.ndarray:
+    """:func:`_on_parties` of the aided persons, once per run (rule 3 and the letters both ask)."""
+    if "_aided_on_pp" not in ctx.results:
+        ctx.results["_aided_on_pp"] = _on_parties(_aided(ctx.pool), ctx.pool, ctx.param("linkage"), _NO_CONTACT)
+    return ctx.results["_aided_on_pp"]
+
+
 def _step_rule3(frame, ctx):
     # linkage.anti_join(frame, aided), the candidates looked up as proc_parties rows (_linked)
-    out = frame.loc[~_linked(frame, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT)]
+    out = frame.loc[~_linked(frame, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT,
+                             on_pp=_aided_on_parties(ctx))]
     return out, {"removed_already_aided": len(frame) - len(out)}
 
 
@@ -642,7 +658,8 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
     # (linkage.anti_join, the candidates looked up as proc_parties rows: _linked)
     nf = r1.loc[~r1["in_pool"]]
     nf = nf.loc[~_linked(nf, found, ctx.pool, ctx.param("linkage"), left_cols=_NO_CONTACT, right_cols=_NO_CONTACT)]
-    nf = nf.loc[~_linked(nf, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT)]
+    nf = nf.loc[~_linked(nf, _aided(ctx.pool), ctx.pool, ctx.param("linkage"), right_cols=_NO_CONTACT,
+                         on_pp=_aided_on_parties(ctx))]
     # case_facts is row by row and nf is a subset of rule 2's input (the rule1 frame): its rows'
     # facts were computed there
     nf = nf.join(ctx.results["_rule2_facts"].loc[nf.index])
