@@ -200,14 +200,60 @@ def _id_key(norm: pd.Series) -> pd.Series:
     return identity._usable_distinct(norm)
 
 
+#: an invalid ID keyed by :mod:`jiuzhu_methods.privacy`: "!", 32 hex digits, ":", then the
+#: 16 hex digits of its birth date token (the part kept as the ``_birth`` key)
+_BIRTH_TOKEN = ("!", 32, ":", 16)
+
+
+def _birth_token_arrow(a: pa.Array) -> pa.Array:
+    """The birth date token of each :data:`_BIRTH_TOKEN` value of an Arrow string array (missing
+    for any other value), read off the bytes: the values of that exact width, upper-case hex."""
+    bang, head, colon, tail = _BIRTH_TOKEN
+    rows, b = identity._fixed_width(a, len(bang) + head + len(colon) + tail)
+    sep = len(bang) + head
+    hex_ = identity._in_class(b, identity._HEX_UPPER)
+    ok = ((b[0] == ord(bang)) & (b[sep] == ord(colon))
+          & hex_[len(bang):sep].all(axis=0) & hex_[sep + 1:].all(axis=0))
+    return identity._strings_at(len(a), rows[ok], b[sep + 1:, ok])
+
+
+_BIRTH_DIGITS = slice(6, 14)      # "YYYYMMDD" in an 18-digit ID
+
+
+def _birth_digits_arrow(a: pa.Array) -> pa.Array:
+    """The birth date "YYYYMMDD" of digits 7–14 of each 18-digit value of an Arrow array of
+    normalised numbers (whether or not the check digit and area are right), missing where those
+    digits are no date of the calendar (19990230) — as ``pd.to_datetime(…, format="%Y%m%d",
+    errors="coerce").dt.strftime("%Y%m%d")`` of the ``\\d{17}[\\dX]`` values gives it.
+
+    For ASCII digits the date is written back as the very digits it was read from (pandas reads
+    and writes every year 0000–9999 with four digits), so no date is parsed: the digits are read
+    off the bytes and tested with :func:`identity._real_dates`. A ``str``'s ``\\d`` also matches
+    other scripts' digits, which pandas reads as numbers; those few values go through pandas."""
+    n = len(a)
+    canon, b = identity._canonical(a)
+    real = identity._real_dates(*identity._ymd(b))
+    birth = identity._strings_at(n, np.flatnonzero(canon)[real], b[_BIRTH_DIGITS, real])
+    # 18 characters, not all ASCII: maybe other scripts' digits (never a valid ID, rare)
+    other = identity._mask(pc.and_(pc.equal(pc.utf8_length(a), 18), pc.invert(pc.string_is_ascii(a))))
+    if other.any():
+        pos = np.flatnonzero(other)
+        v = identity._str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
+        digits = v.where(v.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+        s = pd.to_datetime(digits.str.slice(_BIRTH_DIGITS.start, _BIRTH_DIGITS.stop), format="%Y%m%d",
+                           errors="coerce").dt.strftime("%Y%m%d").astype("str")
+        birth = pc.replace_with_mask(birth, pa.array(other), identity._arrow(s).cast(birth.type))
+    return birth
+
+
 def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Per distinct normalised value: the birth date of the ID digits (readable even when the
-    check digit is wrong) and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"),
-    the birth date token."""
-    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
-    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
-    return birth, birth_token
+    """Per distinct normalised value (``str`` Series out, same index): the birth date "YYYYMMDD"
+    of the ID digits (readable even when the check digit is wrong, :func:`_birth_digits_arrow`)
+    and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"), the birth date token.
+    Normalised values hold no whitespace, so a pattern's ``$`` is the end of the value."""
+    a = identity._arrow(norm)
+    return (identity._str_series(_birth_digits_arrow(a), norm.index),
+            identity._str_series(_birth_token_arrow(a), norm.index))
 
 
 def _id_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
@@ -250,6 +296,9 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
         if "_birth" in need:
             if birth_col and birth_col in df.columns:
                 birth, birth_token = parts()
+                # the dates themselves, to fill in from the column as before (parsing back
+                # "YYYYMMDD" gives the very dates the key was written from)
+                birth = pd.to_datetime(birth, format="%Y%m%d", errors="coerce")
                 full = pd.Series(birth.array.take(col.codes), index=df.index)
                 full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
                 births = full.dt.strftime("%Y%m%d").astype("str").fillna(
@@ -258,7 +307,7 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
             else:
                 def per_value(v):
                     birth, birth_token = parts()
-                    return birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token)
+                    return identity._str_series(pc.coalesce(identity._arrow(birth), identity._arrow(birth_token)), birth.index)
                 out["_birth"] = col.key("_birth", per_value)
     if "_name" in need:
         if name_col in df.columns:

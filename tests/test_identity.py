@@ -322,3 +322,43 @@ def test_nfkc_stable_class_is_stable_on_every_code_point():
     edges = [0x7F, 0x80, 0x4DFF, 0x4E00, 0x9FFF, 0xA000]
     assert pc.match_substring_regex(pa.array([chr(i) for i in edges]), I.NFKC_STABLE).to_pylist() == [
         True, False, False, True, True, False]
+
+
+def _byte_inputs(values):
+    """``values`` as Arrow arrays of both string types, whole and sliced (a non-zero offset)."""
+    import pyarrow as pa
+
+    for typ in (pa.large_string(), pa.string()):
+        a = pa.array(["pad", None] + list(values), type=typ)
+        yield a.slice(2)
+        yield pa.array(list(values), type=typ)
+
+
+def _regex_canonical(a):
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.match_substring_regex(a, I.CANONICAL), False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_ALPHABET, max_size=20), st.sampled_from(TRICKY_IDS),
+                          st.text(st.sampled_from(list("0123456789X张Ｘ٣")), min_size=17, max_size=19)), max_size=12))
+def test_canonical_read_off_the_bytes_equals_the_regex(values):
+    values = [v if isinstance(v, str) else None for v in values]
+    for a in _byte_inputs(values):
+        mask, b = I._canonical(a)
+        np.testing.assert_array_equal(mask, _regex_canonical(a))
+        assert b.shape == (18, mask.sum()) and b.dtype == np.uint8
+        assert [bytes(col).decode() for col in b.T] == [v for v, m in zip(values, mask) if m]
+
+
+def test_canonical_by_hand():
+    import pyarrow as pa
+
+    values = [VALID, "330382198001010071", "33038219800101007x", "３３０３８２１９８００１０１００７Ｘ", "张三李四王五",
+              "٣٣0382198001010071", "3303821980010100712", "", None, "X33038219800101007"]
+    # 18 ASCII characters: 17 digits and a digit or X; the 6 CJK characters are 18 bytes, no digits
+    for a in _byte_inputs(values):
+        assert I._canonical(a)[0].tolist() == [True, True] + [False] * 8
+    assert I._canonical(pa.array([], type=pa.string()))[1].shape == (18, 0)
+    assert I._canonical(pa.array([None, None], type=pa.large_string()))[0].tolist() == [False, False]

@@ -100,6 +100,8 @@ import unicodedata
 import numpy as np
 from test_identity import HEX64, TRICKY_IDS, _repeated, ref_check_series, ref_normalise_series
 
+from jiuzhu_methods import identity as I
+
 
 def ref_normalise_name(s):
     x = s.astype("object").map(lambda v: None if v is None or pd.isna(v) else unicodedata.normalize("NFKC", str(v)))
@@ -276,6 +278,56 @@ def test_pseudonym_tokens_link_and_keep_their_birth_token():
     assert got == [[0, 0, "id"], [1, 2, "name+birth_date"]]
     pd.testing.assert_frame_equal(L.link(a, b, linkage="fallback"), ref_link(a, b, linkage="fallback"))
 
+
+def ref_birth_key(norm):
+    """The ``_birth`` key per value as it was computed before (verbatim): pandas' fullmatch,
+    ``to_datetime``, ``strftime`` and ``extract``; (birth date "YYYYMMDD", birth token)."""
+    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
+    return birth.dt.strftime("%Y%m%d").astype("str"), birth_token
+
+
+BIRTH_EDGES = [
+    "33038219800101007X", "330382198001010071", "33038219800101007x", "330382800101007",
+    "330382199902300071",                        # 19990230: no date
+    "330382190002290071", "330382200002290071",  # 1900 no leap year, 2000 one
+    "330382000002290071", "330382000102290071",  # year 0000 (a leap year to pandas), 0001 not
+    "330382999912310071", "330382198013010071", "330382198000010071", "330382198001000071", "330382198001320071",
+    "33038219800101007A", "3303821980010100712", "3303821980010100", "٣٣0382198001010071",   # other scripts' digits
+    "٣٣٠٣٨٢١٩٨٠٠١٠١٠٠٧١", "３３０３８２１９８００１０１００７Ｘ", "张三李四王五", "x" * 18, "", "   ", None,
+    HEX64, HEX64.upper(), "!" + HEX64[:32].upper() + ":" + "AB" * 8, "!" + HEX64[:32] + ":" + "ab" * 8,
+    "!" + HEX64[:32].upper() + ":" + "Ab" * 8, "!" + HEX64[:31].upper() + ":" + "AB" * 8,
+    "!" + HEX64[:32].upper() + ":" + "AG" * 8, "!" + HEX64[:32].upper() + ";" + "AB" * 8,
+    "?" + HEX64[:32].upper() + ":" + "AB" * 8, "!" + HEX64[:32].upper() + ":" + "AB" * 8 + "C",
+]
+
+
+@pytest.mark.parametrize("normalised", [False, True])
+def test_birth_key_read_off_the_bytes_equals_the_pandas_reference(normalised):
+    s = pd.Series(_repeated(BIRTH_EDGES), dtype="str", index=np.arange(4 * len(BIRTH_EDGES))[::-1] * 3)
+    if normalised:
+        s = I._normalise_distinct(s)
+    birth, token = L._birth_key(s)
+    want_birth, want_token = ref_birth_key(s)
+    pd.testing.assert_series_equal(birth, want_birth, check_names=False)
+    pd.testing.assert_series_equal(token, want_token, check_names=False)
+    got = dict(zip(s.fillna("<NA>"), birth.fillna("-")))
+    # by hand: digits 7–14 when they are a date, whatever the check digit; other digits read too
+    assert got["330382198001010071"] == got["٣٣0382198001010071"] == "19800101"
+    assert got["330382199902300071"] == got["330382190002290071"] == got["330382000102290071"] == "-"
+    assert got["330382000002290071"] == "00000229" and got["330382999912310071"] == "99991231"
+    assert dict(zip(s.fillna("<NA>"), token.fillna("-")))["!" + HEX64[:32].upper() + ":" + "AB" * 8] == "AB" * 8
+
+
+def test_birth_key_equals_the_reference_on_every_month_and_day():
+    years = ["0000", "0001", "0004", "0100", "0400", "1582", "1600", "1700", "1899", "1900", "1999", "2000",
+             "2024", "2100", "2262", "2263", "9999"]
+    s = pd.Series([f"330382{y}{m:02d}{d:02d}007{k}" for y in years for m in range(14) for d in range(33)
+                   for k in "7X"], dtype="str")
+    pd.testing.assert_series_equal(L._birth_key(s)[0], ref_birth_key(s)[0], check_names=False)
+    # every real date, twice (two check digits): 17 years, 6 of them leap (0000 0004 0400 1600 2000 2024)
+    assert L._birth_key(s)[0].notna().sum() == 2 * (11 * 365 + 6 * 366)
 
 def test_collect_sorts_distinct_values_and_skips_missing():
     # 张三 is on 特困 twice, 低保 once and once with no registry name → "低保、特困" (sorted, distinct)
