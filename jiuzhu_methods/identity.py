@@ -184,14 +184,24 @@ def _as_str(s: pd.Series) -> pd.Series:
     return pd.Series(x.map(lambda v: None if v is None else str(v)), index=s.index, dtype="str", name=s.name)
 
 
+def _factorize(a: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """``pd.factorize`` of an Arrow array — the Arrow kernel pandas runs for an Arrow-backed
+    column, without its wrapping: the distinct values in order of first appearance (missing
+    left out) and each value's code into them (``intp``, ``-1`` = missing)."""
+    enc = pc.dictionary_encode(a)
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return codes, enc.dictionary
+
+
 def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """``codes, uniques`` of a ``str`` column: ``uniques`` (a ``str`` Series, default index)
-    ends with one missing value, and ``codes`` points missing rows at it, so that
-    ``uniques.array.take(codes)`` gives ``s`` back."""
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    u = pd.Series(uniq, dtype="str").reindex(range(len(uniq) + 1))
-    codes = np.where(codes < 0, len(uniq), codes)
-    return codes, u
+    holds the distinct values in order of first appearance and ends with one missing value,
+    and ``codes`` points missing rows at it, so that ``uniques.array.take(codes)`` gives ``s``
+    back (:func:`_factorize` on the column's Arrow array)."""
+    codes, uniq = _factorize(_arrow(s))
+    codes[codes < 0] = len(uniq)
+    u = pa.concat_arrays([uniq.cast(pa.large_string()), pa.nulls(1, pa.large_string())])
+    return codes, _str_series(u, pd.RangeIndex(len(u)))
 
 
 def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) -> pd.Series:

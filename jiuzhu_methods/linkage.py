@@ -104,9 +104,10 @@ def _strip_distinct(x: pd.Series, pattern: str, min_len: int) -> pd.Series:
 def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """A key as ``(row codes, distinct keys)``: ``per_value`` gives the key of each distinct
     raw value (``codes`` points rows at them); several raw spellings may share one key.
-    Row code ``-1`` = missing key."""
-    kc, kv = pd.factorize(per_value, use_na_sentinel=True)
-    return kc[codes], pd.Series(kv, dtype="str")
+    Row code ``-1`` = missing key. Distinct keys in order of first appearance in ``per_value``
+    (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``)."""
+    kc, kv = identity._factorize(identity._arrow(per_value))
+    return kc[codes], identity._str_series(kv, pd.RangeIndex(len(kv)))
 
 
 #: columns shorter than this are not cached (recomputing them costs less than keeping them)

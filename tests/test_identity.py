@@ -362,3 +362,39 @@ def test_canonical_by_hand():
         assert I._canonical(a)[0].tolist() == [True, True] + [False] * 8
     assert I._canonical(pa.array([], type=pa.string()))[1].shape == (18, 0)
     assert I._canonical(pa.array([None, None], type=pa.large_string()))[0].tolist() == [False, False]
+
+
+def ref_distinct(s):
+    """:func:`identity._distinct` as it was (pandas' factorize, then a reindex)."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniq, dtype="str").reindex(range(len(uniq) + 1))
+    return np.where(codes < 0, len(uniq), codes), u
+
+
+def _assert_distinct_equal(s):
+    codes, u = I._distinct(s)
+    want_codes, want_u = ref_distinct(s)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert codes.dtype == want_codes.dtype
+    pd.testing.assert_series_equal(u, want_u, check_index_type=True)
+    assert type(u.index) is type(want_u.index) and u.array._pa_array.type == want_u.array._pa_array.type
+
+
+@pytest.mark.parametrize("k", range(len(list(_inputs()))))
+def test_distinct_equals_pandas_factorize(k):
+    # order of first appearance, the missing value last: downstream tie-breaks read this order
+    _assert_distinct_equal(I._as_str(list(_inputs())[k]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "a", "A", "b", "张", VALID, "nan"])), max_size=15))
+def test_distinct_equals_pandas_factorize_on_generated_columns(values):
+    for s in (pd.Series(values, dtype="str"), pd.Series(values, dtype=pd.StringDtype("python", na_value=np.nan)),
+              pd.Series(values, dtype="str").iloc[1:]):
+        _assert_distinct_equal(s)
+
+
+def test_distinct_by_hand():
+    codes, u = I._distinct(pd.Series(["b", None, "a", "", "b", None], dtype="str"))
+    assert codes.tolist() == [0, 3, 1, 2, 0, 3]
+    assert u.tolist()[:3] == ["b", "a", ""] and len(u) == 4 and pd.isna(u.iloc[3])

@@ -472,3 +472,27 @@ def test_isin_by_hand():
     assert L.isin(s, ["a", "c"]).tolist() == [True, False, False, True, True]
     assert L.isin(s, [None]).tolist() == [False, False, True, False, False]      # missing matches missing
     assert L.isin(s, ["a", 1]).tolist() == [True, False, False, False, True]     # pandas' path
+
+
+def ref_coded(codes, per_value):
+    """:func:`linkage._coded` as it was (pandas' factorize)."""
+    kc, kv = pd.factorize(per_value, use_na_sentinel=True)
+    return kc[codes], pd.Series(kv, dtype="str")
+
+
+@pytest.mark.parametrize("per_value", [["x", None, "y", "x", "", None, "y", "z"], [None, None], ["a"], []])
+def test_coded_equals_pandas_factorize(per_value):
+    rng = np.random.default_rng(0)
+    pv = pd.Series(per_value, dtype="str")
+    codes = rng.integers(0, len(pv), 40) if len(pv) else np.zeros(0, dtype=np.intp)
+    kc, kv = L._coded(codes, pv)
+    want_kc, want_kv = ref_coded(codes, pv)
+    np.testing.assert_array_equal(kc, want_kc)
+    assert kc.dtype == want_kc.dtype
+    pd.testing.assert_series_equal(kv, want_kv, check_index_type=True)
+
+
+def test_coded_by_hand():
+    # keys in order of first appearance in per_value; -1 = missing key
+    kc, kv = L._coded(np.array([3, 0, 1, 2, 0]), pd.Series(["y", None, "x", "y"], dtype="str"))
+    assert kc.tolist() == [0, 0, -1, 1, 0] and kv.tolist() == ["y", "x"]
