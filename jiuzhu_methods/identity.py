@@ -103,9 +103,12 @@ def known_area_codes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _area_code_array():
-    """The known area codes as an Arrow value set for ``is_in`` (built once)."""
-    return pa.array(sorted(known_area_codes()), type=pa.string())
+def _area_table() -> np.ndarray:
+    """The known area codes as a lookup table over every 6-digit number (built once): a code
+    read off an ID's bytes is tested by one array lookup, not hashed as a string."""
+    table = np.zeros(10 ** 6, dtype=bool)
+    table[[int(c) for c in known_area_codes() if len(c) == 6 and c.isascii() and c.isdigit()]] = True
+    return table
 
 
 def check(value: object, *, today: _dt.date | None = None) -> str:
@@ -263,7 +266,7 @@ def _normalise_arrow(a: pa.Array) -> pa.Array:
     """:func:`normalise` over an Arrow string array: the kernels pandas' ``str`` methods call
     (RE2 replace, ``utf8_upper``), without the pandas wrapping, on the values that are not
     :data:`CANONICAL` already (most of a real column)."""
-    todo = ~_mask(pc.match_substring_regex(a, CANONICAL)) & ~np.asarray(a.is_null().to_numpy(zero_copy_only=False))
+    todo = ~_canonical(a)[0] & ~np.asarray(a.is_null().to_numpy(zero_copy_only=False))
     if not todo.any():
         return a
     everything = todo.all()
@@ -412,31 +415,34 @@ def _ymd(b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _number(b[6:10], [1000, 100, 10, 1]), _number(b[10:12], [10, 1]), _number(b[12:14], [10, 1])
 
 
-def _check_arrow(x: pa.Array, today: _dt.date | None = None) -> np.ndarray:
-    """Reason codes (an object array) of an Arrow array of normalised numbers: the digits are
-    read as bytes, the check digit, birth date (a real date in 1900-01-01 … ``today``, by
-    default 2100-01-01) and area code (one Arrow ``is_in``) tested with array arithmetic."""
-    n = len(x)
-    out = np.full(n, "", dtype=object)
+#: the reason codes of :func:`check` as :func:`_reason_index` numbers them
+_REASON_ORDER = np.array(["", "missing", "format", "checksum", "birth_date", "area"], dtype=object)
+
+
+def _reason_index(x: pa.Array, today: _dt.date | None = None) -> np.ndarray:
+    """Per value of an Arrow array of normalised numbers, its reason code as an index into
+    :data:`_REASON_ORDER`: the bytes of the :data:`CANONICAL` values (ASCII digits only: a
+    ``str``'s ``\\d`` also matches other scripts' digits, which are no ID) give the check digit,
+    the birth date (a real date in 1900-01-01 … ``today``, by default 2100-01-01) and the area
+    code (:func:`_area_table`) by array arithmetic."""
     missing = np.asarray(x.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    # ASCII digits only: a str's \d also matches other scripts' digits, which are no ID
-    fmt = ~_mask(pc.match_substring_regex(x, "^[0-9]{17}[0-9X]$")) & ~missing
-    out[missing] = "missing"
-    out[fmt] = "format"
-    ok = np.flatnonzero(~(missing | fmt))
-    if len(ok):
-        v = x.take(pa.array(ok))
-        d = _digit_matrix(v, 18)
-        bad_cd = _CHECK_CODES[(d[:, :17] @ _WEIGHTS) % 11] != d[:, 17]
-        y = d[:, 6:10] @ np.array([1000, 100, 10, 1])
-        m = d[:, 10:12] @ np.array([10, 1])
-        dd = d[:, 12:14] @ np.array([10, 1])
+    ok, b = _canonical(x)
+    out = np.where(missing, 1, 2).astype(np.int8)
+    if b.shape[1]:
+        bad_cd = _CHECK_CODES[_number(b[:17], _WEIGHTS) % 11] != b[17].astype(np.int64) - ord("0")   # "X" → 40
+        y, m, dd = _ymd(b)
         upper = pd.Timestamp(today or _dt.date(2100, 1, 1))
         ymd = y * 10000 + m * 100 + dd
         bad_date = ~_real_dates(y, m, dd) | (ymd < 19000101) | (ymd > upper.year * 10000 + upper.month * 100 + upper.day)
-        bad_area = ~_mask(pc.is_in(pc.utf8_slice_codeunits(v, 0, 6), value_set=_area_code_array()))
-        out[ok] = np.where(bad_cd, "checksum", np.where(bad_date, "birth_date", np.where(bad_area, "area", "")))
+        bad_area = ~_area_table()[_number(b[:6], [10 ** (5 - i) for i in range(6)])]
+        out[ok] = np.where(bad_cd, 3, np.where(bad_date, 4, np.where(bad_area, 5, 0)))
     return out
+
+
+def _check_arrow(x: pa.Array, today: _dt.date | None = None) -> np.ndarray:
+    """Reason codes (an object array) of an Arrow array of normalised numbers
+    (:func:`_reason_index`)."""
+    return _REASON_ORDER[_reason_index(x, today)]
 
 
 def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
@@ -456,13 +462,22 @@ def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: boo
     return _spread(_check_distinct(x, today), codes, s)
 
 
-_TOKEN = r"[0-9A-F]{64}"
+#: a pseudonym token (:mod:`jiuzhu_methods.privacy`): this many upper-case hex digits
+TOKEN_HEX_DIGITS = 64
+
+
+def _tokens(x: pa.Array) -> np.ndarray:
+    """Which values of an Arrow string array are pseudonym tokens (read off the bytes)."""
+    rows, b = _fixed_width(x, TOKEN_HEX_DIGITS)
+    out = np.zeros(len(x), dtype=bool)
+    out[rows[_in_class(b, _HEX_UPPER).all(axis=0)]] = True
+    return out
 
 
 def _usable_arrow(x: pa.Array) -> pa.Array:
     """:func:`usable_ids` of an Arrow array of normalised numbers: valid IDs and pseudonym
     tokens kept, the rest missing."""
-    keep = (_check_arrow(x) == "") | _mask(pc.match_substring_regex(x, "^" + _TOKEN + "$"))
+    keep = (_reason_index(x) == 0) | _tokens(x)
     return pc.if_else(pa.array(keep), x, pa.scalar(None, x.type))
 
 

@@ -398,3 +398,24 @@ def test_distinct_by_hand():
     codes, u = I._distinct(pd.Series(["b", None, "a", "", "b", None], dtype="str"))
     assert codes.tolist() == [0, 3, 1, 2, 0, 3]
     assert u.tolist()[:3] == ["b", "a", ""] and len(u) == 4 and pd.isna(u.iloc[3])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(TRICKY_IDS),
+                          st.text(st.sampled_from(list("0123456789ABCDEFaG张")), min_size=63, max_size=65)), max_size=12))
+def test_tokens_read_off_the_bytes_equal_the_regex(values):
+    import pyarrow.compute as pc
+
+    values = [v if isinstance(v, str) else None for v in values]
+    for a in _byte_inputs(values):
+        want = np.asarray(pc.fill_null(pc.match_substring_regex(a, "^[0-9A-F]{64}$"), False).to_numpy(zero_copy_only=False))
+        np.testing.assert_array_equal(I._tokens(a), want)
+
+
+def test_tokens_and_area_table_by_hand():
+    import pyarrow as pa
+
+    a = pa.array([HEX64.upper(), HEX64, HEX64.upper()[:63], HEX64.upper() + "0", None, "G" * 64])
+    assert I._tokens(a).tolist() == [True, False, False, False, False, False]
+    table = I._area_table()
+    assert table[330382] and table[110105] and not table[999999] and table.sum() == len(I.known_area_codes())
