@@ -496,3 +496,63 @@ def test_coded_by_hand():
     # keys in order of first appearance in per_value; -1 = missing key
     kc, kv = L._coded(np.array([3, 0, 1, 2, 0]), pd.Series(["y", None, "x", "y"], dtype="str"))
     assert kc.tolist() == [0, 0, -1, 1, 0] and kv.tolist() == ["y", "x"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_equi_join_equals_an_inner_merge(seed):
+    # codes with repeats on both sides, some only on one side; pairs in pd.merge's order
+    rng = np.random.default_rng(seed)
+    lcode, rcode = rng.integers(0, 30, 200), rng.integers(0, 40, 300)
+    li, ri = np.sort(rng.choice(1000, 200, replace=False)), np.sort(rng.choice(1000, 300, replace=False))
+    i, j = L._equi_join(lcode, li, rcode, ri)
+    m = pd.DataFrame({"k": lcode, "_i": li}).merge(pd.DataFrame({"k": rcode, "_j": ri}), on="k", how="inner")
+    np.testing.assert_array_equal(i, m["_i"].to_numpy(np.intp))
+    np.testing.assert_array_equal(j, m["_j"].to_numpy(np.intp))
+    assert i.dtype == j.dtype == np.intp and len(i) > 0
+
+
+def test_equi_join_by_hand():
+    # left rows 10 (code 1), 11 (code 2), 12 (code 1); right rows 5 (code 1), 6 (code 3), 7 (code 1)
+    i, j = L._equi_join(np.array([1, 2, 1]), np.array([10, 11, 12]), np.array([1, 3, 1]), np.array([5, 6, 7]))
+    assert list(zip(i.tolist(), j.tolist())) == [(10, 5), (10, 7), (12, 5), (12, 7)]
+    i, j = L._equi_join(np.array([], dtype=np.int64), np.array([], dtype=np.intp), np.array([1]), np.array([0]))
+    assert len(i) == len(j) == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_best_pairs_equal_a_lexsort(seed):
+    rng = np.random.default_rng(seed)
+    n = 400
+    i, j, rule = rng.integers(0, 20, n), rng.integers(0, 15, n), rng.integers(0, len(L._MATCHES), n)
+    order = np.lexsort((rule, j, i))
+    wi, wj, wr = i[order], j[order], rule[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = (wi[1:] != wi[:-1]) | (wj[1:] != wj[:-1])
+    got = L._best_pairs(i, j, rule, 20, 15)
+    for g, w in zip(got, (wi[first], wj[first], wr[first])):
+        np.testing.assert_array_equal(g, w)
+    # already in (i, j) order, each pair once: returned as it is
+    ui, uj = np.divmod(np.unique(i * 15 + j), 15)
+    same = L._best_pairs(ui, uj, np.zeros(len(ui), dtype=np.intp), 20, 15)
+    assert same[0] is ui and same[1] is uj
+
+
+def test_best_pairs_by_hand():
+    # (0,1) by rules 3 and 0 → rule 0 kept; (0,0) once; (1,0) by rule 2 twice → once
+    i, j, rule = L._best_pairs(np.array([0, 1, 0, 0, 1]), np.array([1, 0, 0, 1, 0]), np.array([3, 2, 4, 0, 2]), 2, 2)
+    assert list(zip(i.tolist(), j.tolist(), rule.tolist())) == [(0, 0, 4), (0, 1, 0), (1, 0, 2)]
+
+
+@pytest.mark.parametrize("labels", ["str", "float", "datetime", "uint"])
+def test_fast_joins_on_sorted_labels_of_other_dtypes(labels):
+    # unique increasing labels: the positions path; the label column keeps the index's dtype
+    left, right = _frame(60, 1), _frame(300, 2)
+    make = {"str": lambda n: pd.Index([f"k{v:04d}" for v in range(n)], dtype="str"),
+            "float": lambda n: pd.Index(np.arange(n) * 0.5),
+            "datetime": lambda n: pd.date_range("2020-01-01", periods=n, freq="D"),
+            "uint": lambda n: pd.Index(np.arange(n, dtype=np.uint32) * 3)}[labels]
+    left.index, right.index = make(len(left)), make(len(right))
+    for linkage in L.LINKAGES:
+        got = L.link(left, right, linkage=linkage)
+        pd.testing.assert_frame_equal(got, ref_link(left, right, linkage=linkage))
+        assert got["left"].dtype == left.index.dtype and len(got) > 0
