@@ -380,17 +380,38 @@ def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.nd
     side with fewer distinct keys) a key the other side does not have.
 
     The space is the distinct keys of the side with more of them (for a pool table: its
-    kept key list, whose row codes are used as they are); the other side's few keys are
-    looked up in it, so a large side is never re-hashed."""
+    kept key list, whose row codes are used as they are); the other side's keys are looked
+    up in it (:func:`_positions_in`), so the rows of a large side are never re-hashed."""
     out = []
     for k in on:
         (lc, lv), (rc, rv) = lk[k], rk[k]
         if len(rv) >= len(lv):
-            g = _key_index(rv).get_indexer(lv)
+            g = _positions_in(lv, rv)
             out.append((np.append(g, -1)[lc], rc, len(rv)))     # row code -1 → the appended -1
         else:
-            g = _key_index(lv).get_indexer(rv)
+            g = _positions_in(rv, lv)
             out.append((lc, np.append(g, -1)[rc], len(lv)))
+    return out
+
+
+#: a large key list's kept hash table (:func:`_key_index`) answers the look-up of a few keys,
+#: up to 1/this of its length; for more, hashing those keys and probing the list with them
+#: (one Arrow call) costs less than pandas' look-ups
+_PROBE_SHARE = 5
+
+
+def _positions_in(few: pd.Series, many: pd.Series) -> np.ndarray:
+    """The position of each of the distinct keys ``few`` in the distinct keys ``many`` (``-1``
+    where absent), as ``pd.Index(many).get_indexer(few)``: by the kept hash table of a large
+    key list for a few keys, else by Arrow's ``index_in`` the other way round (``few`` hashed,
+    ``many`` probed)."""
+    if len(many) >= CACHE_MIN_ROWS // 5 and len(few) * _PROBE_SHARE < len(many):
+        return _key_index(many).get_indexer(few)
+    at = pc.index_in(identity._arrow(many), value_set=identity._arrow(few))
+    at = pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
+    out = np.full(len(few), -1, dtype=np.intp)
+    found = np.flatnonzero(at >= 0)
+    out[at[found]] = found          # both lists are distinct: each key is found at most once
     return out
 
 
@@ -543,8 +564,10 @@ def _value_set(values, like: pa.DataType):
     missing entry, as in pandas), or ``None`` when some value is neither a string nor missing.
     Built by one Arrow call: pandas' ``isin`` on an Arrow column makes one Python scalar per
     value, which dominates for thousands of values."""
-    if isinstance(values, (pd.Series, pd.Index)) and values.dtype == "str":
-        return identity._arrow(pd.Series(values.array)).cast(like)     # already Arrow strings: no copy out
+    if isinstance(values, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)) and values.dtype == "str":
+        # already Arrow strings (a column, or its ``.array``): no copy out
+        return identity._arrow(pd.Series(values if isinstance(values, pd.api.extensions.ExtensionArray)
+                                         else values.array)).cast(like)
     if not isinstance(values, (pd.Series, pd.Index, np.ndarray, list, tuple)):
         values = list(values)
     vals = np.asarray(values, dtype=object)

@@ -455,7 +455,8 @@ def test_column_key_is_the_key_the_joins_read():
 @pytest.mark.parametrize("values", [
     ["a", "c"], ("a",), {"b", "zz"}, pd.Series(["b", None], dtype="str"), pd.Index(["a"]), np.array(["c"], dtype=object),
     [None], [np.nan], [pd.NA], [], ["a", 1], [1, 2.5], [b"a"], ["a", None], {"a": 1}.keys(),
-    pd.Series(["a"] * 3 + ["c"], dtype="object"),
+    pd.Series(["a"] * 3 + ["c"], dtype="object"), pd.array(["c", None, "a"], dtype="str"),
+    pd.array(["b"], dtype=pd.StringDtype("python", na_value=np.nan)), pd.array(["a", None], dtype="string"),
 ])
 def test_isin_equals_pandas_isin(values):
     # by hand for the first: rows a, b, missing, c, a → [T, F, F, T, T]; every case equals pandas
@@ -556,3 +557,24 @@ def test_fast_joins_on_sorted_labels_of_other_dtypes(labels):
         got = L.link(left, right, linkage=linkage)
         pd.testing.assert_frame_equal(got, ref_link(left, right, linkage=linkage))
         assert got["left"].dtype == left.index.dtype and len(got) > 0
+
+
+@pytest.mark.parametrize("kept", [False, True])
+@pytest.mark.parametrize("n_few, n_many", [(0, 5), (5, 0), (0, 0), (3, 40), (30, 40), (40, 40)])
+def test_positions_in_equal_get_indexer(kept, n_few, n_many, monkeypatch):
+    # both branches (a kept large list's hash table; Arrow's reverse look-up) give get_indexer
+    if kept:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 5)
+    rng = np.random.default_rng(n_few * 100 + n_many)
+    pool = np.array([f"k{v}" for v in range(60)] + ["", "张三"], dtype=object)
+    many = pd.Series(rng.permutation(pool)[:n_many], dtype="str")
+    few = pd.Series(rng.permutation(pool)[:n_few], dtype="str")
+    got = L._positions_in(few, many)
+    want = pd.Index(many).get_indexer(few)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == want.dtype
+
+
+def test_positions_in_by_hand():
+    few, many = pd.Series(["b", "x", ""], dtype="str"), pd.Series(["a", "", "b"], dtype="str")
+    assert L._positions_in(few, many).tolist() == [2, -1, 1]
