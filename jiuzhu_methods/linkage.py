@@ -77,9 +77,13 @@ _NAME_SEPARATORS = "[" + identity.WHITESPACE + "·•．.]+"
 
 
 def _normalise_name_distinct(x: pd.Series) -> pd.Series:
-    """:func:`normalise_name` of a ``str`` column (the distinct values of a column)."""
-    x = identity._nfkc(x)
-    return x.str.replace(_NAME_SEPARATORS, "", regex=True).where(lambda v: v.str.len() > 0)
+    """:func:`normalise_name` of a ``str`` column (the distinct values of a column): the RE2
+    replace pandas' ``str.replace`` runs for this pattern (no ``\\s``, ``\\d`` or anchors
+    that send pandas to ``re``), without the pandas wrapping; empty names missing."""
+    if len(x) == 0:
+        return x
+    a = pc.replace_substring_regex(identity._nfkc_arrow(identity._arrow(x)), _NAME_SEPARATORS, "")
+    return identity._str_series(pc.if_else(pc.greater(pc.utf8_length(a), 0), a, pa.scalar(None, a.type)), x.index)
 
 
 def normalise_name(s: pd.Series) -> pd.Series:

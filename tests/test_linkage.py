@@ -100,6 +100,9 @@ import unicodedata
 import numpy as np
 from test_identity import HEX64, TRICKY_IDS, _repeated, ref_check_series, ref_normalise_series
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jiuzhu_methods import identity as I
 
 
@@ -578,3 +581,14 @@ def test_positions_in_equal_get_indexer(kept, n_few, n_many, monkeypatch):
 def test_positions_in_by_hand():
     few, many = pd.Series(["b", "x", ""], dtype="str"), pd.Series(["a", "", "b"], dtype="str")
     assert L._positions_in(few, many).tolist() == [2, -1, 1]
+
+
+_NAME_ALPHABET = list("张三阿依古丽买·•．.ＡｂAb 1") + ["\t", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000", "\u0301", "ﾃ", "⽅"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(st.sampled_from(_NAME_ALPHABET), max_size=8)), max_size=12))
+def test_normalise_name_equals_the_reference_on_generated_names(values):
+    s = pd.Series(values + values[:2], dtype="str")
+    pd.testing.assert_series_equal(L.normalise_name(s), ref_normalise_name(s))
+    pd.testing.assert_series_equal(L.normalise_name(s.astype(object)), ref_normalise_name(s.astype(object)))
