@@ -109,7 +109,9 @@ def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Seri
     """A key as ``(row codes, distinct keys)``: ``per_value`` gives the key of each distinct
     raw value (``codes`` points rows at them); several raw spellings may share one key.
     Row code ``-1`` = missing key. Distinct keys in order of first appearance in ``per_value``
-    (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``)."""
+    (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``). Every distinct key is
+    the key of some row when every distinct raw value is some row's (a :class:`ColumnIndex`'s
+    values are its rows'): :func:`_candidates` relies on it."""
     kc, kv = identity._factorize(identity._arrow(per_value))
     return kc[codes], identity._str_series(kv, pd.RangeIndex(len(kv)))
 
@@ -378,10 +380,12 @@ def _key_index(kv: pd.Series) -> pd.Index:
     return _kept(_KEY_INDEXES, kv, lambda: pd.Index(kv))
 
 
-def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
     """Per key of ``on``: each row's key as a code in one space shared by both sides (equal
-    codes ⇔ equal keys), and the size ``m`` of that space; code ``-1`` = missing, or (on the
-    side with fewer distinct keys) a key the other side does not have.
+    codes ⇔ equal keys), the size ``m`` of that space and whether it is the left side's keys;
+    code ``-1`` = missing, or (on the side with fewer distinct keys) a key the other side does
+    not have. Every code of the space is some row's code on the side it comes from (see
+    :func:`_coded`).
 
     The space is the distinct keys of the side with more of them (for a pool table: its
     kept key list, whose row codes are used as they are); the other side's keys are looked
@@ -391,10 +395,10 @@ def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.nd
         (lc, lv), (rc, rv) = lk[k], rk[k]
         if len(rv) >= len(lv):
             g = _positions_in(lv, rv)
-            out.append((np.append(g, -1)[lc], rc, len(rv)))     # row code -1 → the appended -1
+            out.append((np.append(g, -1)[lc], rc, len(rv), False))     # row code -1 → the appended -1
         else:
             g = _positions_in(rv, lv)
-            out.append((lc, np.append(g, -1)[rc], len(lv)))
+            out.append((lc, np.append(g, -1)[rc], len(lv), True))
     return out
 
 
@@ -422,18 +426,20 @@ def _positions_in(few: pd.Series, many: pd.Series) -> np.ndarray:
 def _candidates(rows: list) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the rows of each side whose every key is present and occurs on the other
     side too — a superset of the rows of the equi-join, found by array lookups only (a large
-    side is never hashed row by row)."""
+    side is never hashed row by row). The side whose keys make the space has a row for each
+    of them (:func:`_key_rows`), so only the other side's keys are marked, over its rows."""
     lok = np.ones(len(rows[0][0]), dtype=bool)
     rok = np.ones(len(rows[0][1]), dtype=bool)
-    for lrow, rrow, m in rows:
+    for lrow, rrow, m, left_space in rows:
+        few, many = (rrow, lrow) if left_space else (lrow, rrow)
         # one slot per key plus a last one that code -1 (missing) reads and writes
-        lhave = np.zeros(m + 1, dtype=bool)
-        rhave = np.zeros(m + 1, dtype=bool)
-        lhave[lrow] = True
-        rhave[rrow] = True
-        lhave[m] = rhave[m] = False        # a missing key matches nothing
-        lok &= rhave[lrow]
-        rok &= lhave[rrow]
+        have = np.zeros(m + 1, dtype=bool)
+        have[few] = True
+        have[m] = False                     # a missing key matches nothing
+        few_ok = few >= 0                   # every key of the space is on the other side
+        many_ok = have[many]
+        lok &= many_ok if left_space else few_ok
+        rok &= few_ok if left_space else many_ok
     return np.flatnonzero(lok), np.flatnonzero(rok)
 
 
@@ -443,7 +449,7 @@ def _tuple_codes(rows: list, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray
         return rows[0][0][li].astype(np.int64), rows[0][1][ri].astype(np.int64)
     lcode = np.zeros(len(li), dtype=np.int64)
     rcode = np.zeros(len(ri), dtype=np.int64)
-    for lrow, rrow, m in rows:     # mixed radix; at most two keys of < 2**31 values each
+    for lrow, rrow, m, _left_space in rows:     # mixed radix; at most two keys of < 2**31 values each
         lcode = lcode * m + lrow[li]
         rcode = rcode * m + rrow[ri]
     return lcode, rcode

@@ -592,3 +592,16 @@ def test_normalise_name_equals_the_reference_on_generated_names(values):
     s = pd.Series(values + values[:2], dtype="str")
     pd.testing.assert_series_equal(L.normalise_name(s), ref_normalise_name(s))
     pd.testing.assert_series_equal(L.normalise_name(s.astype(object)), ref_normalise_name(s.astype(object)))
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_every_distinct_key_is_some_rows_key(cached, monkeypatch):
+    # _candidates marks only the smaller side's keys: the other side must have a row for each key
+    if cached:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 1)
+    df = _frame(300, 7)
+    df["birth_date"] = ["1980-01-02", None, "bad", "2001-12-31"] * 75
+    for kw in ({}, {"birth_col": "birth_date"}, {"id_col": "nope", "name_col": "nope"}, {"phone_col": None}):
+        for sub in (df, df.iloc[::3], df.iloc[:0]):
+            for key, (codes, kv) in L._key_codes(sub, frozenset(L._KEYS), **kw).items():
+                assert sorted(set(codes[codes >= 0].tolist())) == list(range(len(kv))), (key, kw)
