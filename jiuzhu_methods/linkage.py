@@ -32,10 +32,13 @@ be written in SQL for a second engine: each rule is an equi-join on (key columns
 by a union and a "best match per pair" reduction.
 
 Speed at real size: registries repeat each person once per monthly snapshot, so every key is
-computed once per distinct raw value (``pd.factorize``, then spread back with ``take``), and
-the joins run on integer codes of the keys and on row positions, not on strings and labels.
-The results are those of the plain row-by-row computation (``tests/test_linkage.py`` keeps
-it as a reference).
+computed once per distinct raw value (Arrow's ``dictionary_encode``, the kernel of
+``pd.factorize``, then spread back with ``take``), and the joins run on integer codes of the
+keys and on row positions (a sort and a binary search), not on strings and labels. Keys of
+fixed-width spellings (an 18-digit ID, its birth digits, pseudonym tokens) are read off the
+Arrow data buffer with array arithmetic rather than a regular expression per value. The
+results are those of the plain row-by-row computation (``tests/test_linkage.py`` keeps it
+as a reference).
 
 One thing is kept between calls: for a large column backed by an Arrow array (every ``str``
 column of a :class:`~jiuzhu_methods.DataPool` table), its distinct values, the code of each
