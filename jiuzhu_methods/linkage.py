@@ -32,10 +32,13 @@ be written in SQL for a second engine: each rule is an equi-join on (key columns
 by a union and a "best match per pair" reduction.
 
 Speed at real size: registries repeat each person once per monthly snapshot, so every key is
-computed once per distinct raw value (``pd.factorize``, then spread back with ``take``), and
-the joins run on integer codes of the keys and on row positions, not on strings and labels.
-The results are those of the plain row-by-row computation (``tests/test_linkage.py`` keeps
-it as a reference).
+computed once per distinct raw value (Arrow's ``dictionary_encode``, the kernel of
+``pd.factorize``, then spread back with ``take``), and the joins run on integer codes of the
+keys and on row positions (a sort and a binary search), not on strings and labels. Keys of
+fixed-width spellings (an 18-digit ID, its birth digits, pseudonym tokens) are read off the
+Arrow data buffer with array arithmetic rather than a regular expression per value. The
+results are those of the plain row-by-row computation (``tests/test_linkage.py`` keeps it
+as a reference).
 
 One thing is kept between calls: for a large column backed by an Arrow array (every ``str``
 column of a :class:`~jiuzhu_methods.DataPool` table), its distinct values, the code of each
@@ -77,9 +80,13 @@ _NAME_SEPARATORS = "[" + identity.WHITESPACE + "·•．.]+"
 
 
 def _normalise_name_distinct(x: pd.Series) -> pd.Series:
-    """:func:`normalise_name` of a ``str`` column (the distinct values of a column)."""
-    x = identity._nfkc(x)
-    return x.str.replace(_NAME_SEPARATORS, "", regex=True).where(lambda v: v.str.len() > 0)
+    """:func:`normalise_name` of a ``str`` column (the distinct values of a column): the RE2
+    replace pandas' ``str.replace`` runs for this pattern (no ``\\s``, ``\\d`` or anchors
+    that send pandas to ``re``), without the pandas wrapping; empty names missing."""
+    if len(x) == 0:
+        return x
+    a = pc.replace_substring_regex(identity._nfkc_arrow(identity._arrow(x)), _NAME_SEPARATORS, "")
+    return identity._str_series(pc.if_else(pc.greater(pc.utf8_length(a), 0), a, pa.scalar(None, a.type)), x.index)
 
 
 def normalise_name(s: pd.Series) -> pd.Series:
@@ -104,9 +111,12 @@ def _strip_distinct(x: pd.Series, pattern: str, min_len: int) -> pd.Series:
 def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """A key as ``(row codes, distinct keys)``: ``per_value`` gives the key of each distinct
     raw value (``codes`` points rows at them); several raw spellings may share one key.
-    Row code ``-1`` = missing key."""
-    kc, kv = pd.factorize(per_value, use_na_sentinel=True)
-    return kc[codes], pd.Series(kv, dtype="str")
+    Row code ``-1`` = missing key. Distinct keys in order of first appearance in ``per_value``
+    (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``). Every distinct key is
+    the key of some row when every distinct raw value is some row's (a :class:`ColumnIndex`'s
+    values are its rows'): :func:`_candidates` relies on it."""
+    kc, kv = identity._factorize(identity._arrow(per_value))
+    return kc[codes], identity._str_series(kv, pd.RangeIndex(len(kv)))
 
 
 #: columns shorter than this are not cached (recomputing them costs less than keeping them)
@@ -200,14 +210,60 @@ def _id_key(norm: pd.Series) -> pd.Series:
     return identity._usable_distinct(norm)
 
 
+#: an invalid ID keyed by :mod:`jiuzhu_methods.privacy`: "!", 32 hex digits, ":", then the
+#: 16 hex digits of its birth date token (the part kept as the ``_birth`` key)
+_BIRTH_TOKEN = ("!", 32, ":", 16)
+
+
+def _birth_token_arrow(a: pa.Array) -> pa.Array:
+    """The birth date token of each :data:`_BIRTH_TOKEN` value of an Arrow string array (missing
+    for any other value), read off the bytes: the values of that exact width, upper-case hex."""
+    bang, head, colon, tail = _BIRTH_TOKEN
+    rows, b = identity._fixed_width(a, len(bang) + head + len(colon) + tail)
+    sep = len(bang) + head
+    hex_ = identity._in_class(b, identity._HEX_UPPER)
+    ok = ((b[0] == ord(bang)) & (b[sep] == ord(colon))
+          & hex_[len(bang):sep].all(axis=0) & hex_[sep + 1:].all(axis=0))
+    return identity._strings_at(len(a), rows[ok], b[sep + 1:, ok])
+
+
+_BIRTH_DIGITS = slice(6, 14)      # "YYYYMMDD" in an 18-digit ID
+
+
+def _birth_digits_arrow(a: pa.Array) -> pa.Array:
+    """The birth date "YYYYMMDD" of digits 7–14 of each 18-digit value of an Arrow array of
+    normalised numbers (whether or not the check digit and area are right), missing where those
+    digits are no date of the calendar (19990230) — as ``pd.to_datetime(…, format="%Y%m%d",
+    errors="coerce").dt.strftime("%Y%m%d")`` of the ``\\d{17}[\\dX]`` values gives it.
+
+    For ASCII digits the date is written back as the very digits it was read from (pandas reads
+    and writes every year 0000–9999 with four digits), so no date is parsed: the digits are read
+    off the bytes and tested with :func:`identity._real_dates`. A ``str``'s ``\\d`` also matches
+    other scripts' digits, which pandas reads as numbers; those few values go through pandas."""
+    n = len(a)
+    canon, b = identity._canonical(a)
+    real = identity._real_dates(*identity._ymd(b))
+    birth = identity._strings_at(n, np.flatnonzero(canon)[real], b[_BIRTH_DIGITS, real])
+    # 18 characters, not all ASCII: maybe other scripts' digits (never a valid ID, rare)
+    other = identity._mask(pc.and_(pc.equal(pc.utf8_length(a), 18), pc.invert(pc.string_is_ascii(a))))
+    if other.any():
+        pos = np.flatnonzero(other)
+        v = identity._str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
+        digits = v.where(v.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+        s = pd.to_datetime(digits.str.slice(_BIRTH_DIGITS.start, _BIRTH_DIGITS.stop), format="%Y%m%d",
+                           errors="coerce").dt.strftime("%Y%m%d").astype("str")
+        birth = pc.replace_with_mask(birth, pa.array(other), identity._arrow(s).cast(birth.type))
+    return birth
+
+
 def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Per distinct normalised value: the birth date of the ID digits (readable even when the
-    check digit is wrong) and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"),
-    the birth date token."""
-    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
-    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
-    return birth, birth_token
+    """Per distinct normalised value (``str`` Series out, same index): the birth date "YYYYMMDD"
+    of the ID digits (readable even when the check digit is wrong, :func:`_birth_digits_arrow`)
+    and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"), the birth date token.
+    Normalised values hold no whitespace, so a pattern's ``$`` is the end of the value."""
+    a = identity._arrow(norm)
+    return (identity._str_series(_birth_digits_arrow(a), norm.index),
+            identity._str_series(_birth_token_arrow(a), norm.index))
 
 
 def _id_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
@@ -250,6 +306,9 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
         if "_birth" in need:
             if birth_col and birth_col in df.columns:
                 birth, birth_token = parts()
+                # the dates themselves, to fill in from the column as before (parsing back
+                # "YYYYMMDD" gives the very dates the key was written from)
+                birth = pd.to_datetime(birth, format="%Y%m%d", errors="coerce")
                 full = pd.Series(birth.array.take(col.codes), index=df.index)
                 full = full.fillna(pd.to_datetime(df[birth_col], errors="coerce"))
                 births = full.dt.strftime("%Y%m%d").astype("str").fillna(
@@ -258,7 +317,7 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
             else:
                 def per_value(v):
                     birth, birth_token = parts()
-                    return birth.dt.strftime("%Y%m%d").astype("str").fillna(birth_token)
+                    return identity._str_series(pc.coalesce(identity._arrow(birth), identity._arrow(birth_token)), birth.index)
                 out["_birth"] = col.key("_birth", per_value)
     if "_name" in need:
         if name_col in df.columns:
@@ -324,41 +383,66 @@ def _key_index(kv: pd.Series) -> pd.Index:
     return _kept(_KEY_INDEXES, kv, lambda: pd.Index(kv))
 
 
-def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
     """Per key of ``on``: each row's key as a code in one space shared by both sides (equal
-    codes ⇔ equal keys), and the size ``m`` of that space; code ``-1`` = missing, or (on the
-    side with fewer distinct keys) a key the other side does not have.
+    codes ⇔ equal keys), the size ``m`` of that space and whether it is the left side's keys;
+    code ``-1`` = missing, or (on the side with fewer distinct keys) a key the other side does
+    not have. Every code of the space is some row's code on the side it comes from (see
+    :func:`_coded`).
 
     The space is the distinct keys of the side with more of them (for a pool table: its
-    kept key list, whose row codes are used as they are); the other side's few keys are
-    looked up in it, so a large side is never re-hashed."""
+    kept key list, whose row codes are used as they are); the other side's keys are looked
+    up in it (:func:`_positions_in`), so the rows of a large side are never re-hashed."""
     out = []
     for k in on:
         (lc, lv), (rc, rv) = lk[k], rk[k]
         if len(rv) >= len(lv):
-            g = _key_index(rv).get_indexer(lv)
-            out.append((np.append(g, -1)[lc], rc, len(rv)))     # row code -1 → the appended -1
+            g = _positions_in(lv, rv)
+            out.append((np.append(g, -1)[lc], rc, len(rv), False))     # row code -1 → the appended -1
         else:
-            g = _key_index(lv).get_indexer(rv)
-            out.append((lc, np.append(g, -1)[rc], len(lv)))
+            g = _positions_in(rv, lv)
+            out.append((lc, np.append(g, -1)[rc], len(lv), True))
+    return out
+
+
+#: a large key list's kept hash table (:func:`_key_index`) answers the look-up of a few keys,
+#: up to 1/this of its length; for more, hashing those keys and probing the list with them
+#: (one Arrow call) costs less than pandas' look-ups
+_PROBE_SHARE = 5
+
+
+def _positions_in(few: pd.Series, many: pd.Series) -> np.ndarray:
+    """The position of each of the distinct keys ``few`` in the distinct keys ``many`` (``-1``
+    where absent), as ``pd.Index(many).get_indexer(few)``: by the kept hash table of a large
+    key list for a few keys, else by Arrow's ``index_in`` the other way round (``few`` hashed,
+    ``many`` probed)."""
+    if len(many) >= CACHE_MIN_ROWS // 5 and len(few) * _PROBE_SHARE < len(many):
+        return _key_index(many).get_indexer(few)
+    at = pc.index_in(identity._arrow(many), value_set=identity._arrow(few))
+    at = pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
+    out = np.full(len(few), -1, dtype=np.intp)
+    found = np.flatnonzero(at >= 0)
+    out[at[found]] = found          # both lists are distinct: each key is found at most once
     return out
 
 
 def _candidates(rows: list) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the rows of each side whose every key is present and occurs on the other
     side too — a superset of the rows of the equi-join, found by array lookups only (a large
-    side is never hashed row by row)."""
+    side is never hashed row by row). The side whose keys make the space has a row for each
+    of them (:func:`_key_rows`), so only the other side's keys are marked, over its rows."""
     lok = np.ones(len(rows[0][0]), dtype=bool)
     rok = np.ones(len(rows[0][1]), dtype=bool)
-    for lrow, rrow, m in rows:
+    for lrow, rrow, m, left_space in rows:
+        few, many = (rrow, lrow) if left_space else (lrow, rrow)
         # one slot per key plus a last one that code -1 (missing) reads and writes
-        lhave = np.zeros(m + 1, dtype=bool)
-        rhave = np.zeros(m + 1, dtype=bool)
-        lhave[lrow] = True
-        rhave[rrow] = True
-        lhave[m] = rhave[m] = False        # a missing key matches nothing
-        lok &= rhave[lrow]
-        rok &= lhave[rrow]
+        have = np.zeros(m + 1, dtype=bool)
+        have[few] = True
+        have[m] = False                     # a missing key matches nothing
+        few_ok = few >= 0                   # every key of the space is on the other side
+        many_ok = have[many]
+        lok &= many_ok if left_space else few_ok
+        rok &= few_ok if left_space else many_ok
     return np.flatnonzero(lok), np.flatnonzero(rok)
 
 
@@ -368,7 +452,7 @@ def _tuple_codes(rows: list, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray
         return rows[0][0][li].astype(np.int64), rows[0][1][ri].astype(np.int64)
     lcode = np.zeros(len(li), dtype=np.int64)
     rcode = np.zeros(len(ri), dtype=np.int64)
-    for lrow, rrow, m in rows:     # mixed radix; at most two keys of < 2**31 values each
+    for lrow, rrow, m, _left_space in rows:     # mixed radix; at most two keys of < 2**31 values each
         lcode = lcode * m + lrow[li]
         rcode = rcode * m + rrow[ri]
     return lcode, rcode
@@ -379,8 +463,20 @@ def _join(lk: dict, rk: dict, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
     rows = _key_rows(lk, rk, on)
     li, ri = _candidates(rows)
     lcode, rcode = _tuple_codes(rows, li, ri)
-    m = pd.DataFrame({"k": lcode, "_i": li}).merge(pd.DataFrame({"k": rcode, "_j": ri}), on="k", how="inner")
-    return m["_i"].to_numpy(np.intp), m["_j"].to_numpy(np.intp)
+    return _equi_join(lcode, li, rcode, ri)
+
+
+def _equi_join(lcode: np.ndarray, li: np.ndarray, rcode: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(li, ri)`` of every pair of rows with equal codes, in the order of an inner
+    ``pd.merge`` (left rows in order, each one's right rows in order) — by a stable sort of
+    the right codes and a binary search per left row (a merge costs ~2 ms even for a few rows)."""
+    order = np.argsort(rcode, kind="stable")
+    ordered = rcode[order]
+    lo = np.searchsorted(ordered, lcode, "left")
+    count = np.searchsorted(ordered, lcode, "right") - lo
+    # output k of left row r reads ordered[lo[r] + (k − first output of r)]
+    at = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    return np.repeat(li, count).astype(np.intp), ri[order[at]].astype(np.intp)
 
 
 def _sortable_positions(index: pd.Index) -> bool:
@@ -481,8 +577,10 @@ def _value_set(values, like: pa.DataType):
     missing entry, as in pandas), or ``None`` when some value is neither a string nor missing.
     Built by one Arrow call: pandas' ``isin`` on an Arrow column makes one Python scalar per
     value, which dominates for thousands of values."""
-    if isinstance(values, (pd.Series, pd.Index)) and values.dtype == "str":
-        return identity._arrow(pd.Series(values.array)).cast(like)     # already Arrow strings: no copy out
+    if isinstance(values, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)) and values.dtype == "str":
+        # already Arrow strings (a column, or its ``.array``): no copy out
+        return identity._arrow(pd.Series(values if isinstance(values, pd.api.extensions.ExtensionArray)
+                                         else values.array)).cast(like)
     if not isinstance(values, (pd.Series, pd.Index, np.ndarray, list, tuple)):
         values = list(values)
     vals = np.asarray(values, dtype=object)
@@ -511,20 +609,42 @@ def isin(s: pd.Series, values) -> np.ndarray:
     return per_value[col.codes]
 
 
+def _best_pairs(i: np.ndarray, j: np.ndarray, rule: np.ndarray, n_left: int, n_right: int):
+    """``(i, j, rule)`` sorted by (i, j, rule) (``np.lexsort((rule, j, i))``, stable) with the
+    first of each (i, j) kept — rules are listed in decreasing confidence, so the best one.
+    The pair (i, j) packed in an int64 when it fits: the pairs of one rule come in (i, j) order
+    already (:func:`_equi_join`), which needs no sort at all, and a stable argsort of one key
+    runs through nearly sorted pairs in a pass (lexsort sorts three times)."""
+    if n_left * n_right * len(_MATCHES) < 2 ** 63:
+        pair = i.astype(np.int64) * n_right + j
+        if (pair[1:] > pair[:-1]).all():        # sorted, no pair twice
+            return i, j, rule
+        order = np.argsort(pair * len(_MATCHES) + rule, kind="stable")
+    else:                                       # pragma: no cover - 10¹⁸ pairs
+        order = np.lexsort((rule, j, i))
+    i, j, rule = i[order], j[order], rule[order]
+    first = np.ones(len(i), dtype=bool)
+    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+    return i[first], j[first], rule[first]
+
+
+def _label_column(index: pd.Index, positions: np.ndarray):
+    """The labels of ``index`` at ``positions`` as a frame column: a plain numpy array for
+    numeric labels (an ``Index`` costs the frame constructor several times more), else the
+    ``Index`` itself (its dtype kept)."""
+    labels = index.take(positions)
+    return labels.to_numpy() if isinstance(labels.dtype, np.dtype) and labels.dtype.kind in "iufb" else labels
+
+
 def _pair_frame(left: pd.Index, right: pd.Index, i, j, rule) -> pd.DataFrame:
     """The :func:`link` output for position pairs: labels, one row per pair (best rule),
     sorted by (left, right)."""
     if _sortable_positions(left) and _sortable_positions(right):
-        # positions order like labels: sort by (i, j, rule) and keep the first of each pair;
-        # rules are listed in decreasing confidence, so the first is the best one
-        order = np.lexsort((rule, j, i))
-        i, j, rule = i[order], j[order], rule[order]
-        first = np.ones(len(i), dtype=bool)
-        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
-        i, j, rule = i[first], j[first], rule[first]
-        pairs = pd.DataFrame({"left": left.take(i), "right": right.take(j),
-                              "match": pd.array(np.array(_MATCHES, dtype=object)[rule], dtype="str"),
-                              "confidence": _CONFIDENCES[rule]})
+        # positions order like labels: sort by (i, j, rule) and keep the best rule of each pair
+        i, j, rule = _best_pairs(i, j, rule, len(left), len(right))
+        match = pa.array(_MATCHES, type=pa.large_string()).take(pa.array(rule))
+        pairs = pd.DataFrame({"left": _label_column(left, i), "right": _label_column(right, j),
+                              "match": pd.array(match, dtype="str"), "confidence": _CONFIDENCES[rule]})
         return pairs
     # general labels (unsorted or repeated): sort the labels themselves
     pairs = pd.DataFrame({"left": left.take(i), "right": right.take(j),

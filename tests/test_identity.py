@@ -322,3 +322,100 @@ def test_nfkc_stable_class_is_stable_on_every_code_point():
     edges = [0x7F, 0x80, 0x4DFF, 0x4E00, 0x9FFF, 0xA000]
     assert pc.match_substring_regex(pa.array([chr(i) for i in edges]), I.NFKC_STABLE).to_pylist() == [
         True, False, False, True, True, False]
+
+
+def _byte_inputs(values):
+    """``values`` as Arrow arrays of both string types, whole and sliced (a non-zero offset)."""
+    import pyarrow as pa
+
+    for typ in (pa.large_string(), pa.string()):
+        a = pa.array(["pad", None] + list(values), type=typ)
+        yield a.slice(2)
+        yield pa.array(list(values), type=typ)
+
+
+def _regex_canonical(a):
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.match_substring_regex(a, I.CANONICAL), False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_ALPHABET, max_size=20), st.sampled_from(TRICKY_IDS),
+                          st.text(st.sampled_from(list("0123456789X张Ｘ٣")), min_size=17, max_size=19)), max_size=12))
+def test_canonical_read_off_the_bytes_equals_the_regex(values):
+    values = [v if isinstance(v, str) else None for v in values]
+    for a in _byte_inputs(values):
+        mask, b = I._canonical(a)
+        np.testing.assert_array_equal(mask, _regex_canonical(a))
+        assert b.shape == (18, mask.sum()) and b.dtype == np.uint8
+        assert [bytes(col).decode() for col in b.T] == [v for v, m in zip(values, mask) if m]
+
+
+def test_canonical_by_hand():
+    import pyarrow as pa
+
+    values = [VALID, "330382198001010071", "33038219800101007x", "３３０３８２１９８００１０１００７Ｘ", "张三李四王五",
+              "٣٣0382198001010071", "3303821980010100712", "", None, "X33038219800101007"]
+    # 18 ASCII characters: 17 digits and a digit or X; the 6 CJK characters are 18 bytes, no digits
+    for a in _byte_inputs(values):
+        assert I._canonical(a)[0].tolist() == [True, True] + [False] * 8
+    assert I._canonical(pa.array([], type=pa.string()))[1].shape == (18, 0)
+    assert I._canonical(pa.array([None, None], type=pa.large_string()))[0].tolist() == [False, False]
+
+
+def ref_distinct(s):
+    """:func:`identity._distinct` as it was (pandas' factorize, then a reindex)."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniq, dtype="str").reindex(range(len(uniq) + 1))
+    return np.where(codes < 0, len(uniq), codes), u
+
+
+def _assert_distinct_equal(s):
+    codes, u = I._distinct(s)
+    want_codes, want_u = ref_distinct(s)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert codes.dtype == want_codes.dtype
+    pd.testing.assert_series_equal(u, want_u, check_index_type=True)
+    assert type(u.index) is type(want_u.index) and u.array._pa_array.type == want_u.array._pa_array.type
+
+
+@pytest.mark.parametrize("k", range(len(list(_inputs()))))
+def test_distinct_equals_pandas_factorize(k):
+    # order of first appearance, the missing value last: downstream tie-breaks read this order
+    _assert_distinct_equal(I._as_str(list(_inputs())[k]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "a", "A", "b", "张", VALID, "nan"])), max_size=15))
+def test_distinct_equals_pandas_factorize_on_generated_columns(values):
+    for s in (pd.Series(values, dtype="str"), pd.Series(values, dtype=pd.StringDtype("python", na_value=np.nan)),
+              pd.Series(values, dtype="str").iloc[1:]):
+        _assert_distinct_equal(s)
+
+
+def test_distinct_by_hand():
+    codes, u = I._distinct(pd.Series(["b", None, "a", "", "b", None], dtype="str"))
+    assert codes.tolist() == [0, 3, 1, 2, 0, 3]
+    assert u.tolist()[:3] == ["b", "a", ""] and len(u) == 4 and pd.isna(u.iloc[3])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(TRICKY_IDS),
+                          st.text(st.sampled_from(list("0123456789ABCDEFaG张")), min_size=63, max_size=65)), max_size=12))
+def test_tokens_read_off_the_bytes_equal_the_regex(values):
+    import pyarrow.compute as pc
+
+    values = [v if isinstance(v, str) else None for v in values]
+    for a in _byte_inputs(values):
+        want = np.asarray(pc.fill_null(pc.match_substring_regex(a, "^[0-9A-F]{64}$"), False).to_numpy(zero_copy_only=False))
+        np.testing.assert_array_equal(I._tokens(a), want)
+
+
+def test_tokens_and_area_table_by_hand():
+    import pyarrow as pa
+
+    a = pa.array([HEX64.upper(), HEX64, HEX64.upper()[:63], HEX64.upper() + "0", None, "G" * 64])
+    assert I._tokens(a).tolist() == [True, False, False, False, False, False]
+    table = I._area_table()
+    assert table[330382] and table[110105] and not table[999999] and table.sum() == len(I.known_area_codes())

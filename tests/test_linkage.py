@@ -100,6 +100,11 @@ import unicodedata
 import numpy as np
 from test_identity import HEX64, TRICKY_IDS, _repeated, ref_check_series, ref_normalise_series
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jiuzhu_methods import identity as I
+
 
 def ref_normalise_name(s):
     x = s.astype("object").map(lambda v: None if v is None or pd.isna(v) else unicodedata.normalize("NFKC", str(v)))
@@ -277,6 +282,56 @@ def test_pseudonym_tokens_link_and_keep_their_birth_token():
     pd.testing.assert_frame_equal(L.link(a, b, linkage="fallback"), ref_link(a, b, linkage="fallback"))
 
 
+def ref_birth_key(norm):
+    """The ``_birth`` key per value as it was computed before (verbatim): pandas' fullmatch,
+    ``to_datetime``, ``strftime`` and ``extract``; (birth date "YYYYMMDD", birth token)."""
+    digits = norm.where(norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+    birth = pd.to_datetime(digits.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+    birth_token = norm.str.extract(r"^![0-9A-F]{32}:([0-9A-F]{16})$")[0]
+    return birth.dt.strftime("%Y%m%d").astype("str"), birth_token
+
+
+BIRTH_EDGES = [
+    "33038219800101007X", "330382198001010071", "33038219800101007x", "330382800101007",
+    "330382199902300071",                        # 19990230: no date
+    "330382190002290071", "330382200002290071",  # 1900 no leap year, 2000 one
+    "330382000002290071", "330382000102290071",  # year 0000 (a leap year to pandas), 0001 not
+    "330382999912310071", "330382198013010071", "330382198000010071", "330382198001000071", "330382198001320071",
+    "33038219800101007A", "3303821980010100712", "3303821980010100", "٣٣0382198001010071",   # other scripts' digits
+    "٣٣٠٣٨٢١٩٨٠٠١٠١٠٠٧١", "３３０３８２１９８００１０１００７Ｘ", "张三李四王五", "x" * 18, "", "   ", None,
+    HEX64, HEX64.upper(), "!" + HEX64[:32].upper() + ":" + "AB" * 8, "!" + HEX64[:32] + ":" + "ab" * 8,
+    "!" + HEX64[:32].upper() + ":" + "Ab" * 8, "!" + HEX64[:31].upper() + ":" + "AB" * 8,
+    "!" + HEX64[:32].upper() + ":" + "AG" * 8, "!" + HEX64[:32].upper() + ";" + "AB" * 8,
+    "?" + HEX64[:32].upper() + ":" + "AB" * 8, "!" + HEX64[:32].upper() + ":" + "AB" * 8 + "C",
+]
+
+
+@pytest.mark.parametrize("normalised", [False, True])
+def test_birth_key_read_off_the_bytes_equals_the_pandas_reference(normalised):
+    s = pd.Series(_repeated(BIRTH_EDGES), dtype="str", index=np.arange(4 * len(BIRTH_EDGES))[::-1] * 3)
+    if normalised:
+        s = I._normalise_distinct(s)
+    birth, token = L._birth_key(s)
+    want_birth, want_token = ref_birth_key(s)
+    pd.testing.assert_series_equal(birth, want_birth, check_names=False)
+    pd.testing.assert_series_equal(token, want_token, check_names=False)
+    got = dict(zip(s.fillna("<NA>"), birth.fillna("-")))
+    # by hand: digits 7–14 when they are a date, whatever the check digit; other digits read too
+    assert got["330382198001010071"] == got["٣٣0382198001010071"] == "19800101"
+    assert got["330382199902300071"] == got["330382190002290071"] == got["330382000102290071"] == "-"
+    assert got["330382000002290071"] == "00000229" and got["330382999912310071"] == "99991231"
+    assert dict(zip(s.fillna("<NA>"), token.fillna("-")))["!" + HEX64[:32].upper() + ":" + "AB" * 8] == "AB" * 8
+
+
+def test_birth_key_equals_the_reference_on_every_month_and_day():
+    years = ["0000", "0001", "0004", "0100", "0400", "1582", "1600", "1700", "1899", "1900", "1999", "2000",
+             "2024", "2100", "2262", "2263", "9999"]
+    s = pd.Series([f"330382{y}{m:02d}{d:02d}007{k}" for y in years for m in range(14) for d in range(33)
+                   for k in "7X"], dtype="str")
+    pd.testing.assert_series_equal(L._birth_key(s)[0], ref_birth_key(s)[0], check_names=False)
+    # every real date, twice (two check digits): 17 years, 6 of them leap (0000 0004 0400 1600 2000 2024)
+    assert L._birth_key(s)[0].notna().sum() == 2 * (11 * 365 + 6 * 366)
+
 def test_collect_sorts_distinct_values_and_skips_missing():
     # 张三 is on 特困 twice, 低保 once and once with no registry name → "低保、特困" (sorted, distinct)
     left = pd.DataFrame({"name": ["张三"], "id_number": ["33038219800101007X"]}, index=[7])
@@ -403,7 +458,8 @@ def test_column_key_is_the_key_the_joins_read():
 @pytest.mark.parametrize("values", [
     ["a", "c"], ("a",), {"b", "zz"}, pd.Series(["b", None], dtype="str"), pd.Index(["a"]), np.array(["c"], dtype=object),
     [None], [np.nan], [pd.NA], [], ["a", 1], [1, 2.5], [b"a"], ["a", None], {"a": 1}.keys(),
-    pd.Series(["a"] * 3 + ["c"], dtype="object"),
+    pd.Series(["a"] * 3 + ["c"], dtype="object"), pd.array(["c", None, "a"], dtype="str"),
+    pd.array(["b"], dtype=pd.StringDtype("python", na_value=np.nan)), pd.array(["a", None], dtype="string"),
 ])
 def test_isin_equals_pandas_isin(values):
     # by hand for the first: rows a, b, missing, c, a → [T, F, F, T, T]; every case equals pandas
@@ -420,3 +476,132 @@ def test_isin_by_hand():
     assert L.isin(s, ["a", "c"]).tolist() == [True, False, False, True, True]
     assert L.isin(s, [None]).tolist() == [False, False, True, False, False]      # missing matches missing
     assert L.isin(s, ["a", 1]).tolist() == [True, False, False, False, True]     # pandas' path
+
+
+def ref_coded(codes, per_value):
+    """:func:`linkage._coded` as it was (pandas' factorize)."""
+    kc, kv = pd.factorize(per_value, use_na_sentinel=True)
+    return kc[codes], pd.Series(kv, dtype="str")
+
+
+@pytest.mark.parametrize("per_value", [["x", None, "y", "x", "", None, "y", "z"], [None, None], ["a"], []])
+def test_coded_equals_pandas_factorize(per_value):
+    rng = np.random.default_rng(0)
+    pv = pd.Series(per_value, dtype="str")
+    codes = rng.integers(0, len(pv), 40) if len(pv) else np.zeros(0, dtype=np.intp)
+    kc, kv = L._coded(codes, pv)
+    want_kc, want_kv = ref_coded(codes, pv)
+    np.testing.assert_array_equal(kc, want_kc)
+    assert kc.dtype == want_kc.dtype
+    pd.testing.assert_series_equal(kv, want_kv, check_index_type=True)
+
+
+def test_coded_by_hand():
+    # keys in order of first appearance in per_value; -1 = missing key
+    kc, kv = L._coded(np.array([3, 0, 1, 2, 0]), pd.Series(["y", None, "x", "y"], dtype="str"))
+    assert kc.tolist() == [0, 0, -1, 1, 0] and kv.tolist() == ["y", "x"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_equi_join_equals_an_inner_merge(seed):
+    # codes with repeats on both sides, some only on one side; pairs in pd.merge's order
+    rng = np.random.default_rng(seed)
+    lcode, rcode = rng.integers(0, 30, 200), rng.integers(0, 40, 300)
+    li, ri = np.sort(rng.choice(1000, 200, replace=False)), np.sort(rng.choice(1000, 300, replace=False))
+    i, j = L._equi_join(lcode, li, rcode, ri)
+    m = pd.DataFrame({"k": lcode, "_i": li}).merge(pd.DataFrame({"k": rcode, "_j": ri}), on="k", how="inner")
+    np.testing.assert_array_equal(i, m["_i"].to_numpy(np.intp))
+    np.testing.assert_array_equal(j, m["_j"].to_numpy(np.intp))
+    assert i.dtype == j.dtype == np.intp and len(i) > 0
+
+
+def test_equi_join_by_hand():
+    # left rows 10 (code 1), 11 (code 2), 12 (code 1); right rows 5 (code 1), 6 (code 3), 7 (code 1)
+    i, j = L._equi_join(np.array([1, 2, 1]), np.array([10, 11, 12]), np.array([1, 3, 1]), np.array([5, 6, 7]))
+    assert list(zip(i.tolist(), j.tolist())) == [(10, 5), (10, 7), (12, 5), (12, 7)]
+    i, j = L._equi_join(np.array([], dtype=np.int64), np.array([], dtype=np.intp), np.array([1]), np.array([0]))
+    assert len(i) == len(j) == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_best_pairs_equal_a_lexsort(seed):
+    rng = np.random.default_rng(seed)
+    n = 400
+    i, j, rule = rng.integers(0, 20, n), rng.integers(0, 15, n), rng.integers(0, len(L._MATCHES), n)
+    order = np.lexsort((rule, j, i))
+    wi, wj, wr = i[order], j[order], rule[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = (wi[1:] != wi[:-1]) | (wj[1:] != wj[:-1])
+    got = L._best_pairs(i, j, rule, 20, 15)
+    for g, w in zip(got, (wi[first], wj[first], wr[first])):
+        np.testing.assert_array_equal(g, w)
+    # already in (i, j) order, each pair once: returned as it is
+    ui, uj = np.divmod(np.unique(i * 15 + j), 15)
+    same = L._best_pairs(ui, uj, np.zeros(len(ui), dtype=np.intp), 20, 15)
+    assert same[0] is ui and same[1] is uj
+
+
+def test_best_pairs_by_hand():
+    # (0,1) by rules 3 and 0 → rule 0 kept; (0,0) once; (1,0) by rule 2 twice → once
+    i, j, rule = L._best_pairs(np.array([0, 1, 0, 0, 1]), np.array([1, 0, 0, 1, 0]), np.array([3, 2, 4, 0, 2]), 2, 2)
+    assert list(zip(i.tolist(), j.tolist(), rule.tolist())) == [(0, 0, 4), (0, 1, 0), (1, 0, 2)]
+
+
+@pytest.mark.parametrize("labels", ["str", "float", "datetime", "uint"])
+def test_fast_joins_on_sorted_labels_of_other_dtypes(labels):
+    # unique increasing labels: the positions path; the label column keeps the index's dtype
+    left, right = _frame(60, 1), _frame(300, 2)
+    make = {"str": lambda n: pd.Index([f"k{v:04d}" for v in range(n)], dtype="str"),
+            "float": lambda n: pd.Index(np.arange(n) * 0.5),
+            "datetime": lambda n: pd.date_range("2020-01-01", periods=n, freq="D"),
+            "uint": lambda n: pd.Index(np.arange(n, dtype=np.uint32) * 3)}[labels]
+    left.index, right.index = make(len(left)), make(len(right))
+    for linkage in L.LINKAGES:
+        got = L.link(left, right, linkage=linkage)
+        pd.testing.assert_frame_equal(got, ref_link(left, right, linkage=linkage))
+        assert got["left"].dtype == left.index.dtype and len(got) > 0
+
+
+@pytest.mark.parametrize("kept", [False, True])
+@pytest.mark.parametrize("n_few, n_many", [(0, 5), (5, 0), (0, 0), (3, 40), (30, 40), (40, 40)])
+def test_positions_in_equal_get_indexer(kept, n_few, n_many, monkeypatch):
+    # both branches (a kept large list's hash table; Arrow's reverse look-up) give get_indexer
+    if kept:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 5)
+    rng = np.random.default_rng(n_few * 100 + n_many)
+    pool = np.array([f"k{v}" for v in range(60)] + ["", "张三"], dtype=object)
+    many = pd.Series(rng.permutation(pool)[:n_many], dtype="str")
+    few = pd.Series(rng.permutation(pool)[:n_few], dtype="str")
+    got = L._positions_in(few, many)
+    want = pd.Index(many).get_indexer(few)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == want.dtype
+
+
+def test_positions_in_by_hand():
+    few, many = pd.Series(["b", "x", ""], dtype="str"), pd.Series(["a", "", "b"], dtype="str")
+    assert L._positions_in(few, many).tolist() == [2, -1, 1]
+
+
+_NAME_ALPHABET = list("张三阿依古丽买·•．.ＡｂAb 1") + ["\t", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000", "\u0301", "ﾃ", "⽅"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(st.sampled_from(_NAME_ALPHABET), max_size=8)), max_size=12))
+def test_normalise_name_equals_the_reference_on_generated_names(values):
+    s = pd.Series(values + values[:2], dtype="str")
+    pd.testing.assert_series_equal(L.normalise_name(s), ref_normalise_name(s))
+    pd.testing.assert_series_equal(L.normalise_name(s.astype(object)), ref_normalise_name(s.astype(object)))
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_every_distinct_key_is_some_rows_key(cached, monkeypatch):
+    # _candidates marks only the smaller side's keys: the other side must have a row for each key
+    if cached:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 1)
+    df = _frame(300, 7)
+    df["birth_date"] = ["1980-01-02", None, "bad", "2001-12-31"] * 75
+    for kw in ({}, {"birth_col": "birth_date"}, {"id_col": "nope", "name_col": "nope"}, {"phone_col": None}):
+        for sub in (df, df.iloc[::3], df.iloc[:0]):
+            for key, (codes, kv) in L._key_codes(sub, frozenset(L._KEYS), **kw).items():
+                assert sorted(set(codes[codes >= 0].tolist())) == list(range(len(kv))), (key, kw)
