@@ -545,3 +545,37 @@ def test_category_words_by_hand():
              for c, ws in cats.items() for w in [panan._join_flags(df, list(dict.fromkeys(ws)), "、")]]
     assert got.tolist() == panan._concat_parts(parts, df.index).tolist()
     assert panan._category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_already_aided_pairs_read_by_procedural_not_aided(monkeypatch, linkage):
+    # already_aided links every aid record with the graded victims once: its removals are
+    # anti_join(graded, aid of the aided statuses), and procedural_not_aided reads the same
+    # pairs; made afresh (no pairs in the context) it gives the same list
+    aid = [
+        {"aid_id": "A1", "name": "己", "id_number": I[5], "agency": "检察院", "applied_on": "2022-04-01",
+         "decided_on": "2022-04-11", "status": "决定救助", "amount": 20000.0},
+        {"aid_id": "A3", "name": "丙", "id_number": I[1], "agency": "检察院", "applied_on": "2022-06-01",
+         "decided_on": "2022-06-05", "status": "不予受理"},
+        {"aid_id": "A4", "name": "乙", "id_number": I[2], "agency": "检察院", "applied_on": "2022-01-01",
+         "status": "已受理"},
+    ]
+    seen = []
+    original = panan.procedural_not_aided
+
+    def both(ctx):
+        got = original(ctx)
+        graded = ctx.results["decision_tree"].reset_index(drop=True)
+        a = ctx.pool["judicial_aid"]
+        expected = panan.anti_join(graded, a[a["status"].isin(ctx.params["aided_statuses"])].reset_index(drop=True),
+                                   linkage=ctx.params["linkage"])
+        assert list(ctx.results["already_aided"].index) == list(expected.index)
+        ctx.results.pop("_aid_pairs")
+        pd.testing.assert_frame_equal(got, original(ctx))
+        seen.append(len(got))
+        return got
+
+    monkeypatch.setattr(panan, "procedural_not_aided", both)
+    r = panan.screen(base_pool(judicial_aid=aid), linkage=linkage, reference_date="2022-12-31")
+    assert seen == [2] and set(r.lists["procedural_not_aided"]["aid_id"]) == {"A3", "A4"}
+    assert r.funnel.set_index("step").loc["already_aided", "detail"]["removed"] == 2

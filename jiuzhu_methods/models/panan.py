@@ -592,12 +592,26 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     return out, detail
 
 
+def _aid_pairs(aid: pd.DataFrame, graded: pd.DataFrame, linkage: str) -> pd.DataFrame:
+    """``link(aid, graded)``: every judicial-aid record (``aid``, the pool's table with a
+    ``RangeIndex``) against the graded victims (``graded``, positions as labels)."""
+    return link(aid, graded, linkage=linkage)
+
+
 def _step_already_aided(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
-    aid = ctx.pool["judicial_aid"]
-    aid = aid[aid["status"].isin(p["aided_statuses"])].reset_index(drop=True)
+    aid = ctx.pool["judicial_aid"].reset_index(drop=True)
     frame = frame.reset_index(drop=True)
-    out = anti_join(frame, aid, linkage=p["linkage"])
+    # anti_join(frame, aid of the aided statuses) from one link of every aid record with the
+    # graded victims (the pairing rules are symmetric and each record pairs by its own keys):
+    # procedural_not_aided links the same records with the same victims, so it reads these
+    # pairs (ctx.results["_aid_pairs"]) instead of computing both sides' keys again
+    pairs = _aid_pairs(aid, frame, p["linkage"])
+    ctx.results["_aid_pairs"] = pairs
+    aided = aid["status"].isin(p["aided_statuses"]).to_numpy(dtype=bool)
+    matched = np.zeros(len(frame), dtype=bool)
+    matched[pairs["right"].to_numpy()[aided[pairs["left"].to_numpy()]]] = True
+    out = frame.loc[~matched].copy()
     return out, {"removed": int(len(frame) - len(out))}
 
 
@@ -810,7 +824,11 @@ def procedural_not_aided(ctx: Context) -> pd.DataFrame:
               if full is not None else pd.DataFrame())
     aid["grade"] = pd.Series(None, index=aid.index, dtype="str")
     if len(graded):
-        pairs = link(aid, graded, linkage=p["linkage"])
+        # the pairs already_aided made (the same aid records, the same graded victims in the
+        # same order), or made here when the step did not run in this context
+        pairs = ctx.results.get("_aid_pairs")
+        if pairs is None:
+            pairs = _aid_pairs(aid, graded, p["linkage"])
         if len(pairs):
             gr = graded["grade"]
             first = pairs.assign(_g=gr.loc[pairs["right"]].to_numpy(),
