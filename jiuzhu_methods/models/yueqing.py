@@ -376,7 +376,9 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
     p, pool = ctx.params, ctx.pool
     docs = pool["proc_documents"]
     docs = docs[isin(docs["case_id"], frame["case_id"])]
-    per_word = {w: keywords.keyword_counts(docs["text"], w, negation=p["negation"]) > 0 for w in p["exclude_words"]}
+    # keyword_counts(text, w) > 0 per word, for all the words at once (keywords.keyword_hits)
+    wh = keywords.keyword_hits(docs["text"], p["exclude_words"], negation=p["negation"])
+    per_word = {w: wh[w] for w in wh.columns}
     hit = pd.Series(False, index=docs.index)
     for h in per_word.values():
         hit |= h
