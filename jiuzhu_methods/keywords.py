@@ -316,24 +316,33 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     return pd.DataFrame({w: hit[:, j] for j, w in enumerate(words)}, index=index)
 
 
-def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
+def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
     """Per row of the boolean matrix ``m`` (rows × names), the names of its true cells joined with
-    ``sep`` in column order: one ``nonzero`` (row-major, so sorted by row then column) and one
-    Arrow ``binary_join`` over the hits only."""
+    ``sep`` in column order, as an Arrow ``large_string`` array: one ``nonzero`` (row-major, so
+    sorted by row then column), the names taken by Arrow (no Python string per hit) and one
+    ``binary_join`` over the hits only."""
     rows, cols = np.nonzero(m)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m.shape[0]))]).astype(np.int64)
-    vals = pa.array(np.asarray(list(names), dtype=object)[cols] if len(names) else np.array([], dtype=object),
-                    type=pa.large_string())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
-    return joined.to_numpy(zero_copy_only=False)
+    vals = pa.array(list(names), type=pa.large_string()).take(pa.array(cols, type=pa.int64()))
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
+
+
+def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
+    """:func:`_joined_true` as a numpy object array."""
+    return _joined_true(m, names, sep).to_numpy(zero_copy_only=False)
+
+
+def _str_series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a ``str`` Series (the array kept, not rebuilt from Python strings)."""
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
 
 
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
     """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
-    of ``names`` (each name once); "" when none. Vectorised (:func:`_join_true`), not per row."""
+    of ``names`` (each name once); "" when none. Vectorised (:func:`_joined_true`), not per row."""
     names = list(dict.fromkeys(names))
     m = np.column_stack([hits[nm].to_numpy(dtype=bool) for nm in names]) if names else np.zeros((len(hits), 0), bool)
-    return pd.Series(_join_true(m, names, sep), index=hits.index, dtype="str")
+    return _str_series(_joined_true(m, names, sep), hits.index)
 
 
 def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:
