@@ -506,3 +506,16 @@ def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
     want = [",".join(n for n in yueqing._needs_table() if n in lib and tags.loc[c, n]) or "subsistence"
             for c in frame["case_id"]]
     assert got == want and "medical" in got[0]   # C1: 住院治疗
+
+
+def test_isin_str_values_as_arrow_is_the_object_reading():
+    # str values (Series with a missing value and repeats, Index, the array of .unique()) are
+    # used as their Arrow array; missing never matches either way, as with a list of the values
+    s = pd.Series(["a", None, "b", "c", "甲"], dtype="str", index=[5, 6, 7, 8, 9])
+    vals = pd.Series(["甲", None, "a", "a", "z"], dtype="str")
+    expected = [True, False, False, False, True]
+    for v in (vals, pd.Index(vals), vals.unique(), list(vals), vals.to_numpy(dtype=object)):
+        got = yueqing.isin(s, v)
+        assert got.tolist() == expected and list(got.index) == [5, 6, 7, 8, 9] and got.dtype == bool
+    assert not yueqing.isin(s, pd.Series([None], dtype="str")).any()
+    assert yueqing._str_values(list(vals)) is None and len(yueqing._str_values(vals)) == 4

@@ -77,16 +77,31 @@ def reference_date(pool, explicit=None) -> pd.Timestamp | None:
 
 def isin(s: pd.Series, values) -> pd.Series:
     """``s.isin(values)`` for string columns in one Arrow call (pandas' Arrow-backed
-    ``str.isin`` converts the values one by one, slow for long value lists); missing → False."""
-    v = pd.Series(values, dtype="object").dropna().astype("str").unique()
+    ``str.isin`` converts the values one by one, slow for long value lists); missing → False.
+    ``str`` values (a Series, Index or array) are used as their Arrow array, without a Python
+    object per value."""
+    v = _str_values(values)
+    if v is None:
+        v = pd.Series(values, dtype="object").dropna().astype("str").unique()
     if len(v) == 0 or len(s) == 0:
         return pd.Series(False, index=s.index)
     if hasattr(s.array, "__arrow_array__"):
         arr = pa.chunked_array(s.array.__arrow_array__())
     else:
         arr = pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
-    hit = pc.is_in(arr, value_set=pa.array(v, type=arr.type)).to_numpy()
+    vs = v.cast(arr.type) if isinstance(v, pa.Array) else pa.array(v, type=arr.type)
+    hit = pc.is_in(arr, value_set=vs).to_numpy()
     return pd.Series(np.array(hit, dtype=bool), index=s.index)
+
+
+def _str_values(values) -> pa.Array | None:
+    """The non-missing ``values`` as an Arrow array when they are ``str`` values (a ``str``
+    Series, Index or extension array), else ``None``. Repeated values stay: a value set may
+    hold a value twice."""
+    arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
+    if isinstance(arr, pd.api.extensions.ExtensionArray) and arr.dtype == "str":
+        return pc.drop_null(identity._arrow(pd.Series(arr)))
+    return None
 
 
 def _key_in(s: pd.Series, key: str, values: pd.Series) -> np.ndarray:
@@ -115,10 +130,12 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     if like is None:
         rows = np.arange(len(reg))
     else:
+        # the distinct keys of ``like`` (lk.column_key: the values of identity.usable_ids /
+        # linkage.normalise_name without spreading them back to its rows)
         ids = like["id_number"] if "id_number" in like.columns else pd.Series([], dtype="str")
-        cand = _key_in(reg["id_number"], "_id", identity.usable_ids(ids))
+        cand = _key_in(reg["id_number"], "_id", lk.column_key(ids, "_id")[1])
         if linkage == "fallback" and "name" in like.columns:
-            cand |= _key_in(reg["name"], "_name", lk.normalise_name(like["name"]))
+            cand |= _key_in(reg["name"], "_name", lk.column_key(like["name"], "_name")[1])
         rows = np.flatnonzero(cand)
     on_list = lk.isin(reg["registry"], list(registries))
     as_of = reg["as_of"]
