@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 import yaml
 
 from .identity import _arrow as _as_arrow
+from .identity import _str_series
 
 NEGATIONS = ("plain", "aware")
 
@@ -330,11 +331,6 @@ def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
 def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
     """:func:`_joined_true` as a numpy object array."""
     return _joined_true(m, names, sep).to_numpy(zero_copy_only=False)
-
-
-def _str_series(arr: pa.Array, index: pd.Index) -> pd.Series:
-    """An Arrow string array as a ``str`` Series (the array kept, not rebuilt from Python strings)."""
-    return pd.Series(pd.array(arr, dtype="str"), index=index)
 
 
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:

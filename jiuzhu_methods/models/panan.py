@@ -49,7 +49,8 @@ import pyarrow.compute as pc
 import yaml
 
 from .. import identity, privacy
-from ..keywords import _joined_true, _str_series, keyword_hits
+from ..identity import _str_series
+from ..keywords import _joined_true, keyword_hits
 from ..linkage import anti_join, codes_at, column_index, dedupe_persons, link, linkable
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
