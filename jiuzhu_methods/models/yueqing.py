@@ -186,8 +186,14 @@ def join_by(keys, values) -> pd.Series:
     """The distinct ``values`` of each key joined with "、" in order of first appearance (a
     Series indexed by key: keys with one value first, then the others, each in order of first
     appearance). Vectorised: the values sorted by key become one Arrow list per key, joined
-    in one ``binary_join`` call (no Python function per group)."""
-    d = pd.DataFrame({"k": np.asarray(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
+    in one ``binary_join`` call (no Python function per group). Integer keys (row positions,
+    person codes: every caller in the models) and ``str`` values go by codes: the pairs
+    de-duplicated as integers, the strings taken by Arrow (:func:`_join_by_codes`)."""
+    k = np.asarray(keys)
+    v = pd.Series(values).astype("str")
+    if k.dtype.kind in "iu" and len(k) == len(v):
+        return _join_by_codes(k, v)
+    d = pd.DataFrame({"k": k, "v": v.to_numpy()}).dropna()
     d = d.drop_duplicates()
     codes, uniq = pd.factorize(d["k"])
     counts = np.bincount(codes, minlength=len(uniq))
@@ -196,6 +202,27 @@ def join_by(keys, values) -> pd.Series:
     vals = pa.array(d["v"].to_numpy(dtype=object)[order], type=pa.large_string())
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
     out = pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq, name="k"), dtype="str", name="v")
+    multi = counts > 1
+    return pd.concat([out[~multi], out[multi]]) if multi.any() else out
+
+
+def _join_by_codes(keys: np.ndarray, values: pd.Series) -> pd.Series:
+    """:func:`join_by` of integer ``keys`` (never missing) and ``str`` ``values``: the same
+    pairs kept (first of each distinct (key, value), missing values dropped), in the same
+    order, without a Python string per value."""
+    vc, vu = pd.factorize(values)                        # -1: missing value
+    rows = np.flatnonzero(vc >= 0)
+    kc, ku = pd.factorize(keys)
+    pair = kc[rows].astype(np.int64) * (len(vu) + 1) + vc[rows]
+    rows = rows[~pd.Series(pair).duplicated().to_numpy()]    # the first of each (key, value)
+    codes, first = pd.factorize(kc[rows])                # keys in order of first appearance
+    counts = np.bincount(codes, minlength=len(first))
+    order = np.argsort(codes, kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    uniq = identity._arrow(pd.Series(vu, dtype="str"))
+    vals = uniq.take(pa.array(vc[rows][order], type=pa.int64())).cast(pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
+    out = pd.Series(pd.array(joined, dtype="str"), index=pd.Index(ku[first], name="k"), name="v")
     multi = counts > 1
     return pd.concat([out[~multi], out[multi]]) if multi.any() else out
 
