@@ -613,3 +613,11 @@ def test_order_is_the_stable_sort_of_grade_score_case_record():
     got = panan._order(f)
     pd.testing.assert_frame_equal(got, expected)
     assert got["x"].tolist() == [4, 1, 2, 3, 0, 5]    # 红 45 first; C10's record R3 before the missing one
+
+
+def test_apply_tree_leaf_values_as_str():
+    # a leaf named by a number in the YAML is a string in the output, as the "str" dtype casts it
+    tree = {"node": "death", "是": {"leaf": 7, "grade": "红", "reason": 1.5}, "否": {"leaf": "C", "grade": "无"}}
+    g = panan.apply_tree(pd.DataFrame({"death": [True, False]}), tree)
+    assert g["tree_leaf"].tolist() == ["7", "C"] and g["grade_reason"].tolist() == ["1.5", ""]
+    assert all(g[c].dtype == "str" for c in g.columns)

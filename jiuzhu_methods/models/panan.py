@@ -198,8 +198,10 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
         walk(node["否"], mask & ~v, f"{path}{sep}{f}=否")
 
     walk(tree, np.ones(len(idx), dtype=bool), "")
-    table = np.array(values, dtype=object)
-    return pd.DataFrame({c: pd.Series(table[leaf, k], index=idx, dtype="str")
+    # each column: the leaves' values as strings (as the "str" dtype casts them), taken by Arrow
+    take = pa.array(leaf, type=pa.int64())
+    text = lambda k: pa.array([None if v[k] is None else str(v[k]) for v in values], type=pa.large_string())  # noqa: E731
+    return pd.DataFrame({c: _str_series(text(k).take(take), idx)
                          for k, c in enumerate(("grade", "tree_leaf", "tree_path", "grade_reason"))})
 
 
@@ -359,7 +361,7 @@ def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     no_id = np.flatnonzero(~has_id)
     if len(no_id):
         extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
-        dup[no_id] = np.array(reg.iloc[rows[no_id]].duplicated(subset=extra), dtype=bool)
+        dup[no_id] = np.array(reg[extra].iloc[rows[no_id]].duplicated(), dtype=bool)   # those columns' rows only
     return rows[~dup]
 
 
@@ -476,8 +478,8 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     neg = p["negation"]
     lib = p["keywords"]
     docs = ctx.pool["proc_documents"]
-    docs = docs[_isin(docs["case_id"], frame["case_id"].unique())]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
+    docs = docs[_isin(docs["case_id"], case_ids)]   # a str Index: its Arrow array is the value set
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
