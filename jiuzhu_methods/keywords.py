@@ -41,8 +41,12 @@ import pyarrow.compute as pc
 import yaml
 
 from .identity import _arrow as _as_arrow
+from .identity import _str_series
 
 NEGATIONS = ("plain", "aware")
+#: up to this many distinct words, :func:`keyword_hits` without ``groups`` under ``"plain"``
+#: searches the whole texts once per word instead of cutting them into clauses
+FEW_WORDS = 4
 
 
 @lru_cache(maxsize=1)
@@ -249,7 +253,9 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     alternation (:func:`_rows_by_word`); under ``"aware"`` a clause holding a word counts when
     it has more occurrences than negated occurrences (:func:`_affirmed`). A text or label has a
     word when one of its clauses has it: the clause counts are never negative and add up to the
-    text's, since no occurrence or negated occurrence spans a break.
+    text's, since no occurrence or negated occurrence spans a break. A few words (at most
+    :data:`FEW_WORDS`) under ``"plain"`` without ``groups`` are searched in the whole texts
+    instead, one RE2 literal search per word (cheaper than cutting for so few words).
 
     >>> t = pd.Series(["双方未达成调解协议。被害人表示谅解", "不予谅解"])
     >>> keyword_hits(t, ["调解协议", "谅解"], negation="aware").to_dict("list")
@@ -271,6 +277,12 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     n = len(index)
     if not words or n == 0:
         return pd.DataFrame({w: np.zeros(n, dtype=bool) for w in words}, index=index)
+    if negation == "plain" and groups is None and len(words) <= FEW_WORDS:
+        # a few plain words, one row per text: a text has a word when it holds it (count > 0),
+        # one RE2 literal search per word over the texts beats cutting and hashing clauses
+        arr = _arrow_text(text)
+        return pd.DataFrame({w: np.asarray(pc.match_substring_regex(arr, re.escape(w)), dtype=bool) for w in words},
+                            index=index)
     brk = _clause_breaks(words, negation)
     if brk is None:  # a word or cue contains a break character: count on the whole texts
         if groups is None:
@@ -316,24 +328,28 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     return pd.DataFrame({w: hit[:, j] for j, w in enumerate(words)}, index=index)
 
 
-def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
+def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
     """Per row of the boolean matrix ``m`` (rows × names), the names of its true cells joined with
-    ``sep`` in column order: one ``nonzero`` (row-major, so sorted by row then column) and one
-    Arrow ``binary_join`` over the hits only."""
+    ``sep`` in column order, as an Arrow ``large_string`` array: one ``nonzero`` (row-major, so
+    sorted by row then column), the names taken by Arrow (no Python string per hit) and one
+    ``binary_join`` over the hits only."""
     rows, cols = np.nonzero(m)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m.shape[0]))]).astype(np.int64)
-    vals = pa.array(np.asarray(list(names), dtype=object)[cols] if len(names) else np.array([], dtype=object),
-                    type=pa.large_string())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
-    return joined.to_numpy(zero_copy_only=False)
+    vals = pa.array(list(names), type=pa.large_string()).take(pa.array(cols, type=pa.int64()))
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
+
+
+def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
+    """:func:`_joined_true` as a numpy object array."""
+    return _joined_true(m, names, sep).to_numpy(zero_copy_only=False)
 
 
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
     """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
-    of ``names`` (each name once); "" when none. Vectorised (:func:`_join_true`), not per row."""
+    of ``names`` (each name once); "" when none. Vectorised (:func:`_joined_true`), not per row."""
     names = list(dict.fromkeys(names))
     m = np.column_stack([hits[nm].to_numpy(dtype=bool) for nm in names]) if names else np.zeros((len(hits), 0), bool)
-    return pd.Series(_join_true(m, names, sep), index=hits.index, dtype="str")
+    return _str_series(_joined_true(m, names, sep), hits.index)
 
 
 def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:

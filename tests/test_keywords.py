@@ -152,6 +152,7 @@ def test_affirmed_counts_only_where_a_negation_may_apply():
 
 
 def test_texts_to_split_reads_only_hit_texts_when_few_hit(monkeypatch):
+    monkeypatch.setattr(K, "FEW_WORDS", 0)    # the clause path, not the per-word search of a few words
     seen = []
     real = K._clauses
     monkeypatch.setattr(K, "_clauses", lambda arr, brk: seen.append(arr.to_pylist()) or real(arr, brk))
@@ -164,6 +165,7 @@ def test_texts_to_split_reads_only_hit_texts_when_few_hit(monkeypatch):
 
 def test_keyword_hits_when_re2_refuses_the_alternation(monkeypatch):
     monkeypatch.setattr(K, "_any_word", lambda strings, words: None)
+    monkeypatch.setattr(K, "FEW_WORDS", 0)
     t = pd.concat([TEXTS, pd.Series(["谅解谅解，不予谅解", "调解协议未达成；调解协议"])], ignore_index=True)
     for negation in K.NEGATIONS:
         pd.testing.assert_frame_equal(K.keyword_hits(t, WORDS, negation=negation), _reference(t, WORDS, negation))
@@ -202,3 +204,23 @@ def test_keyword_hits_property_by_group(texts, words, negation, data):
     assert list(got.index) == list(want.index)
     np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
     assert list(got.columns) == list(want.columns)
+
+
+@pytest.mark.parametrize("few", [0, 4, 10])
+def test_keyword_hits_few_plain_words_per_word_search(monkeypatch, few):
+    # up to FEW_WORDS plain words without groups: one literal search per word (regex characters
+    # taken literally); the same frame as the clause path and as keyword_counts, either way
+    monkeypatch.setattr(K, "FEW_WORDS", few)
+    t = pd.concat([TEXTS, pd.Series(["a.b（x）", "axb", "", "谅解*"], index=[10, 11, 12, 13])])
+    for words in (WORDS, ["a.b", "（x）", "谅解*", "谅解"], ["谅解"]):
+        got = K.keyword_hits(t, words)
+        pd.testing.assert_frame_equal(got, _reference(t, words, "plain"))
+    assert K.keyword_hits(t, ["a.b"])["a.b"].tolist() == [False] * 6 + [True, False, False, False]
+    # with groups, or under "aware", the clause path is kept
+    calls = []
+    real = K._clauses
+    monkeypatch.setattr(K, "_clauses", lambda arr, brk: calls.append(1) or real(arr, brk))
+    K.keyword_hits(t, ["谅解"], negation="aware")
+    K.keyword_hits(t, ["谅解"], groups=pd.Series(["g"] * len(t), index=t.index))
+    K.keyword_hits(t, ["谅解"])
+    assert len(calls) == (3 if few == 0 else 2)

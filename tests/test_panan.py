@@ -545,3 +545,79 @@ def test_category_words_by_hand():
              for c, ws in cats.items() for w in [panan._join_flags(df, list(dict.fromkeys(ws)), "、")]]
     assert got.tolist() == panan._concat_parts(parts, df.index).tolist()
     assert panan._category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_already_aided_pairs_read_by_procedural_not_aided(monkeypatch, linkage):
+    # already_aided links every aid record with the graded victims once: its removals are
+    # anti_join(graded, aid of the aided statuses), and procedural_not_aided reads the same
+    # pairs; made afresh (no pairs in the context) it gives the same list
+    aid = [
+        {"aid_id": "A1", "name": "己", "id_number": I[5], "agency": "检察院", "applied_on": "2022-04-01",
+         "decided_on": "2022-04-11", "status": "决定救助", "amount": 20000.0},
+        {"aid_id": "A3", "name": "丙", "id_number": I[1], "agency": "检察院", "applied_on": "2022-06-01",
+         "decided_on": "2022-06-05", "status": "不予受理"},
+        {"aid_id": "A4", "name": "乙", "id_number": I[2], "agency": "检察院", "applied_on": "2022-01-01",
+         "status": "已受理"},
+    ]
+    seen = []
+    original = panan.procedural_not_aided
+
+    def both(ctx):
+        got = original(ctx)
+        graded = ctx.results["decision_tree"].reset_index(drop=True)
+        a = ctx.pool["judicial_aid"]
+        expected = panan.anti_join(graded, a[a["status"].isin(ctx.params["aided_statuses"])].reset_index(drop=True),
+                                   linkage=ctx.params["linkage"])
+        assert list(ctx.results["already_aided"].index) == list(expected.index)
+        ctx.results.pop("_aid_pairs")
+        pd.testing.assert_frame_equal(got, original(ctx))
+        seen.append(len(got))
+        return got
+
+    monkeypatch.setattr(panan, "procedural_not_aided", both)
+    r = panan.screen(base_pool(judicial_aid=aid), linkage=linkage, reference_date="2022-12-31")
+    assert seen == [2] and set(r.lists["procedural_not_aided"]["aid_id"]) == {"A3", "A4"}
+    assert r.funnel.set_index("step").loc["already_aided", "detail"]["removed"] == 2
+
+
+def test_collide_best_pair_by_position_is_the_label_reading():
+    # rows labelled out of order (7, 3, 5, 9); pairs with tied confidences: the best pair per row is
+    # the highest confidence, then the first pair — as the stable sort / drop_duplicates by label
+    frame = pd.DataFrame({"name": ["甲", "乙", "丙", "丁"], "id_number": [I[0], I[1], I[2], I[3]]},
+                         index=[7, 3, 5, 9])
+    right = pd.DataFrame({"registry": ["B", "A", "C", "A", "D"]})
+    pairs = pd.DataFrame({"left": [3, 3, 3, 5, 7, 7], "right": [0, 1, 2, 3, 1, 4],
+                          "match": pd.array(["name+phone", "id", "name+birth_date", "name+address", "id", "id"],
+                                            dtype="str"),
+                          "confidence": [0.7, 1.0, 0.8, 0.6, 1.0, 1.0]})
+    got = panan._collide(frame, right, linkage="fallback", collect="registry", pairs=pairs)
+    assert got["hit"].tolist() == [True, True, True, False]
+    assert got["match"].tolist()[:3] == ["id", "id", "name+address"] and pd.isna(got["match"].iloc[3])
+    assert got["confidence"].tolist()[:3] == [1.0, 1.0, 0.6] and np.isnan(got["confidence"].iloc[3])
+    assert got["collected"].tolist() == ["A、D", "A、B、C", "A", ""]
+    assert got["match"].dtype == "str" and got["hit"].dtype == bool
+    # the same through the label path (a repeated label forces it)
+    ref = panan._collide(frame.set_axis([7, 3, 5, 5]), right, linkage="fallback", pairs=pairs[pairs["left"] != 5])
+    assert ref["match"].tolist()[:2] == ["id", "id"] and ref["confidence"].tolist()[:2] == [1.0, 1.0]
+
+
+def test_order_is_the_stable_sort_of_grade_score_case_record():
+    f = pd.DataFrame({"grade": ["黄", "红", "红", "橙", "红", "无"],
+                      "hardship_score": [10.0, 30.0, 30.0, 50.0, 45.0, 0.0],
+                      "case_id": pd.array(["C2", "C10", "C10", "C1", "C9", "C1"], dtype="str"),
+                      "record_id": pd.array(["R1", "R3", None, "R2", "R乙", "R甲"], dtype="str"),
+                      "x": range(6)}, index=[10, 11, 12, 13, 14, 15])
+    expected = (f.assign(_r=f["grade"].map({"红": 0, "橙": 1, "黄": 2, "无": 3}), _s=-f["hardship_score"])
+                .sort_values(["_r", "_s", "case_id", "record_id"], kind="stable").drop(columns=["_r", "_s"]))
+    got = panan._order(f)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["x"].tolist() == [4, 1, 2, 3, 0, 5]    # 红 45 first; C10's record R3 before the missing one
+
+
+def test_apply_tree_leaf_values_as_str():
+    # a leaf named by a number in the YAML is a string in the output, as the "str" dtype casts it
+    tree = {"node": "death", "是": {"leaf": 7, "grade": "红", "reason": 1.5}, "否": {"leaf": "C", "grade": "无"}}
+    g = panan.apply_tree(pd.DataFrame({"death": [True, False]}), tree)
+    assert g["tree_leaf"].tolist() == ["7", "C"] and g["grade_reason"].tolist() == ["1.5", ""]
+    assert all(g[c].dtype == "str" for c in g.columns)

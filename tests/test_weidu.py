@@ -310,3 +310,33 @@ def test_union_lists_by_hand():
                          "x": pd.Series(["E2、E1", None, "E1", "E3、、E1", "", "E9"], dtype="str")})
     got = weidu._union_lists(rows, "x")
     assert got.to_dict() == {"a": "E1、E3", "b": "E1、E2", "d": "E9"} and list(got.index) == ["a", "b", "d"]
+
+
+@pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
+def test_reverse_comparison_petition_pairs_read_by_keyword_check(monkeypatch, linkage):
+    # 李某 (the first clue) is removed by 第三步, so 赵某's petition pair moves from row 1 to row 0:
+    # 第三步's anti-join equals anti_join, and the petition pairs it leaves for 第四步 give the
+    # texts link(clues, petitions) gives (赵某's 生活困难 → 经济收入)
+    frames = base_frames()
+    frames["judicial_aid"] = [{"aid_id": "A1", "name": "李某", "id_number": I[0], "agency": "检察院",
+                               "applied_on": "2022-06-01", "status": "决定救助"}]
+    seen = []
+    original = weidu._clue_texts
+
+    def both(frame, ctx):
+        got = original(frame, ctx)
+        p = ctx.params
+        a = ctx.pool["judicial_aid"]
+        a = a[a["status"].isin(p["handled_statuses"]) & a["agency"].isin(p["aid_agencies"])].reset_index(drop=True)
+        expected = weidu.anti_join(ctx.results["collisions"].reset_index(drop=True), a, linkage=p["linkage"])
+        assert list(ctx.results["reverse_comparison"].index) == list(expected.index)
+        ctx.results.pop("_petition_pairs")
+        pd.testing.assert_frame_equal(got, original(frame, ctx))
+        seen.append(len(got))
+        return got
+
+    monkeypatch.setattr(weidu, "_clue_texts", both)
+    c = weidu.screen(pool_of(frames), linkage=linkage).clues.set_index("name")
+    assert len(seen) == 1
+    assert set(c.index) == {"赵某", "吴某", "孙某"}
+    assert "经济收入" in c.loc["赵某", "categories"]

@@ -506,3 +506,35 @@ def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
     want = [",".join(n for n in yueqing._needs_table() if n in lib and tags.loc[c, n]) or "subsistence"
             for c in frame["case_id"]]
     assert got == want and "medical" in got[0]   # C1: 住院治疗
+
+
+def test_isin_str_values_as_arrow_is_the_object_reading():
+    # str values (Series with a missing value and repeats, Index, the array of .unique()) are
+    # used as their Arrow array; missing never matches either way, as with a list of the values
+    s = pd.Series(["a", None, "b", "c", "甲"], dtype="str", index=[5, 6, 7, 8, 9])
+    vals = pd.Series(["甲", None, "a", "a", "z"], dtype="str")
+    expected = [True, False, False, False, True]
+    for v in (vals, pd.Index(vals), vals.unique(), list(vals), vals.to_numpy(dtype=object)):
+        got = yueqing.isin(s, v)
+        assert got.tolist() == expected and list(got.index) == [5, 6, 7, 8, 9] and got.dtype == bool
+    assert not yueqing.isin(s, pd.Series([None], dtype="str")).any()
+    assert yueqing._str_values(list(vals)) is None and len(yueqing._str_values(vals)) == 4
+
+
+def test_join_by_integer_keys_is_the_group_join():
+    # integer keys go by codes (_join_by_codes): distinct values per key in order of first
+    # appearance, missing values dropped, keys with one value first — as a plain group join
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 40, 500)
+    values = pd.Series(rng.choice(["甲", "乙", "b", "a", None], 500), dtype="str")
+    got = yueqing.join_by(keys, values)
+    d = pd.DataFrame({"k": keys, "v": values}).dropna().drop_duplicates()
+    joined = d.groupby("k", sort=False)["v"].agg("、".join)
+    size = d.groupby("k", sort=False).size()
+    expected = pd.concat([joined[size == 1], joined[size > 1]])
+    assert got.tolist() == expected.tolist() and got.index.tolist() == expected.index.tolist()
+    assert got.dtype == "str" and got.index.dtype == keys.dtype and got.index.name == "k" and got.name == "v"
+    # the same through the general path (object keys)
+    general = yueqing.join_by(keys.astype(object), values)
+    assert general.tolist() == got.tolist() and general.index.tolist() == got.index.tolist()
+    assert len(yueqing.join_by(np.array([], dtype=np.int64), pd.Series([], dtype="str"))) == 0

@@ -48,8 +48,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .. import privacy
-from ..keywords import _join_true, keyword_hits
+from .. import identity, privacy
+from ..identity import _str_series
+from ..keywords import _joined_true, keyword_hits
 from ..linkage import anti_join, codes_at, column_index, dedupe_persons, link, linkable
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
@@ -197,8 +198,10 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
         walk(node["否"], mask & ~v, f"{path}{sep}{f}=否")
 
     walk(tree, np.ones(len(idx), dtype=bool), "")
-    table = np.array(values, dtype=object)
-    return pd.DataFrame({c: pd.Series(table[leaf, k], index=idx, dtype="str")
+    # each column: the leaves' values as strings (as the "str" dtype casts them), taken by Arrow
+    take = pa.array(leaf, type=pa.int64())
+    text = lambda k: pa.array([None if v[k] is None else str(v[k]) for v in values], type=pa.large_string())  # noqa: E731
+    return pd.DataFrame({c: _str_series(text(k).take(take), idx)
                          for k, c in enumerate(("grade", "tree_leaf", "tree_path", "grade_reason"))})
 
 
@@ -302,11 +305,29 @@ def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_co
         pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
     if pairs.empty:
         return out
-    best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
-    best = best.set_index("left")
-    out.loc[best.index, "hit"] = True
-    out.loc[best.index, "match"] = best["match"].astype("str")
-    out.loc[best.index, "confidence"] = best["confidence"]
+    if frame.index.is_unique:
+        # the best pair per row (highest confidence, then the first pair: a stable lexsort of
+        # the pairs, sorted by left and right already) set by position, not by label
+        at = frame.index.get_indexer(pairs["left"])
+        conf = pairs["confidence"].to_numpy(dtype="float64")
+        order = np.lexsort((-conf, at))
+        first = order[np.r_[True, at[order][1:] != at[order][:-1]]]
+        hit = np.zeros(len(frame), dtype=bool)
+        hit[at[first]] = True
+        which = np.full(len(frame), -1, dtype=np.int64)
+        which[at[first]] = first
+        match = identity._arrow(pairs["match"].astype("str")).take(pa.array(which, mask=which < 0))
+        confidence = np.full(len(frame), np.nan)
+        confidence[at[first]] = conf[first]
+        out["hit"] = hit
+        out["match"] = _str_series(match, frame.index)
+        out["confidence"] = confidence
+    else:
+        best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
+        best = best.set_index("left")
+        out.loc[best.index, "hit"] = True
+        out.loc[best.index, "match"] = best["match"].astype("str")
+        out.loc[best.index, "confidence"] = best["confidence"]
     if collect:
         vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
         vals = vals.dropna(subset=["_v"]).drop_duplicates(["left", "_v"]).sort_values(["left", "_v"], kind="stable")
@@ -340,7 +361,7 @@ def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     no_id = np.flatnonzero(~has_id)
     if len(no_id):
         extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
-        dup[no_id] = np.array(reg.iloc[rows[no_id]].duplicated(subset=extra), dtype=bool)
+        dup[no_id] = np.array(reg[extra].iloc[rows[no_id]].duplicated(), dtype=bool)   # those columns' rows only
     return rows[~dup]
 
 
@@ -417,9 +438,9 @@ def _ages(frame: pd.DataFrame, on: pd.Series, birth: pd.Series | None = None) ->
 
 def _join_flags(flags: pd.DataFrame, names: list[str], sep: str) -> pd.Series:
     """For each row, the names whose flag column is true, joined with ``sep`` in the order of
-    ``names`` (vectorised: :func:`keywords._join_true` over the true cells only)."""
+    ``names`` (vectorised: :func:`keywords._joined_true` over the true cells only)."""
     m = np.column_stack([flags[n].to_numpy(dtype=bool) for n in names]) if len(names) else np.zeros((len(flags), 0), bool)
-    return pd.Series(_join_true(m, list(names), sep), index=flags.index, dtype="str")
+    return _str_series(_joined_true(m, list(names), sep), flags.index)
 
 
 def _reference_date(pool, params: dict) -> pd.Timestamp:
@@ -457,8 +478,8 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     neg = p["negation"]
     lib = p["keywords"]
     docs = ctx.pool["proc_documents"]
-    docs = docs[_isin(docs["case_id"], frame["case_id"].unique())]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
+    docs = docs[_isin(docs["case_id"], case_ids)]   # a str Index: its Arrow array is the value set
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
@@ -592,12 +613,26 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     return out, detail
 
 
+def _aid_pairs(aid: pd.DataFrame, graded: pd.DataFrame, linkage: str) -> pd.DataFrame:
+    """``link(aid, graded)``: every judicial-aid record (``aid``, the pool's table with a
+    ``RangeIndex``) against the graded victims (``graded``, positions as labels)."""
+    return link(aid, graded, linkage=linkage)
+
+
 def _step_already_aided(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
-    aid = ctx.pool["judicial_aid"]
-    aid = aid[aid["status"].isin(p["aided_statuses"])].reset_index(drop=True)
+    aid = ctx.pool["judicial_aid"].reset_index(drop=True)
     frame = frame.reset_index(drop=True)
-    out = anti_join(frame, aid, linkage=p["linkage"])
+    # anti_join(frame, aid of the aided statuses) from one link of every aid record with the
+    # graded victims (the pairing rules are symmetric and each record pairs by its own keys):
+    # procedural_not_aided links the same records with the same victims, so it reads these
+    # pairs (ctx.results["_aid_pairs"]) instead of computing both sides' keys again
+    pairs = _aid_pairs(aid, frame, p["linkage"])
+    ctx.results["_aid_pairs"] = pairs
+    aided = aid["status"].isin(p["aided_statuses"]).to_numpy(dtype=bool)
+    matched = np.zeros(len(frame), dtype=bool)
+    matched[pairs["right"].to_numpy()[aided[pairs["left"].to_numpy()]]] = True
+    out = frame.loc[~matched].copy()
     return out, {"removed": int(len(frame) - len(out))}
 
 
@@ -658,29 +693,33 @@ def _step_aid_stage(frame: pd.DataFrame, ctx: Context):
 
 
 def needs_and_agencies(flags: pd.DataFrame, need_rules: dict) -> pd.DataFrame:
-    """``needs`` (comma-separated need keys) and ``recommended_agencies`` ("、"-joined) from features."""
+    """``needs`` (comma-separated need keys) and ``recommended_agencies`` ("、"-joined) from features.
+
+    One boolean matrix per table (rows × needs, rows × agencies), each joined by
+    :func:`keywords._joined_true`, not a frame built column by column."""
     table = _needs_table()
-    nf = pd.DataFrame(index=flags.index)
-    for need, feats in need_rules.items():
-        m = pd.Series(False, index=flags.index)
+    n = len(flags)
+    needs_list = list(need_rules)
+    nf = np.zeros((n, len(needs_list)), dtype=bool)
+    for k, (need, feats) in enumerate(need_rules.items()):
         for ft in feats:
             if ft in flags.columns:
-                m |= flags[ft].fillna(False).astype(bool)
-        nf[need] = m
-    needs = _join_flags(nf, list(need_rules), ",")
+                nf[:, k] |= flags[ft].fillna(False).astype(bool).to_numpy(dtype=bool)
     agencies: list[str] = []
     for need in need_rules:
         for a in table.get(need, {}).get("agencies", []):
             if a not in agencies:
                 agencies.append(a)
-    af = pd.DataFrame({a: pd.Series(False, index=flags.index) for a in agencies}, index=flags.index)
-    for need in need_rules:
+    col = {a: j for j, a in enumerate(agencies)}
+    af = np.zeros((n, len(agencies)), dtype=bool)
+    for k, need in enumerate(needs_list):
         for a in table.get(need, {}).get("agencies", []):
-            af[a] = af[a] | nf[need]
-    labels = {n: table.get(n, {}).get("label", n) for n in need_rules}
-    nl = nf.rename(columns=labels)
-    return pd.DataFrame({"needs": needs, "needs_zh": _join_flags(nl, [labels[n] for n in need_rules], "、"),
-                         "recommended_agencies": _join_flags(af, agencies, "、")}, index=flags.index)
+            af[:, col[a]] |= nf[:, k]
+    labels = [table.get(nd, {}).get("label", nd) for nd in needs_list]
+    return pd.DataFrame({"needs": _str_series(_joined_true(nf, needs_list, ","), flags.index),
+                         "needs_zh": _str_series(_joined_true(nf, labels, "、"), flags.index),
+                         "recommended_agencies": _str_series(_joined_true(af, agencies, "、"), flags.index)},
+                        index=flags.index)
 
 
 def _step_measures(frame: pd.DataFrame, ctx: Context):
@@ -691,11 +730,24 @@ def _step_measures(frame: pd.DataFrame, ctx: Context):
     return frame, {"with_agencies": int((frame["recommended_agencies"] != "").sum())}
 
 
+def _sort_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes that order like ``s`` in ``sort_values`` (missing values last)."""
+    codes, uniques = pd.factorize(s, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by grade rank, score (descending), case and record — as a stable
+    ``sort_values`` of those four columns, by one ``np.lexsort`` (stable) of numbers and of the
+    sorted codes of the two id columns, and one ``take`` of the rows."""
     rank = frame["grade"].map({g: i for i, g in enumerate(GRADES + [NO_GRADE])}).fillna(9)
     score = frame["hardship_score"] if "hardship_score" in frame.columns else pd.Series(0.0, index=frame.index)
-    return (frame.assign(_r=rank, _s=-score)
-            .sort_values(["_r", "_s", "case_id", "record_id"], kind="stable").drop(columns=["_r", "_s"]))
+    keys = [rank.to_numpy(dtype="float64"), (-score).to_numpy(dtype="float64"),
+            _sort_codes(frame["case_id"]), _sort_codes(frame["record_id"])]
+    if any(np.isnan(k).any() for k in keys[:2]):  # pragma: no cover - rank and score are never missing
+        return (frame.assign(_r=rank, _s=-score)
+                .sort_values(["_r", "_s", "case_id", "record_id"], kind="stable").drop(columns=["_r", "_s"]))
+    return frame.take(np.lexsort(keys[::-1]))
 
 
 def _step_one_per_person(frame: pd.DataFrame, ctx: Context):
@@ -810,7 +862,11 @@ def procedural_not_aided(ctx: Context) -> pd.DataFrame:
               if full is not None else pd.DataFrame())
     aid["grade"] = pd.Series(None, index=aid.index, dtype="str")
     if len(graded):
-        pairs = link(aid, graded, linkage=p["linkage"])
+        # the pairs already_aided made (the same aid records, the same graded victims in the
+        # same order), or made here when the step did not run in this context
+        pairs = ctx.results.get("_aid_pairs")
+        if pairs is None:
+            pairs = _aid_pairs(aid, graded, p["linkage"])
         if len(pairs):
             gr = graded["grade"]
             first = pairs.assign(_g=gr.loc[pairs["right"]].to_numpy(),

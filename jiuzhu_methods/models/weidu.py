@@ -197,7 +197,23 @@ def _step_reverse(frame: pd.DataFrame, ctx: Context):
     aid = ctx.pool["judicial_aid"]
     aid = aid[aid["status"].isin(p["handled_statuses"]) & aid["agency"].isin(p["aid_agencies"])].reset_index(drop=True)
     frame = frame.reset_index(drop=True)
-    out = anti_join(frame, aid, linkage=p["linkage"])
+    pet = ctx.pool["petitions"].reset_index(drop=True)
+    if not len(frame) or not len(pet):
+        out = anti_join(frame, aid, linkage=p["linkage"])
+        return out, {"removed": int(len(frame) - len(out))}
+    # anti_join(frame, aid), and the clues' petitions that 第四步 reads (_clue_texts): one link
+    # of the clues against both tables (their keys computed once); the petition pairs of the
+    # rows kept, relabelled by their position among them (第四步 resets the index), are
+    # link(out, petitions)
+    aid_pairs, pet_pairs = _link_parts(frame, [(aid, None), (pet, None)], linkage=p["linkage"])
+    matched = np.zeros(len(frame), dtype=bool)
+    matched[aid_pairs["left"].to_numpy()] = True
+    out = frame.loc[~matched].copy()
+    new_pos = np.cumsum(~matched) - 1
+    left = pet_pairs["left"].to_numpy()
+    keep = ~matched[left]
+    ctx.results["_petition_pairs"] = pd.DataFrame({"left": new_pos[left[keep]],
+                                                   "right": pet_pairs["right"].to_numpy()[keep]})
     return out, {"removed": int(len(frame) - len(out))}
 
 
@@ -212,7 +228,10 @@ def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     parts = [own.merge(docs[["case_id", "text"]], on="case_id")[["_clue", "text"]]]
     pet = pool["petitions"].reset_index(drop=True)
     if len(pet) and len(frame):
-        pairs = link(frame, pet, linkage=ctx.params["linkage"])
+        # made by 第三步 with its anti-join (the same clues, in this order), else here
+        pairs = ctx.results.get("_petition_pairs")
+        if pairs is None:
+            pairs = link(frame, pet, linkage=ctx.params["linkage"])
         if len(pairs):
             parts.append(pd.DataFrame({"_clue": pairs["left"].to_numpy(),
                                        "text": pet.loc[pairs["right"], "text"].to_numpy()}))

@@ -77,16 +77,31 @@ def reference_date(pool, explicit=None) -> pd.Timestamp | None:
 
 def isin(s: pd.Series, values) -> pd.Series:
     """``s.isin(values)`` for string columns in one Arrow call (pandas' Arrow-backed
-    ``str.isin`` converts the values one by one, slow for long value lists); missing → False."""
-    v = pd.Series(values, dtype="object").dropna().astype("str").unique()
+    ``str.isin`` converts the values one by one, slow for long value lists); missing → False.
+    ``str`` values (a Series, Index or array) are used as their Arrow array, without a Python
+    object per value."""
+    v = _str_values(values)
+    if v is None:
+        v = pd.Series(values, dtype="object").dropna().astype("str").unique()
     if len(v) == 0 or len(s) == 0:
         return pd.Series(False, index=s.index)
     if hasattr(s.array, "__arrow_array__"):
         arr = pa.chunked_array(s.array.__arrow_array__())
     else:
         arr = pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
-    hit = pc.is_in(arr, value_set=pa.array(v, type=arr.type)).to_numpy()
+    vs = v.cast(arr.type) if isinstance(v, pa.Array) else pa.array(v, type=arr.type)
+    hit = pc.is_in(arr, value_set=vs).to_numpy()
     return pd.Series(np.array(hit, dtype=bool), index=s.index)
+
+
+def _str_values(values) -> pa.Array | None:
+    """The non-missing ``values`` as an Arrow array when they are ``str`` values (a ``str``
+    Series, Index or extension array), else ``None``. Repeated values stay: a value set may
+    hold a value twice."""
+    arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
+    if isinstance(arr, pd.api.extensions.ExtensionArray) and arr.dtype == "str":
+        return pc.drop_null(identity._arrow(pd.Series(arr)))
+    return None
 
 
 def _key_in(s: pd.Series, key: str, values: pd.Series) -> np.ndarray:
@@ -115,10 +130,12 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
     if like is None:
         rows = np.arange(len(reg))
     else:
+        # the distinct keys of ``like`` (lk.column_key: the values of identity.usable_ids /
+        # linkage.normalise_name without spreading them back to its rows)
         ids = like["id_number"] if "id_number" in like.columns else pd.Series([], dtype="str")
-        cand = _key_in(reg["id_number"], "_id", identity.usable_ids(ids))
+        cand = _key_in(reg["id_number"], "_id", lk.column_key(ids, "_id")[1])
         if linkage == "fallback" and "name" in like.columns:
-            cand |= _key_in(reg["name"], "_name", lk.normalise_name(like["name"]))
+            cand |= _key_in(reg["name"], "_name", lk.column_key(like["name"], "_name")[1])
         rows = np.flatnonzero(cand)
     on_list = lk.isin(reg["registry"], list(registries))
     as_of = reg["as_of"]
@@ -169,8 +186,14 @@ def join_by(keys, values) -> pd.Series:
     """The distinct ``values`` of each key joined with "、" in order of first appearance (a
     Series indexed by key: keys with one value first, then the others, each in order of first
     appearance). Vectorised: the values sorted by key become one Arrow list per key, joined
-    in one ``binary_join`` call (no Python function per group)."""
-    d = pd.DataFrame({"k": np.asarray(keys), "v": pd.Series(values).astype("str").to_numpy()}).dropna()
+    in one ``binary_join`` call (no Python function per group). Integer keys (row positions,
+    person codes: every caller in the models) and ``str`` values go by codes: the pairs
+    de-duplicated as integers, the strings taken by Arrow (:func:`_join_by_codes`)."""
+    k = np.asarray(keys)
+    v = pd.Series(values).astype("str")
+    if k.dtype.kind in "iu" and len(k) == len(v):
+        return _join_by_codes(k, v)
+    d = pd.DataFrame({"k": k, "v": v.to_numpy()}).dropna()
     d = d.drop_duplicates()
     codes, uniq = pd.factorize(d["k"])
     counts = np.bincount(codes, minlength=len(uniq))
@@ -179,6 +202,27 @@ def join_by(keys, values) -> pd.Series:
     vals = pa.array(d["v"].to_numpy(dtype=object)[order], type=pa.large_string())
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
     out = pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq, name="k"), dtype="str", name="v")
+    multi = counts > 1
+    return pd.concat([out[~multi], out[multi]]) if multi.any() else out
+
+
+def _join_by_codes(keys: np.ndarray, values: pd.Series) -> pd.Series:
+    """:func:`join_by` of integer ``keys`` (never missing) and ``str`` ``values``: the same
+    pairs kept (first of each distinct (key, value), missing values dropped), in the same
+    order, without a Python string per value."""
+    vc, vu = pd.factorize(values)                        # -1: missing value
+    rows = np.flatnonzero(vc >= 0)
+    kc, ku = pd.factorize(keys)
+    pair = kc[rows].astype(np.int64) * (len(vu) + 1) + vc[rows]
+    rows = rows[~pd.Series(pair).duplicated().to_numpy()]    # the first of each (key, value)
+    codes, first = pd.factorize(kc[rows])                # keys in order of first appearance
+    counts = np.bincount(codes, minlength=len(first))
+    order = np.argsort(codes, kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    uniq = identity._arrow(pd.Series(vu, dtype="str"))
+    vals = uniq.take(pa.array(vc[rows][order], type=pa.int64())).cast(pa.large_string())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
+    out = pd.Series(pd.array(joined, dtype="str"), index=pd.Index(ku[first], name="k"), name="v")
     multi = counts > 1
     return pd.concat([out[~multi], out[multi]]) if multi.any() else out
 
@@ -376,7 +420,9 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
     p, pool = ctx.params, ctx.pool
     docs = pool["proc_documents"]
     docs = docs[isin(docs["case_id"], frame["case_id"])]
-    per_word = {w: keywords.keyword_counts(docs["text"], w, negation=p["negation"]) > 0 for w in p["exclude_words"]}
+    # keyword_counts(text, w) > 0 per word, for all the words at once (keywords.keyword_hits)
+    wh = keywords.keyword_hits(docs["text"], p["exclude_words"], negation=p["negation"])
+    per_word = {w: wh[w] for w in wh.columns}
     hit = pd.Series(False, index=docs.index)
     for h in per_word.values():
         hit |= h
