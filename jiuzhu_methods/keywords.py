@@ -339,11 +339,6 @@ def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
     return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
 
 
-def _join_true(m: np.ndarray, names: list[str], sep: str) -> np.ndarray:
-    """:func:`_joined_true` as a numpy object array."""
-    return _joined_true(m, names, sep).to_numpy(zero_copy_only=False)
-
-
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
     """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
     of ``names`` (each name once); "" when none. Vectorised (:func:`_joined_true`), not per row."""
