@@ -201,6 +201,11 @@ def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
     col = _peek(_COLUMNS, arr) if arr is not None else None
     if col is not None:
         return col.codes[rows]
+    if arr is not None and arr.num_chunks == 1:
+        # the Arrow kernel ``pd.factorize(s.take(rows), use_na_sentinel=False)`` runs (missing
+        # values one code of their own), without pandas' ``take`` and wrapping
+        enc = pc.dictionary_encode(arr.chunk(0).take(pa.array(rows, type=pa.int64())), null_encoding="encode")
+        return enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
     return pd.factorize(s.take(rows), use_na_sentinel=False)[0]
 
 
@@ -595,10 +600,12 @@ def _value_set(values, like: pa.DataType):
     return vs.cast(like)
 
 
-def isin(s: pd.Series, values) -> np.ndarray:
+def isin(s: pd.Series, values, *, at: np.ndarray | None = None) -> np.ndarray:
     """``s.isin(values)`` as a boolean array, decided once per distinct value of ``s`` (cheap
     on a pool's large columns, see :func:`column_index`), the value set built by one Arrow
-    call (:func:`_value_set`; pandas' own ``isin`` when a value is not a string)."""
+    call (:func:`_value_set`; pandas' own ``isin`` when a value is not a string). With ``at``
+    (row positions), only those rows' answers, ``isin(s, values)[at]``, without spreading the
+    answer over every row of a large column."""
     col = column_index(s)
     arr = identity._arrow(col.values)
     vs = _value_set(values, arr.type)
@@ -606,7 +613,7 @@ def isin(s: pd.Series, values) -> np.ndarray:
         per_value = col.values.isin(list(values)).to_numpy(dtype=bool)
     else:
         per_value = np.asarray(pc.is_in(arr, value_set=vs).to_numpy(zero_copy_only=False), dtype=bool)
-    return per_value[col.codes]
+    return per_value[col.codes if at is None else col.codes[at]]
 
 
 def _best_pairs(i: np.ndarray, j: np.ndarray, rule: np.ndarray, n_left: int, n_right: int):

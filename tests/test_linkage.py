@@ -15,6 +15,7 @@ fallback:  exact pairs + (2,2) name+birth_date (王五, 19800101, left has no us
            (right 4 has no usable ID).
 """
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from jiuzhu_methods import linkage as L
@@ -430,6 +431,19 @@ def test_isin_per_distinct_value():
 
 
 @pytest.mark.parametrize("cached", [False, True])
+def test_isin_at_rows(cached, monkeypatch):
+    # at=[4, 0, 2, 3]: "残疾人", "低保", None, "低保" → True, True, False, True (= isin(...)[at])
+    s = pd.Series(["低保", "特困", None, "低保", "残疾人"], dtype="str")
+    if cached:
+        monkeypatch.setattr(L, "CACHE_MIN_ROWS", 1)
+    at = np.array([4, 0, 2, 3])
+    assert L.isin(s, ["低保", "残疾人"], at=at).tolist() == [True, True, False, True]
+    assert L.isin(s, ["特困"], at=at).tolist() == L.isin(s, ["特困"])[at].tolist() == [False] * 4
+    assert L.isin(s, ["特困"], at=np.array([1])).tolist() == [True]
+    assert L.isin(s, ["低保"], at=np.array([], dtype=np.intp)).tolist() == []
+
+
+@pytest.mark.parametrize("cached", [False, True])
 def test_codes_at_equal_codes_for_equal_values(cached, monkeypatch):
     # rows 4, 1, 3, 0 of ["a", "b", None, "b", None]: None, "b", "b", "a" → codes equal exactly
     # for the two "b"; the missing value has a code of its own
@@ -440,6 +454,26 @@ def test_codes_at_equal_codes_for_equal_values(cached, monkeypatch):
     c = L.codes_at(s, np.array([4, 1, 3, 0]))
     assert c[1] == c[2] and len({c[0], c[1], c[3]}) == 3
     assert (id(s.array._pa_array) in L._COLUMNS) == cached     # codes_at never builds an index
+
+
+@pytest.mark.parametrize("kind", ["one_chunk", "chunks", "object"])
+def test_codes_at_uncached_as_pandas_factorize(kind):
+    # an uncached column: the codes are pd.factorize's of the taken rows (missing values a code
+    # of their own, in order of first appearance): rows 4, 1, 3, 0, 2 → None, "b", "b", "a", None
+    # → 0, 1, 1, 2, 0 — by Arrow on one chunk, by pandas otherwise
+    values = ["a", "b", None, "b", None]
+    if kind == "one_chunk":
+        s = pd.Series(values, dtype="str")
+    elif kind == "chunks":
+        arr = pa.chunked_array([pa.array(values[:2], pa.large_string()), pa.array(values[2:], pa.large_string())])
+        s = pd.Series(pd.array(arr, dtype="str"))
+    else:
+        s = pd.Series(values, dtype=object)
+    rows = np.array([4, 1, 3, 0, 2])
+    c = L.codes_at(s, rows)
+    assert c.tolist() == [0, 1, 1, 2, 0]
+    assert c.tolist() == pd.factorize(s.take(rows), use_na_sentinel=False)[0].tolist()
+    assert c.dtype == np.intp
 
 
 def test_column_key_is_the_key_the_joins_read():

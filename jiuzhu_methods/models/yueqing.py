@@ -137,14 +137,15 @@ def registry_rows(pool, registries: list[str], *, snapshots: str = "any", refere
         if linkage == "fallback" and "name" in like.columns:
             cand |= _key_in(reg["name"], "_name", lk.column_key(like["name"], "_name")[1])
         rows = np.flatnonzero(cand)
-    on_list = lk.isin(reg["registry"], list(registries))
+    registries = list(registries)
     as_of = reg["as_of"]
     ref = pd.Timestamp(reference) if reference is not None else None
-    keep = on_list[rows]
+    keep = lk.isin(reg["registry"], registries, at=rows)     # the candidate rows only
     if ref is not None:
         keep &= (as_of.iloc[rows] <= ref).to_numpy(dtype=bool)
     if snapshots == "latest" and keep.any():
         # each registry's last snapshot up to the reference date, over the whole table
+        on_list = lk.isin(reg["registry"], registries)
         ok = on_list & (as_of <= ref).to_numpy(dtype=bool) if ref is not None else on_list
         last = as_of[ok].groupby(reg["registry"][ok]).max()
         keep &= (as_of.iloc[rows] == reg["registry"].iloc[rows].map(last)).fillna(False).to_numpy(dtype=bool)
