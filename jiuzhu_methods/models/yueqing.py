@@ -51,7 +51,17 @@ _APPLICANT = {"id_col": "applicant_id_number", "name_col": "applicant_name", "ph
 def load_params(county: str = "yueqing") -> dict:
     """The parameter file ``data/models/<county>.yaml`` as a dict (values with description/source)."""
     text = resources.files("jiuzhu_methods").joinpath(f"data/models/{county}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return _safe_load(text)
+
+
+#: libyaml's parser when PyYAML has it (the same safe constructor and resolver as
+#: ``yaml.safe_load``, the parsing in C: ~10× faster, part of every first run)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_load(text: str):
+    """``yaml.safe_load(text)``, parsed by :data:`_SAFE_LOADER`."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 def _v(*path: str, county: str = "yueqing") -> Any:
@@ -64,7 +74,7 @@ def _v(*path: str, county: str = "yueqing") -> Any:
 @lru_cache(maxsize=1)
 def _needs_table() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["needs"]
+    return _safe_load(text)["needs"]
 
 
 # --------------------------------------------------------------------------- shared helpers
