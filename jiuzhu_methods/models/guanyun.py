@@ -141,7 +141,9 @@ def _candidates(pool) -> pd.DataFrame:
     types = _params()["case_types"]["values"]
     cases = pool["proc_cases"]
     pp = pool["proc_parties"]
-    parties = pp.assign(_party_row=np.arange(len(pp), dtype=np.int64)).merge(
+    # only the columns read below (the merge copies every column it is given)
+    parties = pp[["name", "id_number", "record_id", "case_id", "role", "fault"]].assign(
+        _party_row=np.arange(len(pp), dtype=np.int64)).merge(
         cases[["case_id", "business", "charge", "accepted_on"]], on="case_id", how="inner")
     parts = []
     for order, (key, t) in enumerate(types.items()):
@@ -384,7 +386,7 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray |
     # few distinct registry names: taken through the column's codes, not from the 5.7 M strings
     regcol = linkage.column_index(reg["registry"])
     out = pd.DataFrame({"row": pairs["left"].to_numpy(),
-                        "registry_record_id": reg["record_id"].take(rp).astype("str").array,
+                        "registry_record_id": reg["record_id"].astype("str").array.take(rp),
                         "registry": regcol.values.array.take(regcol.codes[rp]),
                         "grade": _grade(reg["detail"], rp).array, "as_of": reg["as_of"].to_numpy()[rp],
                         "match": pairs["match"].astype("str").array, "confidence": pairs["confidence"].to_numpy()})
@@ -503,8 +505,8 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str
            if facts == "extended" or v.get("variant") != "extended"}
     # per document, then any() per case: the same as testing the concatenated file (a clause never
     # spans two documents) without building one string per case
-    docs = pool["proc_documents"]
-    docs = docs.loc[linkage.isin(docs["case_id"], frame["case_id"].dropna().unique())]
+    docs = pool["proc_documents"][["case_id", "text"]]      # the columns read below (a row filter copies each)
+    docs = docs.loc[linkage.isin(docs["case_id"], frame["case_id"].dropna())]
     is_pet = (frame["source"] == "petitions").to_numpy()
     pet = pool["petitions"].set_index("petition_id")["text"]
     pet_text = frame.loc[is_pet, "source_ref"].map(pet).fillna("").astype("str")
