@@ -340,3 +340,15 @@ def test_reverse_comparison_petition_pairs_read_by_keyword_check(monkeypatch, li
     assert len(seen) == 1
     assert set(c.index) == {"赵某", "吴某", "孙某"}
     assert "经济收入" in c.loc["赵某", "categories"]
+
+
+def test_split_values_as_str_split_explode():
+    s = pd.Series(["a,b", None, "", "b", "c,,a", "甲,乙"], index=[5, 3, 1, 0, 2, 4], dtype="str")
+    want = s.str.split(",").explode()
+    got = weidu._split_values(s, ",")
+    assert got.tolist() == want.dropna().tolist() == ["a", "b", "", "b", "c", "", "a", "甲", "乙"]
+    assert got.value_counts().to_dict() == want.value_counts().to_dict()
+    assert list(got.value_counts().items()) == list(want.value_counts().items())   # ties in the same order
+    assert weidu._split_values(pd.Series([], dtype="str"), "、").tolist() == []
+    assert weidu._split_values(pd.Series(["x、y"], dtype="str"), "、").tolist() == ["x", "y"]
+

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..identity import _arrow
 from ..keywords import keyword_hits
 from ..linkage import anti_join, keys, link
 from ..linkage import isin as isin_distinct
@@ -354,6 +355,16 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def _split_values(s: pd.Series, sep: str) -> pd.Series:
+    """``s.str.split(sep).explode()`` without a Python list per row: the parts of the present
+    values in row order (missing rows left out), as an object Series, by one Arrow
+    ``split_pattern`` (the kernel pandas' ``str.split`` runs for a one-character literal) and
+    a flatten."""
+    arr = _arrow(s.astype("str"))
+    flat = pc.list_flatten(pc.split_pattern(arr, sep))
+    return pd.Series(flat.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.DataFrame) -> pd.DataFrame:
     """社会综合治理 figures in long form: ``figure, label_zh, group, value``."""
     p = ctx.params
@@ -372,11 +383,11 @@ def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.
                          float(clues["collisions"].str.contains(tag, regex=False).sum())))
         for cat in p["keywords"]:
             rows.append(("clues_by_category", "线索数量（按关键词类别）", cat, float(clues[cat].sum())))
-        needs = clues["needs"].str.split(",").explode()
+        needs = _split_values(clues["needs"], ",")
         labels = {k: v.get("label", k) for k, v in _needs_table().items()}
         for k, v in needs[needs != ""].value_counts().items():
             rows.append(("clues_by_need", "多元化救助需求人数", labels.get(k, k), float(v)))
-        ag = clues["recommended_agencies"].str.split("、").explode()
+        ag = _split_values(clues["recommended_agencies"], "、")
         for k, v in ag[ag != ""].value_counts().items():
             rows.append(("referrals_by_agency", "推送职能部门人数", str(k), float(v)))
         enf = ctx.pool["court_enforcements"]
@@ -447,8 +458,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     coll = ctx.results.get("collisions")
     reached = set()
     if coll is not None and len(coll):
-        ids = coll["enforcement_ids"].dropna().astype("str").str.split("、").explode()
-        reached = set(ids[ids.notna() & (ids != "")].tolist())
+        ids = _split_values(coll["enforcement_ids"], "、")
+        reached = set(ids[ids != ""].tolist())
     ctx.results["_reached_enforcements"] = reached
     clues = finalize_clues(frame, MODEL, extra=["collisions", "base_roles", "source_field", "case_id",
                                                 "enforcement_ids", "registries", "categories", "keywords_hit",
