@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from ..identity import _arrow
 from ..keywords import keyword_hits
-from ..linkage import anti_join, keys, link
+from ..linkage import _key_codes, anti_join, link
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from .panan import (_category_words, _collide, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
@@ -67,11 +67,25 @@ def _unpaid(pool, p) -> pd.DataFrame:
 
 
 def _person_key(df: pd.DataFrame) -> pd.Series:
-    """Same person key as :func:`linkage.dedupe_persons`: valid ID, else name + birth date, else the row."""
-    k = keys(df)
-    person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
-    lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
-    return person.where(~lone, "#" + pd.Series(range(len(df)), index=df.index).astype("str"))
+    """Same person key as :func:`linkage.dedupe_persons`: valid ID, else name + birth date, else
+    the row — as integer codes (equal codes ⇔ same person; the key is only grouped on), from the
+    keys' codes as ``dedupe_persons`` reads them, not spelled out as strings."""
+    k = _key_codes(df, frozenset({"_id", "_name", "_birth"}))
+    idc, namec, birthc = (np.asarray(k[x][0], dtype=np.int64) for x in ("_id", "_name", "_birth"))
+    has = idc >= 0
+    lone = ~has & ((namec < 0) | (birthc < 0))
+    by_name = ~has & ~lone
+    # one number per person: the ID code; else past them the (name, birth) pair; else past
+    # those the row (mixed radix, so the three kinds never meet)
+    n_id, n_name, n_birth = (int(c.max()) + 1 if len(c) else 0 for c in (idc, namec, birthc))
+    n_pair = max(n_name, 1) * max(n_birth, 1)
+    if n_id + n_pair + len(df) >= 2 ** 62:  # pragma: no cover - beyond any pool's distinct keys
+        person = pd.DataFrame({"i": idc, "n": np.where(by_name, namec, -1), "b": np.where(by_name, birthc, -1),
+                               "r": np.where(lone, np.arange(len(df)), -1)}).groupby(["i", "n", "b", "r"], sort=False).ngroup()
+        return pd.Series(person.to_numpy(dtype=np.int64), index=df.index)
+    code = np.where(has, idc, np.where(by_name, n_id + namec * max(n_birth, 1) + birthc,
+                                       n_id + n_pair + np.arange(len(df), dtype=np.int64)))
+    return pd.Series(code, index=df.index)
 
 
 def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
