@@ -224,3 +224,14 @@ def test_keyword_hits_few_plain_words_per_word_search(monkeypatch, few):
     K.keyword_hits(t, ["谅解"], groups=pd.Series(["g"] * len(t), index=t.index))
     K.keyword_hits(t, ["谅解"])
     assert len(calls) == (3 if few == 0 else 2)
+
+
+@pytest.mark.parametrize("top", [1, 7, 1 << 16, (1 << 16) + 1, 300_000, (1 << 32) + 5])
+def test_stable_order_is_the_stable_argsort(top):
+    import numpy as np
+    rng = np.random.default_rng(top % 1000)
+    p = rng.integers(0, top, 5000).astype(np.int64)
+    p[:50] = top - 1            # the largest code and many ties
+    p[50:100] = 0
+    assert (K._stable_order(p, top) == np.argsort(p, kind="stable")).all()
+    assert K._stable_order(p[:0], top).tolist() == []

@@ -621,3 +621,66 @@ def test_apply_tree_leaf_values_as_str():
     g = panan.apply_tree(pd.DataFrame({"death": [True, False]}), tree)
     assert g["tree_leaf"].tolist() == ["7", "C"] and g["grade_reason"].tolist() == ["1.5", ""]
     assert all(g[c].dtype == "str" for c in g.columns)
+
+
+def test_duplicated_codes_as_frame_duplicated():
+    rng = np.random.default_rng(3)
+    cols = [rng.integers(0, 3, 500), rng.integers(0, 40, 500), rng.integers(0, 7, 500)]
+    want = pd.DataFrame({k: c for k, c in enumerate(cols)}).duplicated().to_numpy()
+    got = panan._duplicated_codes(cols)
+    assert got.dtype == bool and (got == want).all() and 0 < got.sum() < 500
+    # codes that do not pack into an int64 (and negative ones) go column by column, same answer
+    big = [c * (2 ** 30) for c in cols]
+    assert (panan._duplicated_codes(big) == want).all()
+    neg = [cols[0] - 1, cols[1], cols[2]]
+    assert (panan._duplicated_codes(neg) == want).all()
+    # (1, 0) and (0, 40) must not collide: the radix is the column's range
+    assert panan._duplicated_codes([np.array([1, 0]), np.array([0, 40])]).tolist() == [False, False]
+    assert panan._duplicated_codes([np.zeros(0, dtype=np.int64)] * 3).tolist() == []
+
+
+def _social_referrals_reference(ctx, clues):
+    """social_referrals as it read the whole graded frame and sorted it by the id strings."""
+    from jiuzhu_methods.linkage import anti_join, dedupe_persons
+    p = ctx.params
+    full = ctx.results.get("_graded_all")
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "reason", "registries",
+            "needs", "needs_zh", "recommended_agencies", "push_to"]
+    social = pd.Series(False, index=full.index)
+    for feat in p["social_conditions"]:
+        social |= full[feat].fillna(False).astype(bool)
+    ref = full[(full["grade"] == panan.NO_GRADE) & social].copy()
+    ref = anti_join(ref.reset_index(drop=True), clues, linkage=p["linkage"]) if len(clues) else ref
+    ref = dedupe_persons(ref.sort_values(["case_id", "record_id"], kind="stable"))
+    ref["reason"] = "判定暂不符合司法救助（" + ref["grade_reason"] + "），符合社会救助条件"
+    na = panan.needs_and_agencies(ref, p["need_rules"])
+    for c in na.columns:
+        ref[c] = na[c]
+    ref["source"] = "proc_parties"
+    ref["source_ref"] = ref["record_id"]
+    ref["push_to"] = p["push_to"]
+    return ref[cols].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("linkage", ["id", "fallback"])
+def test_social_referrals_as_the_whole_frame_reading(monkeypatch, linkage):
+    synth = pytest.importorskip("jiuzhu_methods.synth")
+    pool = synth.generate("panan", scale=0.02, seed=3)
+    seen = {}
+    real = panan.social_referrals
+
+    def spy(ctx, clues):
+        seen["args"] = (ctx, clues)
+        return real(ctx, clues)
+
+    monkeypatch.setattr(panan, "social_referrals", spy)
+    panan.screen(pool, linkage=linkage)
+    ctx, clues = seen["args"]
+    # rows in shuffled order, so that the sort by case and record has work to do
+    full = ctx.results["_graded_all"]
+    ctx.results["_graded_all"] = full.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    want = _social_referrals_reference(ctx, clues)
+    got = real(ctx, clues)
+    assert len(got) > 5
+    pd.testing.assert_frame_equal(got, want)
+    assert want["case_id"].nunique() > 1

@@ -294,3 +294,49 @@ def test_id_attributes_by_hand():
     # the same as the single-attribute functions of identity
     pd.testing.assert_series_equal(got["birth_date"], identity.birth_dates_series(s), check_names=False)
     pd.testing.assert_series_equal(got["sex"], identity.sex_series(s), check_names=False)
+
+
+def _id_attributes_reference(s):
+    """privacy.id_attributes as it read every distinct value with pandas string methods (the
+    reading the byte-level version must reproduce value for value)."""
+    codes, u = identity._distinct(identity._as_str(s))
+    norm = identity._normalise_distinct(u)
+    usable = identity._usable_distinct(norm)
+    shaped = norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
+    per_value = {"birth_date": identity._birth_distinct(usable), "sex": identity._sex_distinct(usable),
+                 "area": norm.str.slice(0, 6).where(shaped).astype("str")}
+    return pd.DataFrame({k: identity._spread(v, codes, s) for k, v in per_value.items()}, index=s.index)
+
+
+def test_id_attributes_as_the_string_reading():
+    # valid IDs (both sexes, leap day, 1900 and 2099 births), bad check digit / date / area,
+    # 15-digit, full-width and lower-case forms, other scripts' digits (18 "digits" for \d: an
+    # area of Arabic-Indic digits), 17 or 19 digits, tokens (their hex digits read as a date and
+    # a sex digit: 64 hex characters whose 7th–14th are "20000229" and 17th "5"), missing, empty, text
+    ids = [str(x) for x in identity.make_ids(
+        np.array(["330382", "110105", "330382", "110105"]),
+        np.array(["1900-01-01", "2000-02-29", "2099-12-31", "1985-07-04"], dtype="datetime64[D]"),
+        np.array([1, 2, 913, 0]))]
+    fw = ids[1].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+    tok_date = "ABCDEF" + "20000229" + "A3" + "5" + "C" * 47
+    tok_hex = privacy.token(ids[0], KEY)
+    vals = ids + [ids[0][:17] + ("0" if ids[0][17] != "0" else "1"), "330382190002300019", "999999198001010011",
+                  "110105491231002", fw, ids[3].lower(), "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨", "١٢٣٤٥٦" + ids[0][6:],
+                  ids[0][:17], ids[0] + "1", tok_date, tok_date.lower(), tok_hex, None, "", "abc",
+                  "33038219800101001x", ids[2]]
+    s = pd.Series(vals, index=np.arange(len(vals))[::-1] * 3, dtype="str")
+    want = _id_attributes_reference(s)
+    got = privacy.id_attributes(s)
+    pd.testing.assert_frame_equal(got, want)
+    # the token's digits do read as a date and a sex (as before), the Arabic-Indic value has an area
+    assert got.loc[s.index[vals.index(tok_date)], "birth_date"] == pd.Timestamp("2000-02-29")
+    assert got.loc[s.index[vals.index(tok_date)], "sex"] == "男"
+    assert got.loc[s.index[vals.index("١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨")], "area"] == "١٢٣٤٥٦"
+    assert got["birth_date"].notna().sum() >= 5 and (got["sex"] == "女").any() and (got["sex"] == "男").any()
+    # a pseudonymised pool's column (tokens only) and an empty one
+    pd.testing.assert_frame_equal(privacy.id_attributes(privacy.pseudonymise_ids(s, KEY)),
+                                  _id_attributes_reference(privacy.pseudonymise_ids(s, KEY)))
+    e = s.iloc[:0]
+    pd.testing.assert_frame_equal(privacy.id_attributes(e), _id_attributes_reference(e))
+    allnone = pd.Series([None, None], dtype="str")
+    pd.testing.assert_frame_equal(privacy.id_attributes(allnone), _id_attributes_reference(allnone))

@@ -340,3 +340,43 @@ def test_reverse_comparison_petition_pairs_read_by_keyword_check(monkeypatch, li
     assert len(seen) == 1
     assert set(c.index) == {"赵某", "吴某", "孙某"}
     assert "经济收入" in c.loc["赵某", "categories"]
+
+
+def test_split_values_as_str_split_explode():
+    s = pd.Series(["a,b", None, "", "b", "c,,a", "甲,乙"], index=[5, 3, 1, 0, 2, 4], dtype="str")
+    want = s.str.split(",").explode()
+    got = weidu._split_values(s, ",")
+    assert got.tolist() == want.dropna().tolist() == ["a", "b", "", "b", "c", "", "a", "甲", "乙"]
+    assert got.value_counts().to_dict() == want.value_counts().to_dict()
+    assert list(got.value_counts().items()) == list(want.value_counts().items())   # ties in the same order
+    assert weidu._split_values(pd.Series([], dtype="str"), "、").tolist() == []
+    assert weidu._split_values(pd.Series(["x、y"], dtype="str"), "、").tolist() == ["x", "y"]
+
+
+def test_person_key_groups_as_the_spelled_out_key():
+    from jiuzhu_methods.linkage import keys
+    ids = [str(x) for x in identity.make_ids(np.array(["330382"] * 3),
+                                             np.array(["1980-01-01", "1990-05-05", "1990-05-05"], dtype="datetime64[D]"),
+                                             np.array([1, 2, 3]))]
+    bad = "330382199005050000"   # invalid check digit: no ID, but a birth date from its digits
+    bad80 = "330382198001010000"   # invalid too, another birth date
+    df = pd.DataFrame({"name": pd.array(["张三", "张 三", "李四", "李四", "王五", "王五", None, "赵六", "赵六", "李四",
+                                         "李四"], dtype="str"),
+                       "id_number": pd.array([ids[0], ids[0], ids[1], bad, bad, None, bad, None, None, bad, bad80],
+                                             dtype="str")},
+                      index=[9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 10])
+
+    def reference(d):   # the string key it replaces
+        k = keys(d)
+        person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
+        lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
+        return person.where(~lone, "#" + pd.Series(range(len(d)), index=d.index).astype("str"))
+
+    got = weidu._person_key(df)
+    want = reference(df)
+    assert got.index.equals(df.index) and got.dtype == np.int64
+    # the same partition of the rows, in the same order of first appearance
+    assert pd.factorize(got)[0].tolist() == pd.factorize(want)[0].tolist()
+    # 张三 twice by ID; 李四 (bad ID) twice by name + birth with row 0; 王五 bad ID with a date vs no ID: apart;
+    # no name, 赵六 without any birth date: each its own; 李四 born 1980 is another 李四
+    assert pd.factorize(got)[0].tolist() == [0, 0, 1, 2, 3, 4, 5, 6, 7, 2, 8]

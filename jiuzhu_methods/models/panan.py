@@ -345,6 +345,22 @@ def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.Da
     return reg.iloc[_first_snapshots(reg, rows)].reset_index(drop=True)
 
 
+def _duplicated_codes(codes: list[np.ndarray]) -> np.ndarray:
+    """``DataFrame(codes).duplicated()`` (keep the first) of columns of non-negative integer
+    codes: the columns packed into one int64 per row (mixed radix, injective) when their
+    ranges allow, so one hash of a number per row instead of a factorisation per column."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    span = 1
+    for c in codes:
+        c = np.asarray(c, dtype=np.int64)
+        top = int(c.max()) + 1 if len(c) else 1
+        if (len(c) and c.min() < 0) or span * top >= 2 ** 62:   # not packable: per column
+            return np.array(pd.DataFrame({k: np.asarray(x) for k, x in enumerate(codes)}).duplicated(), dtype=bool)
+        key = key * top + c
+        span *= top
+    return np.array(pd.Series(key).duplicated(), dtype=bool)
+
+
 def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The positions of ``rows`` (positions into ``reg``, in order) that are the first of their
     person per registry: same registry, name and raw ID number; without an ID number, same
@@ -354,9 +370,7 @@ def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     ids = column_index(reg["id_number"])
     id_codes = ids.codes[rows]
     has_id = id_codes != len(ids.values) - 1  # the last value is the missing one
-    key = pd.DataFrame({"registry": column_index(reg["registry"]).codes[rows], "id": id_codes,
-                        "name": codes_at(reg["name"], rows)})
-    dup = np.array(key.duplicated(), dtype=bool)
+    dup = _duplicated_codes([column_index(reg["registry"]).codes[rows], id_codes, codes_at(reg["name"], rows)])
     # without an ID number the phone and address are the person's only other identifiers: keep them apart
     no_id = np.flatnonzero(~has_id)
     if len(no_id):
@@ -800,11 +814,17 @@ def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     social = pd.Series(False, index=full.index)
     for feat in p["social_conditions"]:
         social |= full[feat].fillna(False).astype(bool)
-    ref = full[(full["grade"] == NO_GRADE) & social].copy()
+    # only the columns read below: the linkage keys (anti_join, dedupe_persons), the sort keys,
+    # the reason, the need features and the listed ones (those not set here)
+    need = {"name", "id_number", "phone", "address", "case_id", "record_id", "grade_reason", *cols,
+            *(f for feats in p["need_rules"].values() for f in feats)}
+    keep = ((full["grade"] == NO_GRADE) & social).to_numpy(dtype=bool)
+    ref = full.loc[keep, [c for c in full.columns if c in need]]
     if ref.empty:
         return pd.DataFrame(columns=cols)
     ref = anti_join(ref.reset_index(drop=True), clues, linkage=p["linkage"]) if len(clues) else ref
-    ref = dedupe_persons(ref.sort_values(["case_id", "record_id"], kind="stable"))
+    # sorted by case and record as a stable sort_values of the two, by one np.lexsort of their codes
+    ref = dedupe_persons(ref.take(np.lexsort([_sort_codes(ref["record_id"]), _sort_codes(ref["case_id"])])))
     ref["reason"] = "判定暂不符合司法救助（" + ref["grade_reason"] + "），符合社会救助条件"
     na = needs_and_agencies(ref, p["need_rules"])
     for c in na.columns:

@@ -35,8 +35,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..identity import _arrow
 from ..keywords import keyword_hits
-from ..linkage import anti_join, keys, link
+from ..linkage import _key_codes, anti_join, link
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from .panan import (_category_words, _collide, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
@@ -66,11 +67,25 @@ def _unpaid(pool, p) -> pd.DataFrame:
 
 
 def _person_key(df: pd.DataFrame) -> pd.Series:
-    """Same person key as :func:`linkage.dedupe_persons`: valid ID, else name + birth date, else the row."""
-    k = keys(df)
-    person = k["_id"].fillna("~" + k["_name"].fillna("") + "|" + k["_birth"].fillna(""))
-    lone = k["_id"].isna() & (k["_name"].isna() | k["_birth"].isna())
-    return person.where(~lone, "#" + pd.Series(range(len(df)), index=df.index).astype("str"))
+    """Same person key as :func:`linkage.dedupe_persons`: valid ID, else name + birth date, else
+    the row — as integer codes (equal codes ⇔ same person; the key is only grouped on), from the
+    keys' codes as ``dedupe_persons`` reads them, not spelled out as strings."""
+    k = _key_codes(df, frozenset({"_id", "_name", "_birth"}))
+    idc, namec, birthc = (np.asarray(k[x][0], dtype=np.int64) for x in ("_id", "_name", "_birth"))
+    has = idc >= 0
+    lone = ~has & ((namec < 0) | (birthc < 0))
+    by_name = ~has & ~lone
+    # one number per person: the ID code; else past them the (name, birth) pair; else past
+    # those the row (mixed radix, so the three kinds never meet)
+    n_id, n_name, n_birth = (int(c.max()) + 1 if len(c) else 0 for c in (idc, namec, birthc))
+    n_pair = max(n_name, 1) * max(n_birth, 1)
+    if n_id + n_pair + len(df) >= 2 ** 62:  # pragma: no cover - beyond any pool's distinct keys
+        person = pd.DataFrame({"i": idc, "n": np.where(by_name, namec, -1), "b": np.where(by_name, birthc, -1),
+                               "r": np.where(lone, np.arange(len(df)), -1)}).groupby(["i", "n", "b", "r"], sort=False).ngroup()
+        return pd.Series(person.to_numpy(dtype=np.int64), index=df.index)
+    code = np.where(has, idc, np.where(by_name, n_id + namec * max(n_birth, 1) + birthc,
+                                       n_id + n_pair + np.arange(len(df), dtype=np.int64)))
+    return pd.Series(code, index=df.index)
 
 
 def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
@@ -354,6 +369,16 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def _split_values(s: pd.Series, sep: str) -> pd.Series:
+    """``s.str.split(sep).explode()`` without a Python list per row: the parts of the present
+    values in row order (missing rows left out), as an object Series, by one Arrow
+    ``split_pattern`` (the kernel pandas' ``str.split`` runs for a one-character literal) and
+    a flatten."""
+    arr = _arrow(s.astype("str"))
+    flat = pc.list_flatten(pc.split_pattern(arr, sep))
+    return pd.Series(flat.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.DataFrame) -> pd.DataFrame:
     """社会综合治理 figures in long form: ``figure, label_zh, group, value``."""
     p = ctx.params
@@ -372,11 +397,11 @@ def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.
                          float(clues["collisions"].str.contains(tag, regex=False).sum())))
         for cat in p["keywords"]:
             rows.append(("clues_by_category", "线索数量（按关键词类别）", cat, float(clues[cat].sum())))
-        needs = clues["needs"].str.split(",").explode()
+        needs = _split_values(clues["needs"], ",")
         labels = {k: v.get("label", k) for k, v in _needs_table().items()}
         for k, v in needs[needs != ""].value_counts().items():
             rows.append(("clues_by_need", "多元化救助需求人数", labels.get(k, k), float(v)))
-        ag = clues["recommended_agencies"].str.split("、").explode()
+        ag = _split_values(clues["recommended_agencies"], "、")
         for k, v in ag[ag != ""].value_counts().items():
             rows.append(("referrals_by_agency", "推送职能部门人数", str(k), float(v)))
         enf = ctx.pool["court_enforcements"]
@@ -447,8 +472,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     coll = ctx.results.get("collisions")
     reached = set()
     if coll is not None and len(coll):
-        ids = coll["enforcement_ids"].dropna().astype("str").str.split("、").explode()
-        reached = set(ids[ids.notna() & (ids != "")].tolist())
+        ids = _split_values(coll["enforcement_ids"], "、")
+        reached = set(ids[ids != ""].tolist())
     ctx.results["_reached_enforcements"] = reached
     clues = finalize_clues(frame, MODEL, extra=["collisions", "base_roles", "source_field", "case_id",
                                                 "enforcement_ids", "registries", "categories", "keywords_hit",
