@@ -33,7 +33,8 @@ from numbers import Real
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from . import yaml_io
 
 #: county profiles with an amount standard under ``data/amount/``
 PROFILES = ("guanyun", "yueqing", "panan", "shanxian", "weidu")
@@ -156,7 +157,7 @@ def _read_standard(profile: str) -> dict:
     if profile not in PROFILES:
         raise KeyError(f"no amount standard for {profile!r}; profiles are: {', '.join(PROFILES)}")
     text = resources.files("jiuzhu_methods").joinpath(f"data/amount/{profile}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml_io.safe_load(text)
 
 
 def _merge(base: dict, override: dict) -> dict:

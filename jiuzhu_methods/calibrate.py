@@ -30,8 +30,8 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from . import yaml_io
 from .evaluate import person_of, target_persons
 from .registry import MODELS, run_model
 from .synth.profiles import COUNTIES, load_profile, raw_profile, synthetic_dir
@@ -60,7 +60,7 @@ def calibration_path() -> Path:
 def load_calibration(path: str | Path | None = None) -> dict:
     """The calibration file, checked: every figure names a known model and filter/measure words."""
     p = Path(path) if path else calibration_path()
-    data = yaml.safe_load(p.read_text("utf-8"))
+    data = yaml_io.safe_load(p.read_text("utf-8"))
     for county, c in data["counties"].items():
         if county not in COUNTIES:
             raise ValueError(f"calibration: unknown county {county!r}")

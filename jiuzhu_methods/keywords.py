@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
+from . import yaml_io
 from .identity import _arrow as _as_arrow
 from .identity import _str_series
 
@@ -52,7 +52,7 @@ FEW_WORDS = 4
 @lru_cache(maxsize=1)
 def negation_rules() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/negation.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml_io.safe_load(text)
 
 
 def _check(negation: str) -> None:

@@ -50,9 +50,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import identity
+from . import identity, yaml_io
 
 DATA_DIR = Path(__file__).parent / "data" / "referral"
 NEEDS_FILE = Path(__file__).parent / "data" / "needs.yaml"
@@ -73,7 +72,7 @@ _FORMULA = re.compile(r"^[=+\-@\t\r]")
 # =========================================================================== configuration
 @lru_cache(maxsize=None)
 def _yaml(path: str) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return yaml_io.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def needs_catalogue() -> dict[str, dict]:

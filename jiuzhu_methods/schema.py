@@ -25,7 +25,8 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from . import yaml_io
 
 #: pandas dtype for each contract type (pandas 3: ``str`` is the pyarrow-backed string dtype).
 DTYPES: dict[str, Any] = {
@@ -70,7 +71,7 @@ class TableSpec:
 @lru_cache(maxsize=1)
 def _load() -> tuple[int, dict[str, TableSpec]]:
     text = resources.files("jiuzhu_methods").joinpath("data/schema.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml_io.safe_load(text)
     tables: dict[str, TableSpec] = {}
     for tname, t in raw["tables"].items():
         cols = {}

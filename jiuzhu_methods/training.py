@@ -51,9 +51,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import identity
+from . import identity, yaml_io
 from .amount import aid_amount, cap_of, load_standard
 
 # --------------------------------------------------------------------------- vocabularies
@@ -143,7 +142,7 @@ QUESTIONS = {"eligible": "是否符合", "rule": "依据", "amount": "救助金�
 @lru_cache(maxsize=None)
 def _needs() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["needs"]
+    return yaml_io.safe_load(text)["needs"]
 
 
 def agencies_for(needs: Iterable[str]) -> list[str]:
@@ -164,7 +163,7 @@ def known_agencies() -> list[str]:
 def _eligibility() -> dict:
     try:
         text = resources.files("jiuzhu_methods").joinpath("synth/eligibility.yaml").read_text("utf-8")
-        data = yaml.safe_load(text)["judicial_aid"]
+        data = yaml_io.safe_load(text)["judicial_aid"]
         return {"min_hardship": int(data["minimum_hardship"]["value"]),
                 "excluded_fault": tuple(data["excluded_fault"]["value"])}
     except Exception:  # the generator's file is optional here

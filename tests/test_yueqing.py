@@ -539,17 +539,3 @@ def test_join_by_integer_keys_is_the_group_join():
     assert general.tolist() == got.tolist() and general.index.tolist() == got.index.tolist()
     assert len(yueqing.join_by(np.array([], dtype=np.int64), pd.Series([], dtype="str"))) == 0
 
-
-def test_parameter_files_read_as_safe_load():
-    # the C parser (when PyYAML has it) builds the very values of yaml.safe_load: dates, booleans,
-    # octal-looking and float strings resolved alike (a BaseLoader or FullLoader would differ)
-    import yaml
-    from importlib import resources
-
-    tricky = "d: 2026-01-01\nb: yes\no: 010\nf: 1e3\nn: ~\ns: '330382'\nl: [乐清, {k: 1.5}]\n"
-    assert repr(yueqing._safe_load(tricky)) == repr(yaml.safe_load(tricky))
-    for f in ["data/models/yueqing.yaml", "data/needs.yaml"]:
-        text = resources.files("jiuzhu_methods").joinpath(f).read_text("utf-8")
-        assert repr(yueqing._safe_load(text)) == repr(yaml.safe_load(text))
-    assert yueqing.load_params() == yaml.safe_load(
-        resources.files("jiuzhu_methods").joinpath("data/models/yueqing.yaml").read_text("utf-8"))

@@ -43,9 +43,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from .. import amount as amount_mod
+from .. import yaml_io
 from .. import keywords, linkage
 from ..linkage import _kept, _peek      # side tables keyed by an object's identity, dropped with it
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
@@ -65,13 +65,13 @@ POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
 @lru_cache(maxsize=1)
 def _params() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/models/guanyun.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml_io.safe_load(text)
 
 
 @lru_cache(maxsize=1)
 def _needs() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["needs"]
+    return yaml_io.safe_load(text)["needs"]
 
 
 def params() -> dict:

@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
-from .. import identity, keywords, linkage as lk, privacy
+from .. import identity, keywords, linkage as lk, privacy, yaml_io
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 SNAPSHOTS = ("any", "latest")
@@ -51,17 +50,7 @@ _APPLICANT = {"id_col": "applicant_id_number", "name_col": "applicant_name", "ph
 def load_params(county: str = "yueqing") -> dict:
     """The parameter file ``data/models/<county>.yaml`` as a dict (values with description/source)."""
     text = resources.files("jiuzhu_methods").joinpath(f"data/models/{county}.yaml").read_text("utf-8")
-    return _safe_load(text)
-
-
-#: libyaml's parser when PyYAML has it (the same safe constructor and resolver as
-#: ``yaml.safe_load``, the parsing in C: ~10× faster, part of every first run)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _safe_load(text: str):
-    """``yaml.safe_load(text)``, parsed by :data:`_SAFE_LOADER`."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    return yaml_io.safe_load(text)
 
 
 def _v(*path: str, county: str = "yueqing") -> Any:
@@ -74,7 +63,7 @@ def _v(*path: str, county: str = "yueqing") -> Any:
 @lru_cache(maxsize=1)
 def _needs_table() -> dict:
     text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return _safe_load(text)["needs"]
+    return yaml_io.safe_load(text)["needs"]
 
 
 # --------------------------------------------------------------------------- shared helpers

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from .. import yaml_io
 
 COUNTIES = ("guanyun", "yueqing", "panan", "shanxian", "weidu")
 
@@ -27,7 +28,7 @@ def synthetic_dir() -> Path:
 
 
 def _read(path: Path) -> dict:
-    return yaml.safe_load(path.read_text("utf-8")) or {}
+    return yaml_io.safe_load(path.read_text("utf-8")) or {}
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -104,4 +105,4 @@ def load_noise() -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def package_yaml(name: str) -> dict[str, Any]:
     """A YAML file kept next to this module (names, templates, eligibility)."""
-    return yaml.safe_load(resources.files("jiuzhu_methods.synth").joinpath(name).read_text("utf-8"))
+    return yaml_io.safe_load(resources.files("jiuzhu_methods.synth").joinpath(name).read_text("utf-8"))
