@@ -46,9 +46,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
-from .. import identity, privacy
+from .. import identity, privacy, yaml_io
 from ..identity import _str_series
 from ..keywords import _joined_true, keyword_hits
 from ..linkage import anti_join, codes_at, column_index, dedupe_persons, link, linkable
@@ -82,7 +81,7 @@ FEATURES: dict[str, str] = {
 # --------------------------------------------------------------------------- parameters
 @lru_cache(maxsize=None)
 def _yaml(path: str) -> dict:
-    return yaml.safe_load(resources.files("jiuzhu_methods").joinpath(path).read_text("utf-8"))
+    return yaml_io.safe_load(resources.files("jiuzhu_methods").joinpath(path).read_text("utf-8"))
 
 
 def parameters() -> dict[str, dict[str, Any]]:
@@ -118,7 +117,7 @@ def _amount_data() -> dict | None:
     try:
         f = resources.files("jiuzhu_methods").joinpath("data/amount/panan.yaml")
         if f.is_file():
-            return yaml.safe_load(f.read_text("utf-8"))
+            return yaml_io.safe_load(f.read_text("utf-8"))
     except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover
         pass
     return None
