@@ -279,8 +279,8 @@ def _normalise_arrow(a: pa.Array) -> pa.Array:
         v = b.filter(pa.array(is15))
         s17 = pc.binary_join_element_wise(pc.utf8_slice_codeunits(v, 0, 6), pa.scalar("19", b.type),
                                           pc.utf8_slice_codeunits(v, 6, 15), pa.scalar("", b.type))
-        d = _digit_matrix(s17, 17)
-        full = pc.binary_join_element_wise(s17, pa.array(_CHECK[(d @ _WEIGHTS) % 11], type=b.type),
+        total = _number(_fixed_width(s17, 17)[1], _WEIGHTS)       # every value: 17 ASCII digits
+        full = pc.binary_join_element_wise(s17, pa.array(_CHECK[total % 11], type=b.type),
                                            pa.scalar("", b.type))
         b = pc.replace_with_mask(b, pa.array(is15), full)
     return b if everything else pc.replace_with_mask(a, pa.array(todo), b.cast(a.type))
@@ -300,20 +300,6 @@ def normalise_series(s: pd.Series) -> pd.Series:
     x = _as_str(s)
     codes, u = _distinct(x)
     return _spread(_normalise_distinct(u), codes, s, name=s.name)
-
-
-def _digit_matrix(a: pa.Array, width: int) -> np.ndarray:
-    """The bytes of an Arrow array of ASCII strings of exactly ``width`` characters, no missing
-    value, as an ``(n, width)`` array of digit values (byte − 48), read off the data buffer."""
-    a = a.cast(pa.large_string())
-    n = len(a)
-    if n == 0:
-        return np.zeros((0, width), dtype=np.int64)
-    offsets = np.frombuffer(a.buffers()[1], dtype=np.int64)[a.offset:a.offset + n + 1]
-    if offsets[-1] - offsets[0] != n * width or a.null_count:  # pragma: no cover - callers check first
-        raise ValueError(f"expected {n} ASCII strings of {width} characters")
-    data = np.frombuffer(a.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    return data.reshape(n, width).astype(np.int64) - 48
 
 
 def check_digits(first17: pd.Series) -> pd.Series:
