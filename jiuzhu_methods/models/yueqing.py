@@ -463,8 +463,9 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
             rescued = len(keep_rows)
             removed = removed & ~pd.Series(frame.index.isin(keep_rows), index=frame.index)
     out = frame[~removed]
-    detail = {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words,
-              "exclusion": p.get("exclusion", "published")}
+    detail = {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
+    if p.get("exclusion", "published") != "published":   # the published funnel stays as it was
+        detail["exclusion"] = p["exclusion"]
     if p.get("exclude_scope", "case") == "document":
         detail["kept_named_in_other_documents"] = rescued
     return out, detail
