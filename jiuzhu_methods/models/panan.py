@@ -1108,6 +1108,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
     return ModelResult(MODEL, clues, funnel, lists, params)
 
 
-__all__ = ["FEATURES", "GRADES", "apply_tree", "registry_people", "compensated_words", "describe_tree", "features_of", "keyword_library",
-           "needs_and_agencies", "parameters", "procedural_not_aided", "screen", "social_referrals", "supervision",
-           "tree_rules"]
+__all__ = ["FEATURES", "GRADES", "NOTHING_FOUND", "apply_tree", "registry_people", "compensated_words", "describe_tree",
+           "evidence_columns", "evidence_text", "features_of", "keyword_library", "needs_and_agencies", "parameters",
+           "procedural_not_aided", "reason_evidence", "reason_label", "render_reason", "screen", "social_referrals",
+           "supervision", "tree_rules"]
