@@ -353,27 +353,37 @@ def nb_02():
 ## 模型1：审查逮捕、审查起诉环节未获赔偿的被害人
 
 - 第一步：“筛选出涉及故意伤害、交通肇事类的审查逮捕、审查起诉文书信息”；
-- 第二步：“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书，形成未获赔偿被害人数据”——公布的做法是**字面包含**，
+- 第二步：“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书，形成未获赔偿被害人数据”——公布的做法是**字面包含**这三个词，
   因此“未达成调解协议”“不予谅解”也会被剔除；参数 `negation="aware"` 保留这类否定表述的被害人；
+  参数 `exclusion="content"` 把“等内容”读作内容，另外剔除记载了支付、原谅、和解等内容而不含这三个词的文书（词表见
+  `data/models/yueqing.yaml` 的 `content_words`）；
 - 第三步：“与乐清市低保低边户数据、乡镇街困难弱势群体数据取交集”；
 - 第四步：“人工核查，确定司法救助对象”。
 """),
         *model_block("m1", "yueqing.m1", "linkage=linkage, negation=negation", "模型1"),
         md("""
-### 公布读法与否定感知读法 / The published reading vs a negation-aware one
-第二步按原文“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书”。字面匹配会把“未达成调解协议”“拒不赔偿”“不予谅解”
-这类**恰恰说明没有获赔**的文书也剔除掉。下面把两种读法并排：每一步剩下的人数，以及对照真相的精确率与召回率。
-*What to do:* 若否定感知读法召回率明显更高而精确率不降，说明字面规则漏掉了真正需要救助的人，值得在实务中改进关键词规则。
+### 第二步的几种读法 / Step 2 read three ways
+第二步按原文“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书”。**plain（公布）**只看这三个词是否字面出现；
+**content（内容）**把“等内容”读作内容：记载了“一次性支付”“原谅”“和解协议”等而不含这三个词的文书（如一份刑事和解协议书）
+同样说明被害人已获赔偿或谅解，也剔除——剔除的人**更多**；**aware（否定感知）**仍用三个词，但“未达成调解协议”“拒不赔偿”
+“不予谅解”这类**恰恰说明没有获赔**的表述不算——剔除的人**更少**。两者可以叠加（aware + content）。
+下面把几种读法并排：每一步剩下的人数，以及对照真相的精确率与召回率。
+*What to do:* 若否定感知读法召回率明显更高而精确率不降，说明字面规则漏掉了真正需要救助的人；若 content 读法精确率更高而召回率不降，
+说明字面规则留下了已获赔偿的人。合成县的和解文书总含三个原词之一，content 在这里可能与公布读法相同，差别在真实卷宗里才显出。
 """),
         code('''
-m1_plain = report.run("yueqing.m1", pool, linkage=linkage, negation="plain")
-m1_aware = report.run("yueqing.m1", pool, linkage=linkage, negation="aware")
-variants = {"plain（公布）": report.evaluate_result(m1_plain, pool), "aware（否定感知）": report.evaluate_result(m1_aware, pool)}
-display(report.variant_funnels({"plain（公布）": m1_plain, "aware（否定感知）": m1_aware}))
+m1_variants = {
+    "plain（公布）": report.run("yueqing.m1", pool, linkage=linkage, negation="plain"),
+    "content（等内容）": report.run("yueqing.m1", pool, linkage=linkage, exclusion="content"),
+    "aware（否定感知）": report.run("yueqing.m1", pool, linkage=linkage, negation="aware"),
+    "aware + content": report.run("yueqing.m1", pool, linkage=linkage, negation="aware", exclusion="content"),
+}
+variants = {k: report.evaluate_result(v, pool) for k, v in m1_variants.items()}
+display(report.variant_funnels(m1_variants))
 display(report.evaluation_table(variants))
 if report.evaluation_records(variants):
     plotting.precision_recall_chart(report.evaluation_records(variants),
-                                    title=plotting.zh_en("模型1：两种读法", "model 1: two readings"))
+                                    title=plotting.zh_en("模型1：第二步的几种读法", "model 1: readings of step 2"))
     plt.show()
 '''),
         md("""
@@ -578,6 +588,23 @@ display(report.counts(res.clues, "categories", label="关键词类别 keyword ca
 对有心理、低保、入学、就业等需求的人，“及时推送至相关职能部门”：心理疏导（未检工作室）、低保（民政部门）、入学转学（教育部门）、就业（人社部门）。
 """),
         code('display(report.counts(res.clues, "recommended_agencies", label="推送部门 agencies", split="、"))'),
+        md("""
+## 第三步的两种读法 / Step 3 read two ways
+第三步原文是“将**检察机关**已经受理或办理的司法救助案件从第二步排查出的线索中剔除”——**keep（公布）**照字面只剔除检察院的案件；
+对已由**法院或公安机关决定救助**的人，原文没有说。司法救助“仅能进行一次救助”（seed 003），所以变体 **drop**
+（`aided_elsewhere="drop"`）把这些已获其他政法机关救助的人也剔除：线索变少，剔除的都是已经救助过、不应再救助的人。
+下面并排两种读法的漏斗、线索数和对照真相的精确率与召回率。
+*What to do:* 若 drop 读法只减少线索而召回率不降，说明这些线索本就不该推送，可以在实务中加上这一步核对。
+"""),
+        code('''
+res_drop = report.run("weidu.screen", pool, linkage=linkage, negation=negation, aided_elsewhere="drop")
+readings = {"keep（公布）": res, "drop（已获他机关救助者剔除）": res_drop}
+display(report.variant_funnels(readings))
+display(Markdown(f"线索 clues: keep {len(res.clues)}, drop {len(res_drop.clues)}; "
+                 f"drop 另剔除（已获法院、公安机关救助） {len(res.clues) - len(res_drop.clues)}"))
+weidu_variants = {k: report.evaluate_result(v, pool) for k, v in readings.items()}
+display(report.evaluation_table(weidu_variants))
+'''),
         *evaluation_block(nv),
         summary_cell("05_weidu", "魏都 一库三模块", nv),
     ]

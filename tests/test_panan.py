@@ -221,6 +221,128 @@ def test_negation_aware_variant():
     assert c.loc["丁", "grade"] == "黄" and c.loc["丁", "tree_leaf"] == "L11"
 
 
+def homicide_family_pool():
+    """Issue #15 item 4. One homicide case C1 (故意杀人罪): 甲 (被害人, died) and 乙 (近亲属, on
+    农村低保). The file: "被害人甲被刺伤后死亡。被害人家属不予谅解。" — no 未获赔偿-type word.
+
+    published (plain): 不予谅解 contains 谅解 → kw_compensated, and no uncompensated word →
+      compensated=是 → L1 无: 乙 is no clue (the published tool's known error). 甲 dropped (family
+      after a death). 乙 is on 农村低保 → hardship evidence → social referral; its reason must say
+      that the file contains the word 谅解, not that the family was compensated.
+    aware: 不予谅解 negated → compensated=否 → death=是 → low_income=是 → uncompensated=否 → L3 橙.
+    """
+    frames = {
+        "proc_cases": [case("C1", "故意杀人罪")],
+        "proc_parties": [{"record_id": "P1", "case_id": "C1", "role": "被害人", "name": "甲", "id_number": I[0]},
+                         {"record_id": "P2", "case_id": "C1", "role": "近亲属", "name": "乙", "id_number": I[2]}],
+        "proc_documents": [doc("C1", "被害人甲被刺伤后死亡。被害人家属不予谅解。")],
+        "registries": [{"record_id": "R1", "registry": "农村低保", "agency": "民政局", "name": "乙",
+                        "id_number": I[2], "as_of": "2022-01-01"}],
+    }
+    return DataPool.from_frames(fill({k: pd.DataFrame(v) for k, v in frames.items()}))
+
+
+def _texts(result) -> list[str]:
+    """Every string value of the clues and of every list frame of a result."""
+    out = []
+    for frame in [result.clues, *[v for v in result.lists.values() if isinstance(v, pd.DataFrame)]]:
+        for c in frame.columns:
+            out += [v for v in frame[c].tolist() if isinstance(v, str)]
+    return out
+
+
+def test_homicide_family_refusing_forgiveness_published_reason_names_the_word():
+    r = run_model("panan.screen", homicide_family_pool())
+    f = r.funnel.set_index("step")
+    # published: the family reaches leaf L1 (无), so there is no clue
+    assert f.loc["decision_tree", "detail"]["by_leaf"] == {"L1": 1}
+    assert len(r.clues) == 0
+    s = r.lists["social_referrals"]
+    assert s["name"].tolist() == ["乙"] and s["tree_leaf"].tolist() == ["L1"]
+    reason = s.iloc[0]["reason"]
+    # the reason says what was read — the word 谅解 in the file — and the list she is on
+    assert reason == ('判定暂不符合司法救助：文书含"谅解"等字样、无"未获赔偿"类表述，判定树按和解、谅解或赔偿处理'
+                      '（是否实际赔偿未核实），不列为司法救助线索；符合社会救助条件：在重点困难群体名单')
+    # "已获赔偿" is stated nowhere as a fact: not in any clue or list, not in the printed tree
+    assert not [t for t in _texts(r) if "已获赔偿" in t]
+    assert "已获赔偿" not in panan.describe_tree()
+    assert not panan.tree_rules()["reason"].str.contains("已获赔偿").any()
+
+
+def test_homicide_family_refusing_forgiveness_aware_is_graded():
+    # the aware reading: 不予谅解 is no forgiveness → the family is a clue, 红 or 橙 (today L3 橙:
+    # death, on 农村低保, no 未获赔偿 word); its reason names the death word it read
+    r = run_model("panan.screen", homicide_family_pool(), negation="aware")
+    c = r.clues.set_index("name")
+    assert list(c.index) == ["乙"] and c.loc["乙", "grade"] in ("红", "橙")
+    assert c.loc["乙", "grade_reason"].startswith('文书含"死亡"等字样（因案死亡）、家庭在低收入名单')
+    assert len(r.lists["social_referrals"]) == 0
+    assert not [t for t in _texts(r) if "已获赔偿" in t]
+
+
+def test_graded_reasons_name_the_words_found(result):
+    # base pool: 乙 L2 — C1 "抢救无效死亡" hits 死亡 and 抢救无效 (library order), "无赔偿能力" is the
+    # 未获赔偿 word; 丙 L11 — 生活困难 is the hardship evidence (丙 is on no list)
+    c = result.clues.set_index("name")
+    assert c.loc["乙", "grade_reason"] == ('文书含"死亡""抢救无效"等字样（因案死亡）、家庭在低收入名单、'
+                                          '文书含"无赔偿能力"等字样（赔偿无望）')
+    assert c.loc["丙", "grade_reason"] == '有困难证据：文书含"生活困难"等字样，赔偿情况待核'
+    # 丁 (C3 "双方达成和解，家庭经济困难") pushed: the settlement word and the hardship word it read
+    s = result.lists["social_referrals"].set_index("name")
+    assert s.loc["丁", "reason"] == ('判定暂不符合司法救助：文书含"达成和解"等字样、无"未获赔偿"类表述，判定树按和解、谅解或赔偿处理'
+                                     '（是否实际赔偿未核实），不列为司法救助线索；符合社会救助条件：文书含"经济困难"等字样')
+
+
+def test_reason_flags_name_data_evidence():
+    # 乙 of the base pool with an unpaid enforcement (终结本次执行, 0 of 1000) and a file without any
+    # 未获赔偿 word: uncompensated comes from the enforcement only → L2, the reason says so
+    pool = base_pool(proc_documents=[doc("C1", "被害人甲经抢救无效死亡。")],
+                     court_enforcements=[{"enforcement_id": "E1", "judgment_id": "J9", "applicant_name": "乙",
+                                          "applicant_id_number": I[2], "respondent_name": "某",
+                                          "closure": "终结本次执行", "amount_due": 1000.0, "amount_paid": 0.0,
+                                          "filed_on": "2022-10-01"}])
+    c = panan.screen(pool).clues.set_index("name")
+    assert c.loc["乙", "tree_leaf"] == "L2"
+    assert c.loc["乙", "grade_reason"].endswith("家庭在低收入名单、执行终结未足额到位（赔偿无望）")
+
+
+def test_render_reason_by_hand():
+    ev = {"a": {"label": "文书含甲类字样", "words": ["g"]},
+          "b": {"label": "在名单", "flags": {"on": "在名单", "young": "未成年"}}}
+    frame = pd.DataFrame({"kw_words_a": pd.array(['"甲"', "", '"甲""乙"'], dtype="str"),
+                          "on": [True, False, False], "young": [True, False, None]})
+    # row 0: a's words and both flags; row 1: nothing → 未见记录; row 2: two words, no flag
+    got = panan.render_reason("{a+b}；{b}。", frame, ev).tolist()
+    assert got == ['文书含"甲"等字样、在名单、未成年；在名单、未成年。', "未见记录；未见记录。", '文书含"甲""乙"等字样；未见记录。']
+    assert panan.render_reason("无困难证据", frame, ev).tolist() == ["无困难证据"] * 3
+    assert panan.reason_label("{a+b}；{b}。", ev) == "文书含甲类字样或在名单；在名单。"
+    assert panan.reason_label(1.5, ev) == 1.5
+    with pytest.raises(ValueError, match="unknown evidence 'c'"):
+        panan.render_reason("{a+c}", frame, ev)
+    with pytest.raises(ValueError, match="unknown evidence"):
+        panan.describe_tree({"node": "death", "是": {"leaf": "A", "grade": "红", "reason": "{nope}"},
+                             "否": {"leaf": "B", "grade": "无"}})
+
+
+def test_reason_evidence_data_is_consistent():
+    # every evidence item has a label; its keyword groups exist in the library (or are the
+    # exclusions list); its flags are features or columns the tree step has; every placeholder
+    # of the tree's leaves and of the social-referral reason names a known item
+    ev = panan.reason_evidence()
+    groups = {g for gs in panan.keyword_library().values() for g in gs} | {"compensated"}
+    known_flags = set(panan.FEATURES) | {"enforcement_unpaid", "on_registry", "special_registry", "women_focus",
+                                         "elderly_by_age", "minor_by_age"}
+    for item, spec in ev.items():
+        assert spec.get("label"), item
+        assert set(spec.get("words") or []) <= groups, item
+        assert set(spec.get("flags") or {}) <= known_flags, item
+    P = panan.parameters()
+    templates = [r for r in panan.tree_rules()["reason_template"]] + [P["social_referral"]["condition_reason"]]
+    for t in templates:
+        panan._placeholder_items(t, ev)       # raises on an unknown item
+    assert sum("{" in t for t in templates) >= 12
+
+
 def test_linkage_fallback_lowers_confidence():
     # 乙's registry record carries her ID with a wrong check digit: "id" linkage finds no registry
     # → 乙 death + uncompensated, not low income, no hardship, not special → L5 黄.
@@ -644,15 +766,17 @@ def _social_referrals_reference(ctx, clues):
     from jiuzhu_methods.linkage import anti_join, dedupe_persons
     p = ctx.params
     full = ctx.results.get("_graded_all")
-    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "reason", "registries",
-            "needs", "needs_zh", "recommended_agencies", "push_to"]
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "tree_leaf", "reason",
+            "registries", "needs", "needs_zh", "recommended_agencies", "push_to"]
     social = pd.Series(False, index=full.index)
     for feat in p["social_conditions"]:
         social |= full[feat].fillna(False).astype(bool)
     ref = full[(full["grade"] == panan.NO_GRADE) & social].copy()
     ref = anti_join(ref.reset_index(drop=True), clues, linkage=p["linkage"]) if len(clues) else ref
     ref = dedupe_persons(ref.sort_values(["case_id", "record_id"], kind="stable"))
-    ref["reason"] = "判定暂不符合司法救助（" + ref["grade_reason"] + "），符合社会救助条件"
+    # issue #15 item 4: both halves name what was read (the leaf's evidence, the condition's)
+    ref["reason"] = ("判定暂不符合司法救助：" + ref["grade_reason"] + "；符合社会救助条件："
+                     + panan.render_reason(p["social_condition_reason"], ref, p["reason_evidence"]))
     na = panan.needs_and_agencies(ref, p["need_rules"])
     for c in na.columns:
         ref[c] = na[c]

@@ -191,6 +191,65 @@ def test_reverse_comparison_variants():
     assert set(weidu.screen(pool, handled_statuses=["已受理", "决定救助"]).clues["name"]) == {"李某", "赵某", "孙某", "吴某"}
 
 
+def _aided_elsewhere_frames():
+    """Base frames with these judicial-aid records (the collisions give 李某, 赵某, 吴某, 孙某):
+
+    A1 吴某 检察院 决定救助 (as in the base)   → removed by both readings
+    A5 吴某 法院   决定救助 too                → 吴某 is the procuratorate's, not "elsewhere only"
+    A2 赵某 法院   决定救助                    → published keeps (the seed names 检察机关 only); drop removes
+    A3 孙某 公安机关 决定救助                  → published keeps; drop removes
+    A4 李某 法院   不予救助                    → no aid given: kept by both (only the wider
+                                                 aid_agencies reading, which also takes refusals, removes him)
+    """
+    frames = base_frames()
+    aid = lambda i, n, k, agency, status: {"aid_id": i, "name": n, "id_number": I[k], "agency": agency,  # noqa: E731
+                                           "applied_on": "2022-06-01", "status": status}
+    frames["judicial_aid"] = [aid("A1", "吴某", 6, "检察院", "决定救助"), aid("A5", "吴某", 6, "法院", "决定救助"),
+                              aid("A2", "赵某", 2, "法院", "决定救助"), aid("A3", "孙某", 3, "公安机关", "决定救助"),
+                              aid("A4", "李某", 0, "法院", "不予救助")]
+    return frames
+
+
+def test_aided_elsewhere_variant():
+    pool = pool_of(_aided_elsewhere_frames())
+    published = run_model("weidu.screen", pool)
+    drop = run_model("weidu.screen", pool, aided_elsewhere="drop")
+    # published (keep): only the procuratorate's case of 吴某 removes anyone → 李某, 赵某, 孙某
+    assert set(published.clues["name"]) == {"李某", "赵某", "孙某"}
+    fp = published.funnel.set_index("step").loc["reverse_comparison"]
+    assert (fp["n_in"], fp["n_out"]) == (4, 3) and fp["detail"] == {"removed": 1}
+    # drop: 赵某 (法院) and 孙某 (公安机关) were aided already → removed; 李某's 不予救助 is no aid → stays
+    assert set(drop.clues["name"]) == {"李某"}
+    fd = drop.funnel.set_index("step").loc["reverse_comparison"]
+    assert (fd["n_in"], fd["n_out"]) == (4, 1)
+    assert fd["detail"] == {"removed": 3, "removed_aided_elsewhere": 2}
+    # same steps and rule path in both readings
+    assert list(drop.funnel["step"]) == list(published.funnel["step"])
+    assert drop.clues.iloc[0]["rule_path"] == published.clues.set_index("name").loc["李某", "rule_path"]
+    g = drop.lists["governance"]
+    assert g[g["figure"] == "already_aided"]["value"].iloc[0] == 3
+    # the wider existing reading (every organ, every handled status) also removes 李某 (不予救助 at 法院)
+    assert len(weidu.screen(pool, aid_agencies=["检察院", "法院", "公安机关"]).clues) == 0
+
+
+def test_aided_elsewhere_without_petitions_and_errors():
+    # no petitions (第三步 then anti-joins directly): 李某 决定救助 at 法院 — kept by default, dropped by the
+    # variant; 孙某 not aided anywhere stays in both
+    frames = base_frames()
+    frames["petitions"] = []
+    frames["judicial_aid"] = [{"aid_id": "A1", "name": "李某", "id_number": I[0], "agency": "法院",
+                               "applied_on": "2022-06-01", "status": "决定救助"}]
+    pool = pool_of(frames)
+    assert set(weidu.screen(pool).clues["name"]) == {"李某", "孙某"}
+    r = weidu.screen(pool, aided_elsewhere="drop")
+    assert set(r.clues["name"]) == {"孙某"}
+    assert r.funnel.set_index("step").loc["reverse_comparison", "detail"] == {"removed": 1, "removed_aided_elsewhere": 1}
+    with pytest.raises(ValueError, match="aided_elsewhere"):
+        weidu.screen(pool, aided_elsewhere="yes")
+    P = weidu.parameters()["reverse"]
+    assert P["aided_elsewhere"] == "keep" and P["aided_statuses"] == ["决定救助"]
+
+
 def test_unpaid_and_petition_variants():
     pool = pool_of(base_frames())
     # only 终结执行 counts as unpaid: E1/E2 (终本) drop out → no 碰撞一, no 碰撞三

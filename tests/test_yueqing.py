@@ -202,6 +202,113 @@ def test_m1_exclude_scope_document(pool):
         yueqing.m1(pool, exclude_scope="victim")
 
 
+V = pid("330382", "19860909", "201")
+SETTLEMENT = "甲乙双方经协商一致：乙方一次性支付甲方医疗费、误工费共计30000元，甲方收到款项后对乙方的行为表示原谅。"
+
+
+def settlement_pool(text: str = SETTLEMENT, doc_type: str = "和解协议书") -> DataPool:
+    """The hand-built pool plus case C8 (审查起诉 故意伤害罪) whose only document is ``text``;
+    its victim P10 辛八 (ID V) is on 城市低保 (2022-12-01). The default text is a 刑事和解协议书
+    recording a payment (一次性支付, 收到款项) and forgiveness (原谅) without any of the three
+    quoted words (调解协议, 已赔偿, 谅解)."""
+    base = make_pool()
+    frames = {t: base[t] for t in ("court_judgments", "court_parties", "court_enforcements", "social_aid",
+                                   "judicial_aid")}
+    add = {"proc_cases": pd.DataFrame([{"case_id": "C8", "business": "刑事检察", "stage": "审查起诉",
+                                        "charge": "故意伤害罪", "accepted_on": pd.Timestamp("2022-06-01"),
+                                        "county_code": "330382"}]),
+           "proc_parties": pd.DataFrame([{"record_id": "P10", "case_id": "C8", "role": "被害人", "name": "辛八",
+                                          "id_number": V, "fault": None}]),
+           "proc_documents": pd.DataFrame([{"doc_id": "D8", "case_id": "C8", "doc_type": doc_type, "text": text}]),
+           "registries": pd.DataFrame([{"record_id": "G99", "registry": "城市低保", "agency": "民政局", "name": "辛八",
+                                        "id_number": V, "as_of": pd.Timestamp("2022-12-01")}])}
+    for t, extra in add.items():
+        extra = extra.reindex(columns=base[t].columns).astype(base[t].dtypes.to_dict())
+        frames[t] = pd.concat([base[t], extra], ignore_index=True)
+    return DataPool.from_frames(frames, meta=dict(base.meta))
+
+
+def test_m1_exclusion_content_reads_settlement_content():
+    pool = settlement_pool()
+    plain = run_model("yueqing.m1", pool)
+    content = run_model("yueqing.m1", pool, exclusion="content")
+    # 第一步: the 7 victims of before + P10 (C8) = 8 of 11 party rows
+    # published 第二步: C3 (调解协议), C4 (未达成调解协议), C7 (不予谅解) out; C8 has none of the three
+    #   words → P1 P8 P2 P9 P10 = 5; 第三步: A (城市低保 2022-01) and 辛八 (城市低保 2022-12)
+    assert funnel(plain)[:3] == [("m1_cases", 11, 8), ("m1_exclude_compensated", 8, 5), ("m1_low_income", 5, 2)]
+    assert plain.clues["name"].tolist() == ["甲一", "辛八"]
+    assert "exclusion" not in plain.funnel["detail"][1]      # the published funnel as before
+    # content: C8 also out (一次性支付, 收到款项, 原谅); the three quoted words still drop C3, C4, C7
+    #   → P1 P8 P2 P9 = 4 → A only
+    assert funnel(content)[:3] == [("m1_cases", 11, 8), ("m1_exclude_compensated", 8, 4), ("m1_low_income", 4, 1)]
+    assert content.clues["name"].tolist() == ["甲一"]
+    d = content.funnel["detail"][1]
+    assert d["cases_excluded"] == 4 and d["exclusion"] == "content"
+    assert d["documents_by_word"]["原谅"] == 1 and d["documents_by_word"]["一次性支付"] == 1
+    assert d["documents_by_word"]["调解协议"] == 2      # D3 and D4, as published
+    assert content.params["exclude_words"][:3] == ["调解协议", "已赔偿", "谅解"]
+
+
+def test_m1_exclusion_content_with_negation_aware():
+    pool = settlement_pool()
+    # aware (published words): only C3 out → P1 P8 P2 P9 P4 P7 P10 = 7 → A, D, 辛八
+    aware = run_model("yueqing.m1", pool, negation="aware")
+    assert funnel(aware)[1:3] == [("m1_exclude_compensated", 8, 7), ("m1_low_income", 7, 3)]
+    assert aware.clues["name"].tolist() == ["甲一", "丁四", "辛八"]
+    # aware + content: C8's 原谅 / 一次性支付 are affirmed → also out → 6 → A, D
+    both = run_model("yueqing.m1", pool, negation="aware", exclusion="content")
+    assert funnel(both)[1:3] == [("m1_exclude_compensated", 8, 6), ("m1_low_income", 6, 2)]
+    assert both.clues["name"].tolist() == ["甲一", "丁四"]
+    # a negated content word is not content under aware: 未支付 / 不原谅 keep 辛八, plain content drops him
+    neg = settlement_pool("乙方至今未一次性支付赔偿款，甲方表示不原谅乙方。")
+    assert "辛八" in set(run_model("yueqing.m1", neg, negation="aware", exclusion="content").clues["name"])
+    assert "辛八" not in set(run_model("yueqing.m1", neg, exclusion="content").clues["name"])
+
+
+@pytest.mark.parametrize("text", ["乙方一次性支付甲方医疗费3万元。", "甲方对乙方的行为表示原谅。", "双方达成和解。"])
+def test_m1_each_content_word_alone(text):
+    # one content word in C8's only document: published keeps 辛八, content drops him
+    pool = settlement_pool(text, doc_type="询问笔录")
+    assert "辛八" in set(run_model("yueqing.m1", pool).clues["name"])
+    assert "辛八" not in set(run_model("yueqing.m1", pool, exclusion="content").clues["name"])
+
+
+@pytest.mark.parametrize("word", ["调解协议", "已赔偿", "谅解"])
+@pytest.mark.parametrize("exclusion", ["published", "content"])
+def test_m1_quoted_words_drop_under_both_readings(word, exclusion):
+    pool = settlement_pool(f"被害人称双方{word}。", doc_type="询问笔录")
+    assert "辛八" not in set(run_model("yueqing.m1", pool, exclusion=exclusion).clues["name"])
+
+
+def test_m1_exclusion_errors_and_data():
+    with pytest.raises(ValueError, match="exclusion"):
+        yueqing.m1(make_pool(), exclusion="contents")
+    raw = yueqing.load_params()["model1"]
+    assert raw["exclusion"]["value"] == "published"
+    entries = raw["content_words"]["value"]
+    assert raw["content_words"]["description"] and raw["content_words"]["source"]
+    assert all(e["word"] and e["source"] for e in entries)
+    words = yueqing.content_words()
+    assert len(words) == len(set(words)) >= 10 and not set(words) & {"调解协议", "已赔偿", "谅解"}
+    assert yueqing.exclusion_words() == ["调解协议", "已赔偿", "谅解"]
+    assert yueqing.exclusion_words("content") == ["调解协议", "已赔偿", "谅解", *words]
+
+
+def test_m3_passes_exclusion_to_model1():
+    # 辛八 has social aid: m3 reads model 1 after 第二步 → published keeps him there, content not
+    pool = settlement_pool()
+    sa = pool["social_aid"]
+    extra = pd.DataFrame([{"record_id": "S9", "name": "辛八", "id_number": V, "aid_type": "临时救助",
+                           "agency": "民政局", "granted_on": pd.Timestamp("2022-08-01")}])
+    extra = extra.reindex(columns=sa.columns).astype(sa.dtypes.to_dict())
+    tables = {t: pool[t] for t in ("proc_cases", "proc_parties", "proc_documents", "registries", "court_judgments",
+                                   "court_parties", "court_enforcements", "judicial_aid")}
+    tables["social_aid"] = pd.concat([sa, extra], ignore_index=True)
+    pool = DataPool.from_frames(tables, meta=dict(pool.meta))
+    assert "辛八" in set(run_model("yueqing.m3", pool).clues["name"])
+    assert "辛八" not in set(run_model("yueqing.m3", pool, exclusion="content").clues["name"])
+
+
 def test_m1_snapshots_and_reference(pool):
     # latest: 城市低保's last snapshot up to 2023-01-01 is 2022-12 (X only): A drops out
     assert len(run_model("yueqing.m1", pool, snapshots="latest").clues) == 0

@@ -60,7 +60,7 @@ NO_GRADE = "无"
 
 #: the features the decision tree may ask about, with their Chinese questions
 FEATURES: dict[str, str] = {
-    "compensated": "文书显示已获赔偿、和解或谅解（且无\"未获赔偿\"类表述）？",
+    "compensated": "文书含赔偿、和解或谅解类字样（且无\"未获赔偿\"类表述）？",
     "death": "文书显示被害人因案死亡？",
     "serious_harm": "文书显示重伤、伤残或丧失劳动能力？",
     "low_income": "本人或申请人在低收入名单（低保、特困、低保边缘、低收入、防返贫监测等）？",
@@ -134,14 +134,17 @@ def _leaves(node: dict, path: tuple = ()) -> list[tuple[tuple, dict]]:
 
 
 def tree_rules(tree: dict | None = None) -> pd.DataFrame:
-    """The tree as a table: one row per leaf with its grade, its conditions and its reason."""
+    """The tree as a table: one row per leaf with its grade, its conditions and its reason
+    (``reason``: the evidence placeholders as their labels, :func:`reason_label`;
+    ``reason_template``: as written in the data file)."""
     tree = tree or parameters()["decision_tree"]
     rows = []
     for path, leaf in _leaves(tree):
         rows.append({"leaf": leaf["leaf"], "grade": leaf["grade"],
                      "conditions": " 且 ".join(f"{n}={b}" for n, b in path),
                      "conditions_zh": " 且 ".join(f"{FEATURES.get(n, n).rstrip('？')}：{b}" for n, b in path),
-                     "reason": leaf.get("reason", "")})
+                     "reason": reason_label(leaf.get("reason", "")),
+                     "reason_template": leaf.get("reason", "")})
     return pd.DataFrame(rows)
 
 
@@ -157,7 +160,7 @@ def describe_tree(tree: dict | None = None) -> str:
             last = i == 1
             head = prefix + ("└─ " if last else "├─ ")
             if "leaf" in child:
-                lines.append(f"{head}{branch} → {child['leaf']} {child['grade']}：{child.get('reason', '')}")
+                lines.append(f"{head}{branch} → {child['leaf']} {child['grade']}：{reason_label(child.get('reason', ''))}")
             else:
                 lines.append(f"{head}{branch} ↓")
                 walk(child, prefix + ("   " if last else "│  "))
@@ -166,9 +169,118 @@ def describe_tree(tree: dict | None = None) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- reasons
+#: a placeholder of a reason template: ``{item}`` or ``{item+item}`` (items of ``reasons.evidence``)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: what an item renders as on a row where nothing was found for it
+NOTHING_FOUND = "未见记录"
+
+
+def reason_evidence() -> dict[str, dict]:
+    """``reasons.evidence`` of data/models/panan.yaml: item → ``label``, ``words`` (keyword
+    groups), ``flags`` (feature or column → phrase)."""
+    return parameters()["reasons"]["evidence"]
+
+
+def _placeholder_items(template: str, evidence: dict) -> list[list[str]]:
+    """The items of each placeholder of ``template``; an unknown item is a ValueError."""
+    out = []
+    for m in _PLACEHOLDER.finditer(template):
+        items = [x.strip() for x in m.group(1).split("+")]
+        bad = [x for x in items if x not in evidence]
+        if bad:
+            raise ValueError(f"reason {template!r} names unknown evidence {', '.join(map(repr, bad))}; "
+                             f"known: {', '.join(evidence)} (data/models/panan.yaml reasons.evidence)")
+        out.append(items)
+    return out
+
+
+def reason_label(template: Any, evidence: dict | None = None) -> Any:
+    """A reason template as the tree prints it: each placeholder replaced by its items'
+    ``label`` (joined with "或"); a reason without placeholders (or not a string) unchanged.
+
+    >>> reason_label("{death}（因案死亡），困难情况待核")
+    '文书含死亡类字样（因案死亡），困难情况待核'
+    """
+    if not isinstance(template, str) or "{" not in template:
+        return template
+    evidence = reason_evidence() if evidence is None else evidence
+    labels = iter(["或".join(str(evidence[x].get("label", x)) for x in items)
+                   for items in _placeholder_items(template, evidence)])
+    return _PLACEHOLDER.sub(lambda _m: next(labels), template)
+
+
+def evidence_columns(evidence: dict) -> list[str]:
+    """The frame columns rendering ``evidence`` reads: ``kw_words_<item>`` and the flags."""
+    cols = []
+    for item, spec in evidence.items():
+        if spec.get("words"):
+            cols.append(f"kw_words_{item}")
+        cols += list((spec.get("flags") or {}).keys())
+    return list(dict.fromkeys(cols))
+
+
+def evidence_text(frame: pd.DataFrame, item: str, evidence: dict) -> pd.Series:
+    """What was found for one evidence item on each row of ``frame`` (a graded victims frame):
+    文书含"w1""w2"等字样 for the item's keyword words the case file contains (column
+    ``kw_words_<item>``, written by the keyword step), then the phrase of each of its flags that
+    is true, joined with "、"; "" where nothing was found. Vectorised over rows."""
+    spec = evidence[item]
+    parts = []
+    if spec.get("words"):
+        w = frame[f"kw_words_{item}"].fillna("").astype("str") if f"kw_words_{item}" in frame.columns \
+            else pd.Series("", index=frame.index, dtype="str")
+        parts.append(("文书含" + w + "等字样").where(w != "", ""))
+    for flag, phrase in (spec.get("flags") or {}).items():
+        on = frame[flag].fillna(False).astype(bool) if flag in frame.columns else pd.Series(False, index=frame.index)
+        parts.append(pd.Series(np.where(on.to_numpy(dtype=bool), str(phrase), ""), index=frame.index, dtype="str"))
+    return _concat_parts(parts, frame.index, sep="、")
+
+
+def render_reason(template: Any, frame: pd.DataFrame, evidence: dict | None = None) -> pd.Series:
+    """A reason template filled in for each row of ``frame``: each placeholder ``{a+b}`` becomes
+    the evidence found for its items on that row (:func:`evidence_text`, joined with "、"), or
+    "未见记录" where none was. A template without placeholders is the same text on every row.
+
+    Reasons drawn from keyword features so say what was read (文书含"谅解"等字样), not what it
+    would mean if it were true (issue #15 item 4)."""
+    evidence = reason_evidence() if evidence is None else evidence
+    text = "" if template is None or (isinstance(template, float) and np.isnan(template)) else str(template)
+    out = pd.Series("", index=frame.index, dtype="str")
+    if "{" not in text:
+        return pd.Series(text, index=frame.index, dtype="str")
+    cache: dict[str, pd.Series] = {}
+    pos = 0
+    for m, items in zip(_PLACEHOLDER.finditer(text), _placeholder_items(text, evidence)):
+        for x in items:
+            if x not in cache:
+                cache[x] = evidence_text(frame, x, evidence)
+        found = _concat_parts([cache[x] for x in items], frame.index, sep="、")
+        out = out + text[pos:m.start()] + found.where(found != "", NOTHING_FOUND)
+        pos = m.end()
+    return out + text[pos:]
+
+
+def _leaf_reasons(frame: pd.DataFrame, tree: dict, evidence: dict) -> pd.Series:
+    """``grade_reason`` of graded rows (``tree_leaf`` set by :func:`apply_tree`): each leaf's
+    reason template rendered on its rows (one pass per leaf with placeholders, not per row)."""
+    out = frame["grade_reason"].astype("str").copy()
+    leaf = frame["tree_leaf"].astype("str")
+    for _path, node in _leaves(tree):
+        tpl = node.get("reason", "")
+        if not isinstance(tpl, str) or "{" not in tpl:
+            continue
+        rows = (leaf == str(node["leaf"])).to_numpy(dtype=bool)
+        if rows.any():
+            out[rows] = render_reason(tpl, frame.loc[rows], evidence).to_numpy()
+    return out
+
+
 def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame:
     """Grade each row of a boolean feature frame: columns ``grade``, ``tree_leaf``,
-    ``tree_path`` (e.g. ``compensated=否>death=是>…``) and ``grade_reason``.
+    ``tree_path`` (e.g. ``compensated=否>death=是>…``) and ``grade_reason`` (the leaf's reason,
+    evidence placeholders as their labels: :func:`reason_label`; the screen fills them in per
+    victim with the words found, :func:`render_reason`).
 
     Vectorised: one boolean mask per tree node, not one pass per row.
     """
@@ -184,7 +296,7 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
             return
         if "leaf" in node:
             leaf[mask] = len(values)
-            values.append((node["grade"], node["leaf"], path, node.get("reason", "")))
+            values.append((node["grade"], node["leaf"], path, reason_label(node.get("reason", ""))))
             return
         f = node["node"]
         if f not in features.columns:
@@ -513,11 +625,25 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
         per_case[f"cat_{cat}"] = any_of(categories[cat])
     per_case["kw_compensated"] = any_of(list(p["compensated_words"]))
     per_case["keywords_hit"] = _category_words(hits, list(wh.columns), categories)
+    # the words each evidence item of the reasons names (文书含"w1""w2"等字样): per case, the
+    # item's words that hit, quoted, in library order; groups absent from an overridden library
+    # contribute no words (as their features are false)
+    group_words = {g: list(ws) for groups in lib.values() for g, ws in groups.items()}
+    group_words["compensated"] = list(p["compensated_words"])
+    texts = ["keywords_hit"]
+    for item, spec in p["reason_evidence"].items():
+        if not spec.get("words"):
+            continue
+        ws = list(dict.fromkeys(w for g in spec["words"] for w in group_words.get(g, [])))
+        per_case[f"kw_words_{item}"] = _joined_true(hits[:, [col[w] for w in ws]], [f'"{w}"' for w in ws],
+                                                    "").to_numpy(zero_copy_only=False)
+        texts.append(f"kw_words_{item}")
     # each row gets its case's columns (a left merge on case_id: frame order, columns appended)
     pos = case_ids.get_indexer(frame["case_id"])
     out = frame.drop(columns=[c for c in per_case if c in frame.columns]).reset_index(drop=True)
-    add = pd.DataFrame({c: v[pos] for c, v in per_case.items() if c != "keywords_hit"})
-    add["keywords_hit"] = pd.Series(per_case["keywords_hit"][pos], dtype="str")
+    add = pd.DataFrame({c: v[pos] for c, v in per_case.items() if c not in texts})
+    for c in texts:
+        add[c] = pd.Series(per_case[c][pos], dtype="str")
     out = pd.concat([out, add], axis=1)
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
@@ -587,8 +713,10 @@ def features_of(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     f["on_registry"] = b("on_registry")
     f["hardship"] = b("kw_hardship")
     f["breadwinner"] = b("kw_breadwinner")
-    f["elderly"] = b("kw_elderly") | (age >= params["elderly_age"]).fillna(False)
-    f["minor"] = b("kw_minor") | (age < params["minor_age"]).fillna(False)
+    f["elderly_by_age"] = (age >= params["elderly_age"]).fillna(False).astype(bool)
+    f["minor_by_age"] = (age < params["minor_age"]).fillna(False).astype(bool)
+    f["elderly"] = b("kw_elderly") | f["elderly_by_age"]
+    f["minor"] = b("kw_minor") | f["minor_by_age"]
     f["women_focus"] = women_focus
     f["women"] = b("kw_women") | women_focus
     f["disabled_person"] = b("kw_disabled_person") | b("disabled_registry")
@@ -615,6 +743,8 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     g = apply_tree(f, p["decision_tree"])
     feat_cols = [c for c in f.columns if c not in frame.columns]
     full = pd.concat([frame, f[feat_cols], g], axis=1)
+    # the leaves' reasons name the evidence found on each row (文书含"谅解"等字样), not a fact
+    full["grade_reason"] = _leaf_reasons(full, p["decision_tree"], p["reason_evidence"])
     full["special_group_kinds"] = _join_flags(pd.DataFrame({"老年人": f["elderly"], "未成年人": f["minor"],
                                                             "妇女": f["women"], "残疾人": f["disabled_person"]}),
                                               ["老年人", "未成年人", "妇女", "残疾人"], "、")
@@ -799,15 +929,17 @@ STEPS = [
 def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     """暂不符合司法救助但符合社会救助条件 → pushed list (浙政钉).
 
-    Reading: victims the tree leaves without a grade (already compensated, or no hardship
-    signal strong enough) who nevertheless show a social-aid condition (``social_referral.
-    conditions``: by default hardship evidence — a key-group registry, or hardship /
-    breadwinner words in the file) and are not judicial-aid clues themselves.
+    Reading: victims the tree leaves without a grade (compensation-type words in the file, or
+    no hardship signal strong enough) who nevertheless show a social-aid condition
+    (``social_referral.conditions``: by default hardship evidence — a key-group registry, or
+    hardship / breadwinner words in the file) and are not judicial-aid clues themselves.
+    ``reason`` = "判定暂不符合司法救助：<the leaf's reason>；符合社会救助条件：<evidence>", both
+    naming what was read (文书含"谅解"等字样, 在重点困难群体名单), never a keyword hit as a fact.
     """
     p = ctx.params
     full = ctx.results.get("_graded_all")
-    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "reason", "registries",
-            "needs", "needs_zh", "recommended_agencies", "push_to"]
+    cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "tree_leaf", "reason",
+            "registries", "needs", "needs_zh", "recommended_agencies", "push_to"]
     if full is None or full.empty:
         return pd.DataFrame(columns=cols)
     social = pd.Series(False, index=full.index)
@@ -816,7 +948,7 @@ def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     # only the columns read below: the linkage keys (anti_join, dedupe_persons), the sort keys,
     # the reason, the need features and the listed ones (those not set here)
     need = {"name", "id_number", "phone", "address", "case_id", "record_id", "grade_reason", *cols,
-            *(f for feats in p["need_rules"].values() for f in feats)}
+            *(f for feats in p["need_rules"].values() for f in feats), *evidence_columns(p["reason_evidence"])}
     keep = ((full["grade"] == NO_GRADE) & social).to_numpy(dtype=bool)
     ref = full.loc[keep, [c for c in full.columns if c in need]]
     if ref.empty:
@@ -824,7 +956,9 @@ def social_referrals(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
     ref = anti_join(ref.reset_index(drop=True), clues, linkage=p["linkage"]) if len(clues) else ref
     # sorted by case and record as a stable sort_values of the two, by one np.lexsort of their codes
     ref = dedupe_persons(ref.take(np.lexsort([_sort_codes(ref["record_id"]), _sort_codes(ref["case_id"])])))
-    ref["reason"] = "判定暂不符合司法救助（" + ref["grade_reason"] + "），符合社会救助条件"
+    # both halves name what was read: the leaf's evidence and the social-aid condition's
+    ref["reason"] = ("判定暂不符合司法救助：" + ref["grade_reason"] + "；符合社会救助条件："
+                     + render_reason(p["social_condition_reason"], ref, p["reason_evidence"]))
     na = needs_and_agencies(ref, p["need_rules"])
     for c in na.columns:
         ref[c] = na[c]
@@ -949,6 +1083,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
         "stage_map": P["aid_stage"]["stage_map"], "court_stages": P["aid_stage"]["court_stages"],
         "need_rules": P["measures"]["needs"], "push_to": P["social_referral"]["push_to"],
         "social_conditions": P["social_referral"]["conditions"],
+        "social_condition_reason": P["social_referral"]["condition_reason"],
+        "reason_evidence": P["reasons"]["evidence"],
         "pending_days": pending_days if pending_days is not None else P["supervision"]["pending_days"],
         "refused_statuses": P["supervision"]["refused_statuses"],
         "supervision_agencies": P["supervision"]["agencies"],
@@ -972,6 +1108,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", charge_models:
     return ModelResult(MODEL, clues, funnel, lists, params)
 
 
-__all__ = ["FEATURES", "GRADES", "apply_tree", "registry_people", "compensated_words", "describe_tree", "features_of", "keyword_library",
-           "needs_and_agencies", "parameters", "procedural_not_aided", "screen", "social_referrals", "supervision",
-           "tree_rules"]
+__all__ = ["FEATURES", "GRADES", "NOTHING_FOUND", "apply_tree", "registry_people", "compensated_words", "describe_tree",
+           "evidence_columns", "evidence_text", "features_of", "keyword_library", "needs_and_agencies", "parameters",
+           "procedural_not_aided", "reason_evidence", "reason_label", "render_reason", "screen", "social_referrals",
+           "supervision", "tree_rules"]

@@ -17,7 +17,8 @@ step                    published wording (案例五)
                         not paid in full; 二: the same ∩ special groups; 三: suspects ∩
                         enforcement respondents → those enforcements' applicants
 ``reverse_comparison``  第三步 数据反比对 — remove persons whose aid the procuratorate
-                        accepted or handled
+                        accepted or handled (variant ``aided_elsewhere="drop"``: also
+                        persons aided by 法院 / 公安机关)
 ``keyword_check``       第四步 设定关键词人工核查 — four categories tagged, every clue kept
                         for manual checking (manual step)
 ======================  ============================================================
@@ -207,15 +208,36 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     return out, detail
 
 
+def reverse_aid_rows(aid: pd.DataFrame, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """第三步's judicial-aid records as two masks over ``aid`` (the pool's ``judicial_aid``):
+    ``own`` — the cases the procuratorate accepted or handled (``handled_statuses`` at
+    ``aid_agencies``: the published reading); ``elsewhere`` — with ``aided_elsewhere="drop"``,
+    aid given (``aided_statuses``) by another judicial organ (an agency not in ``aid_agencies``)
+    and not already ``own`` (seed 003: aid is given once); all false with ``"keep"``."""
+    own = (aid["status"].isin(params["handled_statuses"]) & aid["agency"].isin(params["aid_agencies"])).to_numpy(dtype=bool)
+    elsewhere = np.zeros(len(aid), dtype=bool)
+    if params["aided_elsewhere"] == "drop":
+        elsewhere = (aid["status"].isin(params["aided_statuses"]) & ~aid["agency"].isin(params["aid_agencies"])
+                     & aid["agency"].notna()).to_numpy(dtype=bool) & ~own
+    return own, elsewhere
+
+
 def _step_reverse(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
     aid = ctx.pool["judicial_aid"]
-    aid = aid[aid["status"].isin(p["handled_statuses"]) & aid["agency"].isin(p["aid_agencies"])].reset_index(drop=True)
+    own, elsewhere = reverse_aid_rows(aid, p)
+    aid = aid[own | elsewhere].reset_index(drop=True)
+    by_other = elsewhere[own | elsewhere]          # per row of ``aid``: a record of another organ only
+    variant = p["aided_elsewhere"] == "drop"
     frame = frame.reset_index(drop=True)
     pet = ctx.pool["petitions"].reset_index(drop=True)
     if not len(frame) or not len(pet):
         out = anti_join(frame, aid, linkage=p["linkage"])
-        return out, {"removed": int(len(frame) - len(out))}
+        detail = {"removed": int(len(frame) - len(out))}
+        if variant:   # those the procuratorate's own cases would have kept
+            kept_by_own = anti_join(frame, aid[~by_other], linkage=p["linkage"])
+            detail["removed_aided_elsewhere"] = int(len(kept_by_own) - len(out))
+        return out, detail
     # anti_join(frame, aid), and the clues' petitions that 第四步 reads (_clue_texts): one link
     # of the clues against both tables (their keys computed once); the petition pairs of the
     # rows kept, relabelled by their position among them (第四步 resets the index), are
@@ -223,13 +245,22 @@ def _step_reverse(frame: pd.DataFrame, ctx: Context):
     aid_pairs, pet_pairs = _link_parts(frame, [(aid, None), (pet, None)], linkage=p["linkage"])
     matched = np.zeros(len(frame), dtype=bool)
     matched[aid_pairs["left"].to_numpy()] = True
+    other_only = 0
+    if variant:
+        by_own = np.zeros(len(frame), dtype=bool)
+        pl, pr = aid_pairs["left"].to_numpy(), aid_pairs["right"].to_numpy()
+        by_own[pl[~by_other[pr]]] = True
+        other_only = int((matched & ~by_own).sum())
     out = frame.loc[~matched].copy()
     new_pos = np.cumsum(~matched) - 1
     left = pet_pairs["left"].to_numpy()
     keep = ~matched[left]
     ctx.results["_petition_pairs"] = pd.DataFrame({"left": new_pos[left[keep]],
                                                    "right": pet_pairs["right"].to_numpy()[keep]})
-    return out, {"removed": int(len(frame) - len(out))}
+    detail = {"removed": int(len(frame) - len(out))}
+    if variant:   # the published funnel's detail stays as it was
+        detail["removed_aided_elsewhere"] = other_only
+    return out, detail
 
 
 def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -419,7 +450,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
            handled_statuses: list[str] | None = None, aid_agencies: list[str] | None = None,
            keywords: dict | None = None, supervision_max_days: int | None = None,
            supervision_zero_paid: bool | None = None, supervision_scope: str | None = None,
-           collision3_basis: str | None = None) -> ModelResult:
+           collision3_basis: str | None = None, aided_elsewhere: str | None = None) -> ModelResult:
     """魏都 一库三模块 (案例五): 基础数据池 → 三碰撞 → 反比对 → 关键词人工核查.
 
     Parameters
@@ -430,6 +461,9 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     petition_categories, unpaid_closures, special_groups, handled_statuses, aid_agencies, keywords,
     supervision_max_days, supervision_zero_paid, supervision_scope, collision3_basis :
         overrides of data/models/weidu.yaml / data/keywords/weidu.yaml (``None`` = the data file)
+    aided_elsewhere : "keep" (published: 第三步 removes the procuratorate's cases only) or "drop"
+        (variant: also persons aided — 决定救助 — by another judicial organ, 法院 or 公安机关;
+        seed 003: aid is given once); ``None`` = the data file (``keep``)
 
     Returns
     -------
@@ -448,6 +482,9 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     basis = collision3_basis or P["collision"]["collision3_basis"]
     if basis not in ("any", "criminal"):
         raise ValueError(f"collision3_basis must be any or criminal, not {basis!r}")
+    elsewhere = aided_elsewhere or P["reverse"]["aided_elsewhere"]
+    if elsewhere not in ("keep", "drop"):
+        raise ValueError(f"aided_elsewhere must be keep or drop, not {elsewhere!r}")
     params: dict[str, Any] = {
         "linkage": linkage, "negation": negation,
         "civil_business": P["base"]["civil_business"], "civil_roles": P["base"]["civil_roles"],
@@ -458,6 +495,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
         "tags": P["collision"]["tags"], "collision3_basis": basis,
         "handled_statuses": handled_statuses if handled_statuses is not None else P["reverse"]["handled_statuses"],
         "aid_agencies": aid_agencies or P["reverse"]["agencies"],
+        "aided_elsewhere": elsewhere, "aided_statuses": P["reverse"]["aided_statuses"],
         "keywords": keywords or keyword_library(),
         "category_needs": P["routing"]["category_needs"], "registry_needs": P["routing"]["registry_needs"],
         "default_needs": P["routing"]["default_needs"],
@@ -484,4 +522,4 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", petition_categ
     return ModelResult(MODEL, clues, funnel, lists, params)
 
 
-__all__ = ["governance", "keyword_library", "parameters", "screen", "supervision"]
+__all__ = ["governance", "keyword_library", "parameters", "reverse_aid_rows", "screen", "supervision"]

@@ -41,6 +41,8 @@ from .. import identity, keywords, linkage as lk, privacy, yaml_io
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 SNAPSHOTS = ("any", "latest")
+#: readings of 模型1 第二步: the three quoted words (published), or "等内容" read as content
+EXCLUSIONS = ("published", "content")
 _NO_CONTACT = {"phone_col": None, "address_col": None}
 _APPLICANT = {"id_col": "applicant_id_number", "name_col": "applicant_name", "phone_col": None, "address_col": None}
 
@@ -58,6 +60,24 @@ def _v(*path: str, county: str = "yueqing") -> Any:
     for p in path:
         node = node[p]
     return node["value"]
+
+
+def content_words() -> list[str]:
+    """The "等内容" of 模型1 第二步 under ``exclusion="content"`` (``model1.content_words`` of
+    data/models/yueqing.yaml, each word with its source): words that record a payment, a
+    settlement or forgiveness without the three quoted words (支付, 原谅, 和解协议 …)."""
+    return [str(e["word"]) for e in _v("model1", "content_words")]
+
+
+def exclusion_words(exclusion: str = "published", exclude_words: list[str] | None = None) -> list[str]:
+    """The words 模型1 第二步 tests: the three quoted words (or ``exclude_words``), and under
+    ``exclusion="content"`` the content words too (each once, quoted words first)."""
+    if exclusion not in EXCLUSIONS:
+        raise ValueError(f"exclusion must be one of {EXCLUSIONS}, not {exclusion!r}")
+    words = list(exclude_words if exclude_words is not None else _v("model1", "exclude_words"))
+    if exclusion == "content":
+        words += content_words()
+    return list(dict.fromkeys(words))
 
 
 @lru_cache(maxsize=1)
@@ -444,6 +464,8 @@ def _m1_exclude(frame: pd.DataFrame, ctx: Context):
             removed = removed & ~pd.Series(frame.index.isin(keep_rows), index=frame.index)
     out = frame[~removed]
     detail = {"documents_hit": int(hit.sum()), "cases_excluded": len(excluded), "documents_by_word": words}
+    if p.get("exclusion", "published") != "published":   # the published funnel stays as it was
+        detail["exclusion"] = p["exclusion"]
     if p.get("exclude_scope", "case") == "document":
         detail["kept_named_in_other_documents"] = rescued
     return out, detail
@@ -479,7 +501,8 @@ def _judicial_clues(frame: pd.DataFrame, pool, params: dict, model: str, extra: 
 
 def m1(pool, *, linkage: str = "id", negation: str = "plain", charges: list[str] | None = None,
        exclude_words: list[str] | None = None, low_income_registries: list[str] | None = None,
-       snapshots: str = "any", reference_date: Any = None, exclude_scope: str = "case") -> ModelResult:
+       snapshots: str = "any", reference_date: Any = None, exclude_scope: str = "case",
+       exclusion: str = "published") -> ModelResult:
     """模型1 筛查审查逮捕、审查起诉环节未获赔偿的被害人 (案例二 模型1 第一步…第四步).
 
     Parameters
@@ -489,6 +512,9 @@ def m1(pool, *, linkage: str = "id", negation: str = "plain", charges: list[str]
     exclude_scope : "case" (default, the spec's reading: a keyword in any document of the case
         removes its victims) or "document" (literal: the documents are removed, and a victim
         named in a remaining keyword-free document of the case stays)
+    exclusion : "published" (default: the three quoted words 调解协议, 已赔偿, 谅解) or "content"
+        (variant: "等内容" read as content — the words of ``model1.content_words`` too, e.g. a
+        刑事和解协议书 recording 支付 and 原谅); combines with ``negation``
     charges, exclude_words, low_income_registries : override the YAML lists
     snapshots : "any" (default: on the list in any snapshot up to the reference date) or "latest"
     reference_date : upper bound on registry snapshots; default ``pool.meta["reference_date"]``
@@ -497,7 +523,8 @@ def m1(pool, *, linkage: str = "id", negation: str = "plain", charges: list[str]
     if exclude_scope not in ("case", "document"):
         raise ValueError(f"exclude_scope must be 'case' or 'document', not {exclude_scope!r}")
     params = _params(pool, linkage=linkage, negation=negation, charges=charges, exclude_words=exclude_words,
-                     low_income_registries=low_income_registries, snapshots=snapshots, reference=reference_date)
+                     low_income_registries=low_income_registries, snapshots=snapshots, reference=reference_date,
+                     exclusion=exclusion)
     params["exclude_scope"] = exclude_scope
     frame, funnel, ctx = _run(Pipeline("yueqing.m1", M1_STEPS), pool, params)
     clues = _judicial_clues(frame, pool, params, "yueqing.m1", ["case_id", "stage", "charge", "matched_registry"])
@@ -506,12 +533,13 @@ def m1(pool, *, linkage: str = "id", negation: str = "plain", charges: list[str]
 
 
 def _params(pool, *, linkage, negation=None, charges=None, exclude_words=None, low_income_registries=None,
-            snapshots="any", reference=None, criminal_causes=None, civil_causes=None, closures=None) -> dict:
+            snapshots="any", reference=None, criminal_causes=None, civil_causes=None, closures=None,
+            exclusion="published") -> dict:
     return {
         "linkage": linkage, "negation": negation,
         "stages": list(_v("model1", "stages")), "roles": list(_v("model1", "roles")),
         "charges": list(charges if charges is not None else _v("model1", "charges")),
-        "exclude_words": list(exclude_words if exclude_words is not None else _v("model1", "exclude_words")),
+        "exclusion": exclusion, "exclude_words": exclusion_words(exclusion, exclude_words),
         "low_income_registries": list(low_income_registries if low_income_registries is not None
                                       else _v("low_income", "registries")),
         "snapshots": snapshots, "reference": reference_date(pool, reference),
@@ -612,19 +640,19 @@ M3_STEPS = [
 
 
 def m3(pool, *, linkage: str = "id", negation: str = "plain", exclude_scope: str = "case",
-       reference_date: Any = None) -> ModelResult:
+       reference_date: Any = None, exclusion: str = "published") -> ModelResult:
     """模型3 筛查已开展社会救助人员是否符合司法救助情形 (案例二 模型3 第一步、第二步).
 
     Runs models 1 and 2 and takes their uncompensated victims (模型1 after 第二步, 模型2 after
     第三步; before any low-income filter), then intersects with ``social_aid`` (records up to
-    the reference date). ``negation`` and ``exclude_scope`` are passed to model 1, ``linkage``
+    the reference date). ``negation``, ``exclude_scope`` and ``exclusion`` are passed to model 1, ``linkage``
     to model 2 第三步 and to the match with ``social_aid``. The funnels of the two models are in
     ``lists``.
     """
     _check_common(linkage, negation)
     if exclude_scope not in ("case", "document"):
         raise ValueError(f"exclude_scope must be 'case' or 'document', not {exclude_scope!r}")
-    params = _params(pool, linkage=linkage, negation=negation, reference=reference_date)
+    params = _params(pool, linkage=linkage, negation=negation, reference=reference_date, exclusion=exclusion)
     params["exclude_scope"] = exclude_scope
     _, f1, c1 = _run(Pipeline("yueqing.m1", M1_STEPS), pool, params)
     _, f2, c2 = _run(Pipeline("yueqing.m2", M2_STEPS), pool, params)
@@ -759,5 +787,5 @@ def m4(pool, *, linkage: str = "id", county_code: str | None = None, text_signal
     return ModelResult("yueqing.m4", clues, funnel, params=params)
 
 
-__all__ = ["isin", "join_by", "map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
+__all__ = ["EXCLUSIONS", "content_words", "exclusion_words", "isin", "join_by", "map_unique", "semi", "load_params", "local_split", "infer_needs", "m1", "m2", "m3", "m4", "registry_rows", "dedupe",
            "person_key", "reference_date", "join_agencies"]
