@@ -877,7 +877,7 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """UTF-8 with BOM (Excel opens the Chinese labels)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, encoding="utf-8-sig", float_format="%.6g")
+    table.to_csv(path, index=False, encoding="utf-8-sig", float_format="%.8g")
     return path
 
 

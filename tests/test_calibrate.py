@@ -658,3 +658,29 @@ def test_committed_table_has_the_new_columns():
     assert list(back["figure"]) == list(again["figure"])
     assert back["passes"].isna().tolist() == again["passes"].isna().tolist()
     assert back["passes"].fillna(False).astype(bool).tolist() == again["passes"].fillna(False).astype(bool).tolist()
+
+
+def test_resume_reuses_current_rows_and_recomputes_stale_ones(reduced, tmp_path, monkeypatch):
+    import jiuzhu_methods.synth as synth
+
+    t, out = reduced
+    cache = tmp_path / "calibration_seeds.csv"
+    per = pd.read_csv(out / "calibration_seeds.csv", encoding="utf-8-sig", dtype={"definition": "str"})
+    per.to_csv(cache, index=False, encoding="utf-8-sig")
+    calls = []
+    real = synth.generate
+
+    def counting(county, **kw):
+        calls.append((county, kw["seed"]))
+        return real(county, **kw)
+
+    monkeypatch.setattr(synth, "generate", counting)
+    again = C.per_seed_values(scale=0.01, seeds=[1, 2, 6], counties=["shanxian"], cache=cache, quiet=True)
+    assert calls == []                                            # every county × seed is there, current
+    assert len(again) == len(per)
+    # one stale value of seed 2 (another definition hash) → seed 2 of 单县 is generated again, nothing else
+    per.loc[(per["seed"] == 2) & (per["figure"] == "clues"), "definition"] = "0000000000"
+    per.to_csv(cache, index=False, encoding="utf-8-sig")
+    again = C.per_seed_values(scale=0.01, seeds=[1, 2, 6], counties=["shanxian"], cache=cache, quiet=True)
+    assert calls == [("shanxian", 2)]
+    assert sorted(again.loc[again["figure"] == "clues", "seed"]) == [1, 2, 6]
