@@ -684,3 +684,20 @@ def test_resume_reuses_current_rows_and_recomputes_stale_ones(reduced, tmp_path,
     again = C.per_seed_values(scale=0.01, seeds=[1, 2, 6], counties=["shanxian"], cache=cache, quiet=True)
     assert calls == [("shanxian", 2)]
     assert sorted(again.loc[again["figure"] == "clues", "seed"]) == [1, 2, 6]
+
+
+def test_summarise_change_and_pro_rata_rows():
+    cal = C.load_calibration()
+    # 乐清: aided 42 and the pool's 2021 aid cases 25 on every seed; yoy_change 68 (= 100 · (42/25 − 1))
+    rows = [("yueqing", "aided", k, 42.0) for k in range(1, 6)]
+    rows += [("yueqing", "aid_cases_2016_2021", k, 25.0) for k in range(1, 6)]
+    rows += [("yueqing", "yoy_change", k, 68.0) for k in range(1, 6)]
+    t = C.summarise(_per(rows), cal, counties=["yueqing"]).set_index("figure")
+    # change: floor 168² · (1/42 + 1/25) = 1,800.96 → 1.645 · √(1,800.96 · 1.2) = 76.47 → [−8.5, 144.5] ∋ 70
+    assert t.loc["yoy_change", "interval_high"] == pytest.approx(68 + 76.47, abs=0.05)
+    assert t.loc["yoy_change", "passes"] == True                  # noqa: E712
+    # pro rata: target 115 · 365/2192 = 19.15; m = 25, s = 0 → 1.645 · √(25 · 1.2) = 9.01 ≥ 5.85 → passes
+    assert t.loc["aid_cases_2016_2021", "target"] == pytest.approx(19.15, abs=0.01)
+    assert t.loc["aid_cases_2016_2021", "passes"] == True         # noqa: E712
+    # aided is fitted: seeds 1–5 only → not tested
+    assert pd.isna(t.loc["aided", "passes"])
