@@ -8,25 +8,34 @@ its partners'. :func:`read_exports` (also reached through ``DataPool.read(folder
 Files
 -----
 * ``.csv`` / ``.tsv`` / ``.txt`` — UTF-8, UTF-8 with BOM, GBK or GB18030, detected in that
-  order (or given with ``encoding=``); the delimiter (``,`` tab ``;`` ``|``) is detected
-  from the header line.
+  order (or given with ``encoding=``), and UTF-16 with its BOM; the delimiter (``,`` tab
+  ``;`` ``|`` ``，``) is the one under which a top line names the most contract columns
+  (:func:`_sniff_delimiter`: prose full of commas cannot win).
 * ``.xlsx`` / ``.xlsm`` — one table per file (the file is named after the table) or one
-  table per sheet (each sheet named after a table). Sheets named 数据字典 / 说明 /
-  ``data_dictionary`` / ``readme`` (those of :func:`write_template`) are skipped, as are
-  empty sheets.
+  table per sheet (each sheet named after a table); see :func:`_read_excel` for sheets named
+  after nothing (read when they carry the table's key header, noted when they hold no table).
+  Sheets named 数据字典 / 说明 / ``data_dictionary`` / ``readme`` (those of
+  :func:`write_template`) are skipped, as are empty sheets.
 * ``.parquet`` — one table per file.
 
 A file or sheet is assigned to a table by its name: the English table name or the Chinese
 label (:func:`jiuzhu_methods.schema.table_by_label`), exactly or as a prefix / suffix
 (``救助名单_民政局.csv`` and ``registries-2023.xlsx`` are ``registries``; the longest name
 wins). Several files of one table are concatenated. A data file whose table cannot be told
-is an error: nothing is skipped silently. ``meta.json`` (optional) adds to ``pool.meta``.
+is an error: nothing is skipped silently. ``meta.json`` (optional, one JSON object) adds to
+``pool.meta``. A path that is no folder (missing, a file, a ``.zip``), a folder without data
+files (only archives, say) and a malformed ``meta.json`` are :class:`LoadError` s too, with
+one line each; an archive beside the exports is a file-level warning.
 
-Headers may be the English column names or the Chinese labels (:func:`schema.header_map`),
-matched after trimming spaces, NFKC and ignoring case; up to five title lines above the
-header row are skipped (and reported). Columns outside the contract are dropped and
-reported. A missing *required* column is a :class:`LoadError` naming the file, the column
-and its Chinese label; a missing optional column is added empty and reported.
+Headers may be the English column names, the Chinese labels or an alias
+(:func:`header_column`; ``header_aliases`` in ``data/schema.yaml``: 身份证号码, 证件号码,
+``id_no`` …), compared after NFKC, without invisible characters, case, spaces, underscores,
+hyphens, and then without a trailing bracketed remark; up to five title lines above the
+header row are skipped (and reported). A header that names no contract column is a
+file-level warning (``pool.meta["load"]["warnings"]``, with the count of rows that held a
+value; ``--strict`` fails on it); a row-number column (序号) only a note. A missing *required*
+column is a :class:`LoadError` naming the file, the column and its Chinese label; a missing
+optional column is added empty and reported.
 
 Rows and the ledger
 -------------------
@@ -38,8 +47,10 @@ lines precede it), ``key`` (the row key), ``status`` and ``reason``, plus ``warn
     taken as it is.
 ``repaired``
     taken after a repair named in ``reason``: an ID number normalised (full-width, lower-case
-    ``x``, separators, 15 → 18 digits); a date parsed from ``2022/6/1``, ``2022.6.1``,
-    ``2022年6月1日``, ``20220601`` or an Excel serial number (``44713``); an amount parsed from
+    ``x``, separators, zero-width characters / BOM, 15 → 18 digits); a date parsed from
+    ``2022/6/1``, ``2022.6.1``, ``2022年6月1日``, ``20220601`` or an Excel serial number
+    (``44713``); a month (数据月份) parsed from ``2021-01``, ``2021年1月``, ``202101``
+    (:func:`parse_months`: the month's first day); an amount parsed from
     ``1,200.50元``, ``¥1200`` or ``1.2万元``; a number cell in a text column written as
     text; an unreadable value in an *optional* date/amount column set missing (the raw value
     quoted in ``reason``).
@@ -51,7 +62,11 @@ lines precede it), ``key`` (the row key), ``status`` and ``reason``, plus ``warn
 
 ``warnings`` report what is kept but needs a look: an invalid ID number (never a reason to
 drop a row: the contract), an ID number stored as a number in Excel, a value outside a
-column's vocabulary (kept), a missing required text value, a duplicate row key. The
+column's vocabulary (kept), a missing required text value, a duplicate row key; the
+consistency checks of ``schema.CONSISTENCY`` (a negative amount, paid above due, a case
+closed before it was filed …); against the reference date (:func:`decide_reference_date`,
+never today's date) a date after it and an ID born after it (:func:`reference_checks`); a
+key that joins no case or judgment (also counted per file, :func:`_references`). The
 ledger never contains names or ID numbers (an invalid ID is reported by its reason code only).
 
 Examples
@@ -165,9 +180,16 @@ class RawPart:
 
 
 def detect_encoding(data: bytes) -> str:
-    """The first of :data:`ENCODINGS` that decodes ``data`` (BOM first); :class:`UnicodeDecodeError` if none."""
+    """The first of :data:`ENCODINGS` that decodes ``data`` (BOM first: UTF-8's, or UTF-16's —
+    Excel's "Unicode text" export); :class:`UnicodeDecodeError` if none."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0:
+        try:
+            data.decode("utf-16")
+            return "utf-16"
+        except UnicodeDecodeError:
+            pass
     for enc in ENCODINGS[1:]:
         try:
             data.decode(enc)
@@ -1372,7 +1394,7 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
     dd = dd.rename(columns={"table": "表名 table", "table_label": "表中文名", "column": "列名 column",
                             "label": "中文字段名", "type": "类型 type", "required": "必填 required",
                             "key": "主键 key", "values": "取值/格式 values", "references": "引用 references",
-                            "description": "说明 description"})
+                            "description": "说明 description", "aliases": "也可用的表头 aliases"})
     sh = wb.create_sheet("数据字典")
     for j, h in enumerate(dd.columns, start=1):
         sh.cell(row=1, column=j, value=h).font = bold
