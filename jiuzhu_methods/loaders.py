@@ -208,6 +208,8 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
 #: delimiters tried, in order of preference on a tie (the full-width comma last: it is the
 #: comma of Chinese prose, a delimiter only when the header says so)
 DELIMITERS = (",", "\t", ";", "|", "，")
+#: characters of a text export read to choose its delimiter
+SNIFF_CHARS = 1 << 20
 
 
 def _sniff_delimiter(text: str, suffix: str, table: str | None = None) -> str:
@@ -221,9 +223,10 @@ def _sniff_delimiter(text: str, suffix: str, table: str | None = None) -> str:
     order = ("\t",) + tuple(d for d in DELIMITERS if d != "\t") if suffix == ".tsv" else DELIMITERS
     if table is not None:
         best, score = None, 0
+        head = text[:SNIFF_CHARS]      # the top records only (a whole registry need not be copied)
         for d in order:
             try:
-                records = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=d, strict=False),
+                records = list(itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=d, strict=False),
                                                 MAX_TITLE_LINES + 1))
             except csv.Error:
                 continue
@@ -1142,6 +1145,7 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     kept = {t: f.loc[(ledgers[t]["status"] != "rejected").to_numpy()] for t, f in frames.items()}
     if not ref_source:
         ref, ref_source = decide_reference_date(kept, m)
+    before = {table: led["warnings"].copy() for table, led in ledgers.items()}
     if ref is not None:
         notes.append(f"reference date {ref:%Y-%m-%d}: {ref_source}"
                      + ("" if ref_source.startswith(("given", "meta.json")) else
@@ -1157,8 +1161,10 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     notes += ref_notes
     from .privacy import mask_ids_in_text
 
-    for table, led in ledgers.items():
-        led["warnings"] = mask_ids_in_text(led["warnings"])
+    for table, led in ledgers.items():   # the warnings added here quote values: no ID number may pass
+        changed = (led["warnings"] != before[table]).to_numpy()
+        if changed.any():
+            led.loc[changed, "warnings"] = mask_ids_in_text(led.loc[changed, "warnings"]).to_numpy()
     warnings = list(mask_ids_in_text(pd.Series(warnings, dtype="str"))) if warnings else []
     notes += [f"warning: {w}" for w in warnings]
     out = {t: f.loc[(ledgers[t]["status"] != "rejected").to_numpy()].reset_index(drop=True) for t, f in frames.items()}

@@ -801,3 +801,12 @@ def test_exercise_on_a_loaded_pool_is_a_clear_error(export_folder, capsys):
     assert rc == 2 and "has no hidden truth" in out and out.count("\n") == 1
     rc, out = _run(["exercise", str(export_folder.parent / "nowhere")], capsys)
     assert rc == 2 and "no data pool folder" in out
+
+
+def test_warnings_quoting_a_key_never_show_an_id_number(tmp_path):
+    # an ID number typed into the 案件编号 column of a party: its warning quotes the key, masked
+    _cases_parties(tmp_path, [A], case_ids=("C1",))
+    pool = read_exports(tmp_path)
+    w = pool.ledger.loc[pool.ledger["table"] == "proc_parties", "warnings"].iloc[0]
+    assert A not in w and identity.mask(A) in w
+    assert not any(A in x for x in pool.meta["load"]["warnings"] + pool.meta["load"]["notes"])
