@@ -84,9 +84,20 @@ def _load_extra() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; a problem with the input (a folder that cannot be loaded, a path
+    that does not exist) is one line on stdout and exit code 2, never a traceback."""
     _load_extra()
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    from .loaders import LoadError
+
+    try:
+        return int(args.func(args) or 0)
+    except LoadError as exc:
+        print(str(exc))
+        return 2
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        print(f"error: {exc}")
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ check digit, the birth date and the area code are validated; ``python-stdnum``
 Normalisation (:func:`normalise`), in this order:
 
 1. full-width characters → half-width (``３３０３`` → ``3303``), lower-case ``x`` → ``X``;
-2. spaces, hyphens and other separators removed;
+2. spaces, hyphens and other separators removed, and characters that do not show (zero-width
+   space and joiners, direction marks, the BOM U+FEFF: :data:`jiuzhu_methods.schema.INVISIBLE`)
+   — copied from web forms and Excel they sit around or inside an ID;
 3. a valid-looking 15-digit number (first-generation card, ``YYMMDD`` birth date, no check
    digit) is upgraded to 18 digits: century ``19`` inserted, check digit computed.
 
@@ -15,6 +17,15 @@ Validation (:func:`check`) returns a reason code, ``""`` when valid:
 
 ``missing``, ``format`` (not 17 digits + digit/X), ``checksum``, ``birth_date`` (not a real
 date, before 1900 or after the reference date), ``area`` (area code unknown).
+
+The reference date (``reference=``) is the pool's — ``pool.meta["reference_date"]``, or what the
+loader decides for a folder of exports (:func:`jiuzhu_methods.loaders.decide_reference_date`) — never
+today's date; without one birth dates are bounded by 2100-01-01, so results never depend on
+the day the code runs.
+
+Area codes: those of stdnum's database at any time, plus ``data/identity.yaml``'s
+``extra_area_codes`` — 830000, the 港澳台居民居住证 code of Taiwan residents, valid like
+810000 (Hong Kong) and 820000 (Macao), which stdnum knows.
 
 Deviation from ``stdnum.cn.ric.validate``: stdnum also demands that the county code was in
 force in the birth year (e.g. 371722 单县 only from 2000). People born earlier carry such
@@ -37,6 +48,7 @@ import datetime as _dt
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -44,13 +56,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 
+from . import yaml_io
+from .schema import INVISIBLE
+
 _WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
 # Python's ``\s`` on ``str`` spelled out as characters, so that the same class runs in Arrow's
 # RE2 (whose ``\s`` is ASCII only) and in ``re``; equality over every code point is tested.
 WHITESPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# a str pattern: pandas hands it to Arrow (a compiled pattern would run ``re`` once per value)
-SEPARATORS = "[" + WHITESPACE + "\\-_.·/\\\\]+"
+# a str pattern: pandas hands it to Arrow (a compiled pattern would run ``re`` once per value);
+# the invisible characters (zero-width, BOM …) go with the separators
+SEPARATORS = "[" + WHITESPACE + INVISIBLE + "\\-_.·/\\\\]+"
 _SEPARATORS = re.compile(SEPARATORS)
 
 REASONS = {
@@ -88,11 +104,20 @@ def check_digit(first17: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def extra_area_codes() -> dict[str, dict]:
+    """Area codes valid beyond stdnum's database (``data/identity.yaml``: 830000, Taiwan
+    residents' 港澳台居民居住证), each with its ``province``/``county`` names."""
+    text = resources.files("jiuzhu_methods").joinpath("data/identity.yaml").read_text("utf-8")
+    return {str(k): dict(v) for k, v in (yaml_io.safe_load(text).get("extra_area_codes") or {}).items()}
+
+
+@lru_cache(maxsize=1)
 def known_area_codes() -> frozenset[str]:
-    """Every 6-digit area code stdnum's database knows (at any time)."""
+    """Every 6-digit area code stdnum's database knows (at any time), and
+    :func:`extra_area_codes`."""
     from stdnum import numdb
 
-    codes: set[str] = set()
+    codes: set[str] = set(extra_area_codes())
     # numdb keeps a prefix tree of (length, low, high, properties, children):
     # 2-digit provinces, then 4-digit prefecture+county ranges
     for _len, plow, phigh, _props, children in numdb.get("cn/loc").prefixes:
@@ -111,10 +136,12 @@ def _area_table() -> np.ndarray:
     return table
 
 
-def check(value: object, *, today: _dt.date | None = None) -> str:
-    """Reason code for ``value`` after normalisation: ``""`` when valid (see module doc)."""
+def check(value: object, *, reference: _dt.date | None = None, today: _dt.date | None = None) -> str:
+    """Reason code for ``value`` after normalisation: ``""`` when valid (see module doc).
+    ``reference``: the pool's reference date, birth dates after it are invalid (``today`` is its
+    old name)."""
     s = normalise(value)
-    return str(check_series(pd.Series([s], dtype="object"), today=today).iloc[0])
+    return str(check_series(pd.Series([s], dtype="object"), reference=reference, today=today).iloc[0])
 
 
 def is_valid(value: object) -> bool:
@@ -143,6 +170,9 @@ def area(value: object) -> dict[str, str] | None:
         return None
     from stdnum import numdb
 
+    extra = extra_area_codes().get(s[:6])
+    if extra is not None:
+        return {k: str(extra[k]) for k in ("province", "county") if k in extra}
     info = {k: v for _part, props in numdb.get("cn/loc").info(s[:6]) for k, v in props.items()}
     if "county" in info:
         info["county"] = re.sub(r"\[[^\]]*\]", "", info["county"]).split(",")[-1]
@@ -436,16 +466,32 @@ def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
     return pd.Series(_check_arrow(_arrow(x), today), index=x.index, dtype="str")
 
 
-def check_series(s: pd.Series, *, today: _dt.date | None = None, normalised: bool = False) -> pd.Series:
+def check_series(s: pd.Series, *, reference: _dt.date | None = None, today: _dt.date | None = None,
+                 normalised: bool = False) -> pd.Series:
     """Reason code per element (``""`` = valid), vectorised. See module doc for the codes.
 
-    ``today`` bounds birth dates from above; by default 2100-01-01 so that results never depend
-    on the day the code runs. ``normalised=True`` says ``s`` is already the output of
-    :func:`normalise_series` (saves normalising twice). Computed once per distinct value.
+    ``reference`` (the pool's reference date; ``today`` is its old name) bounds birth dates
+    from above; by default 2100-01-01 so that results never depend on the day the code runs.
+    ``normalised=True`` says ``s`` is already the output of :func:`normalise_series` (saves
+    normalising twice). Computed once per distinct value.
     """
+    if reference is not None and today is not None:
+        raise TypeError("give reference= (today= is its old name), not both")
+    today = _as_date(reference if reference is not None else today)
     codes, u = _distinct(_as_str(s))
     x = u if normalised else _normalise_distinct(u)
     return _spread(_check_distinct(x, today), codes, s)
+
+
+def _as_date(value) -> _dt.date | None:
+    """A reference date given as a date, a Timestamp or ISO text, as a ``date`` (``None`` stays)."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return pd.Timestamp(value).date()
 
 
 #: a pseudonym token (:mod:`jiuzhu_methods.privacy`): this many upper-case hex digits
@@ -546,7 +592,9 @@ __all__ = [
     "check_digit",
     "check_digits",
     "check_series",
+    "extra_area_codes",
     "is_valid",
+    "known_area_codes",
     "make_ids",
     "mask",
     "mask_name",

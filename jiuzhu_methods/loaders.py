@@ -8,25 +8,34 @@ its partners'. :func:`read_exports` (also reached through ``DataPool.read(folder
 Files
 -----
 * ``.csv`` / ``.tsv`` / ``.txt`` — UTF-8, UTF-8 with BOM, GBK or GB18030, detected in that
-  order (or given with ``encoding=``); the delimiter (``,`` tab ``;`` ``|``) is detected
-  from the header line.
+  order (or given with ``encoding=``), and UTF-16 with its BOM; the delimiter (``,`` tab
+  ``;`` ``|`` ``，``) is the one under which a top line names the most contract columns
+  (:func:`_sniff_delimiter`: prose full of commas cannot win).
 * ``.xlsx`` / ``.xlsm`` — one table per file (the file is named after the table) or one
-  table per sheet (each sheet named after a table). Sheets named 数据字典 / 说明 /
-  ``data_dictionary`` / ``readme`` (those of :func:`write_template`) are skipped, as are
-  empty sheets.
+  table per sheet (each sheet named after a table); see :func:`_read_excel` for sheets named
+  after nothing (read when they carry the table's key header, noted when they hold no table).
+  Sheets named 数据字典 / 说明 / ``data_dictionary`` / ``readme`` (those of
+  :func:`write_template`) are skipped, as are empty sheets.
 * ``.parquet`` — one table per file.
 
 A file or sheet is assigned to a table by its name: the English table name or the Chinese
 label (:func:`jiuzhu_methods.schema.table_by_label`), exactly or as a prefix / suffix
 (``救助名单_民政局.csv`` and ``registries-2023.xlsx`` are ``registries``; the longest name
 wins). Several files of one table are concatenated. A data file whose table cannot be told
-is an error: nothing is skipped silently. ``meta.json`` (optional) adds to ``pool.meta``.
+is an error: nothing is skipped silently. ``meta.json`` (optional, one JSON object) adds to
+``pool.meta``. A path that is no folder (missing, a file, a ``.zip``), a folder without data
+files (only archives, say) and a malformed ``meta.json`` are :class:`LoadError` s too, with
+one line each; an archive beside the exports is a file-level warning.
 
-Headers may be the English column names or the Chinese labels (:func:`schema.header_map`),
-matched after trimming spaces, NFKC and ignoring case; up to five title lines above the
-header row are skipped (and reported). Columns outside the contract are dropped and
-reported. A missing *required* column is a :class:`LoadError` naming the file, the column
-and its Chinese label; a missing optional column is added empty and reported.
+Headers may be the English column names, the Chinese labels or an alias
+(:func:`header_column`; ``header_aliases`` in ``data/schema.yaml``: 身份证号码, 证件号码,
+``id_no`` …), compared after NFKC, without invisible characters, case, spaces, underscores,
+hyphens, and then without a trailing bracketed remark; up to five title lines above the
+header row are skipped (and reported). A header that names no contract column is a
+file-level warning (``pool.meta["load"]["warnings"]``, with the count of rows that held a
+value; ``--strict`` fails on it); a row-number column (序号) only a note. A missing *required*
+column is a :class:`LoadError` naming the file, the column and its Chinese label; a missing
+optional column is added empty and reported.
 
 Rows and the ledger
 -------------------
@@ -38,8 +47,10 @@ lines precede it), ``key`` (the row key), ``status`` and ``reason``, plus ``warn
     taken as it is.
 ``repaired``
     taken after a repair named in ``reason``: an ID number normalised (full-width, lower-case
-    ``x``, separators, 15 → 18 digits); a date parsed from ``2022/6/1``, ``2022.6.1``,
-    ``2022年6月1日``, ``20220601`` or an Excel serial number (``44713``); an amount parsed from
+    ``x``, separators, zero-width characters / BOM, 15 → 18 digits); a date parsed from
+    ``2022/6/1``, ``2022.6.1``, ``2022年6月1日``, ``20220601`` or an Excel serial number
+    (``44713``); a month (数据月份) parsed from ``2021-01``, ``2021年1月``, ``202101``
+    (:func:`parse_months`: the month's first day); an amount parsed from
     ``1,200.50元``, ``¥1200`` or ``1.2万元``; a number cell in a text column written as
     text; an unreadable value in an *optional* date/amount column set missing (the raw value
     quoted in ``reason``).
@@ -51,7 +62,11 @@ lines precede it), ``key`` (the row key), ``status`` and ``reason``, plus ``warn
 
 ``warnings`` report what is kept but needs a look: an invalid ID number (never a reason to
 drop a row: the contract), an ID number stored as a number in Excel, a value outside a
-column's vocabulary (kept), a missing required text value, a duplicate row key. The
+column's vocabulary (kept), a missing required text value, a duplicate row key; the
+consistency checks of ``schema.CONSISTENCY`` (a negative amount, paid above due, a case
+closed before it was filed …); against the reference date (:func:`decide_reference_date`,
+never today's date) a date after it and an ID born after it (:func:`reference_checks`); a
+key that joins no case or judgment (also counted per file, :func:`_references`). The
 ledger never contains names or ID numbers (an invalid ID is reported by its reason code only).
 
 Examples
@@ -107,18 +122,21 @@ csv.field_size_limit(2**31 - 1)  # exports may carry whole documents in one cell
 class LoadError(ValueError):
     """A file-level problem (unreadable file, unknown table, missing required column …).
 
-    ``problems`` lists every problem found in the folder, each naming its file."""
+    ``problems`` lists every problem found in the folder, each naming its file; one problem
+    reads as one line (``cannot load the exports: …``), several as a list."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
-        super().__init__("cannot load the exports:\n  - " + "\n  - ".join(self.problems))
+        if len(self.problems) == 1 and "\n" not in self.problems[0]:
+            super().__init__("cannot load the exports: " + self.problems[0])
+        else:
+            super().__init__("cannot load the exports:\n  - " + "\n  - ".join(self.problems))
 
 
 # --------------------------------------------------------------------------- names
 def _norm_label(s: object) -> str:
-    t = unicodedata.normalize("NFKC", str(s)).strip().strip("\ufeff").strip()
-    t = re.sub(r"\s+", "", t)
-    return t.lower()
+    """A file, sheet or header name as compared (:func:`schema.normalise_header`)."""
+    return schema.normalise_header(s)
 
 
 def table_for_name(name: str) -> str | None:
@@ -132,14 +150,25 @@ def table_for_name(name: str) -> str | None:
     return max(hits)[1] if hits else None
 
 
-def _column_lookup(table: str) -> dict[str, str]:
-    return {_norm_label(k): v for k, v in schema.header_map(table).items()}
+def header_column(table: str, header: object) -> tuple[str, int] | None:
+    """The contract column an export header names in ``table`` and how: ``(column, 0)`` for its
+    English name or Chinese label, ``(column, 1)`` for an alias (``schema.yaml``
+    ``header_aliases``), each compared after :func:`schema.normalise_header` and, failing that,
+    without a trailing remark in brackets or ``*`` (``救助金额（元）``); ``None`` when it names none."""
+    lookup = schema.header_lookup(table)
+    hit = lookup.get(_norm_label(header))
+    if hit is None:
+        hit = lookup.get(schema.normalise_header(header, remark=True))
+    return hit
 
 
 # --------------------------------------------------------------------------- raw reading
 @dataclass
 class RawPart:
-    """One table's rows from one file (or sheet), as read: object columns, ``_row`` numbers."""
+    """One table's rows from one file (or sheet), as read: object columns, ``_row`` numbers.
+
+    ``notes`` are what the ledger reports about the file; ``warnings`` the file-level findings
+    that need a look (a header that names no contract column …: ``--strict`` fails on them)."""
 
     table: str
     file: str
@@ -147,12 +176,20 @@ class RawPart:
     frame: pd.DataFrame
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def detect_encoding(data: bytes) -> str:
-    """The first of :data:`ENCODINGS` that decodes ``data`` (BOM first); :class:`UnicodeDecodeError` if none."""
+    """The first of :data:`ENCODINGS` that decodes ``data`` (BOM first: UTF-8's, or UTF-16's —
+    Excel's "Unicode text" export); :class:`UnicodeDecodeError` if none."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0:
+        try:
+            data.decode("utf-16")
+            return "utf-16"
+        except UnicodeDecodeError:
+            pass
     for enc in ENCODINGS[1:]:
         try:
             data.decode(enc)
@@ -168,58 +205,125 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
     return text.lstrip("\ufeff"), enc
 
 
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    """The delimiter most frequent in the busiest of the first lines (title lines have none)."""
+#: delimiters tried, in order of preference on a tie (the full-width comma last: it is the
+#: comma of Chinese prose, a delimiter only when the header says so)
+DELIMITERS = (",", "\t", ";", "|", "，")
+#: characters of a text export read to choose its delimiter
+SNIFF_CHARS = 1 << 20
+
+
+def _sniff_delimiter(text: str, suffix: str, table: str | None = None) -> str:
+    """The delimiter of a text export: the one under which a line among the first
+    :data:`MAX_TITLE_LINES` + 1 records names the most contract columns of ``table`` (so that
+    the commas, full-width commas and semicolons of prose in a 正文 / 信访事项 cell cannot
+    win); when no delimiter gives a header (or no table is known), the one most frequent in
+    the busiest of the first lines (title lines have none). ``.tsv`` prefers tab on a tie."""
+    import itertools
+
+    order = ("\t",) + tuple(d for d in DELIMITERS if d != "\t") if suffix == ".tsv" else DELIMITERS
+    if table is not None:
+        best, score = None, 0
+        head = text[:SNIFF_CHARS]      # the top records only (a whole registry need not be copied)
+        for d in order:
+            try:
+                records = list(itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=d, strict=False),
+                                                MAX_TITLE_LINES + 1))
+            except csv.Error:
+                continue
+            k = max((len({h[0] for h in map(lambda c: header_column(table, c), r) if h}) for r in records), default=0)
+            if k > score:
+                best, score = d, k
+        if best is not None:
+            return best
     if suffix == ".tsv":
         return "\t"
     lines = [ln for ln in text.splitlines()[: MAX_TITLE_LINES + 2] if ln.strip()]
     best, n = ",", 0
-    for d in (",", "\t", ";", "|", "，"):
+    for d in DELIMITERS:
         k = max((ln.count(d) for ln in lines), default=0)
         if k > n:
             best, n = d, k
     return best
 
 
-def _grid_to_frame(grid: pd.DataFrame, table: str, where: str) -> tuple[pd.DataFrame, list[str]]:
-    """Find the header row (the first of the top lines naming ≥1 contract column), map
-    headers to contract names, return the data rows (object) with a ``_row`` column."""
-    lookup = _column_lookup(table)
-    notes: list[str] = []
-    header_at = None
+def _header_row(grid: pd.DataFrame, table: str) -> tuple[int | None, set[str]]:
+    """The header row among the top :data:`MAX_TITLE_LINES` + 1 lines of ``grid`` — the one
+    naming the most columns of ``table`` (the first on a tie) — and the columns it names;
+    ``(None, set())`` when none names any."""
+    best, cols = None, set()
     for i in range(min(MAX_TITLE_LINES + 1, len(grid))):
-        cells = [_norm_label(v) for v in grid.iloc[i].tolist() if v is not None and not _isna(v)]
-        if any(c in lookup for c in cells):
-            header_at = i
-            break
+        named = {h[0] for v in grid.iloc[i].tolist() if not _blank(v) for h in [header_column(table, v)] if h}
+        if len(named) > len(cols):
+            best, cols = i, named
+    return best, cols
+
+
+def _grid_to_frame(grid: pd.DataFrame, table: str, where: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Find the header row (:func:`_header_row`), map headers to contract names
+    (:func:`header_column`), return the data rows (object) with a ``_row`` column, the notes
+    and the file-level warnings (headers naming no contract column, whose values are not loaded)."""
+    notes: list[str] = []
+    warnings: list[str] = []
+    header_at, _ = _header_row(grid, table)
     if header_at is None:
         if len(grid) == 0:
-            return pd.DataFrame({"_row": pd.Series([], dtype="int64")}), notes
+            return pd.DataFrame({"_row": pd.Series([], dtype="int64")}), notes, warnings
         raise LoadError([f"{where}: no header row naming a column of {table} "
                          f"({schema.TABLES[table].label}) in the first {MAX_TITLE_LINES + 1} lines"])
     if header_at:
         notes.append(f"{where}: {header_at} title line(s) above the header skipped")
     headers = grid.iloc[header_at].tolist()
     data = grid.iloc[header_at + 1:]
-    cols: dict[str, pd.Series] = {}
-    ignored = []
+    n = len(data)
+    t = schema.TABLES[table]
+    chosen: dict[str, tuple[int, int, str]] = {}  # column → (rank, position, header)
+    unmapped: list[tuple[int, str]] = []
     for j, h in enumerate(headers):
-        if h is None or _isna(h) or not str(h).strip():
-            if data.iloc[:, j].map(lambda v: not _blank(v)).any():
-                ignored.append(f"(unnamed column {j + 1})")
+        if _blank(h):
+            unmapped.append((j, ""))
             continue
-        name = lookup.get(_norm_label(h))
-        if name is None:
-            ignored.append(str(h).strip())
+        hit = header_column(table, h)
+        if hit is None:
+            unmapped.append((j, str(h).strip()))
             continue
-        if name in cols:
-            raise LoadError([f"{where}: two headers name column {name} ({schema.TABLES[table].columns[name].label})"])
-        cols[name] = data.iloc[:, j]
-    if ignored:
-        notes.append(f"{where}: column(s) outside the contract ignored: {', '.join(ignored)}")
+        name, rank = hit
+        if name in chosen:
+            r0, j0, h0 = chosen[name]
+            if rank == r0:
+                raise LoadError([f"{where}: two headers name column {name} ({t.columns[name].label}): "
+                                 f"'{h0}' and '{str(h).strip()}'; rename or remove one"])
+            if rank < r0:
+                chosen[name] = (rank, j, str(h).strip())
+                h, j = h0, j0
+            unmapped.append((j, str(h).strip(), name))
+            continue
+        chosen[name] = (rank, j, str(h).strip())
+    aliased = [f"'{h}' → {c}" for c, (r, j, h) in chosen.items() if r > 0]
+    if aliased:
+        notes.append(f"{where}: header(s) read by alias: {', '.join(aliased)}")
+    row_numbers = []
+    for item in unmapped:
+        j, h = item[0], item[1]
+        filled = int((~_blank_series(data.iloc[:, j])).sum()) if n else 0
+        if not h:
+            if filled:
+                warnings.append(f"{where}: unnamed column {j + 1} not loaded ({filled} of {n} rows hold a value)")
+            continue
+        if len(item) == 3:
+            c = item[2]
+            warnings.append(f"{where}: column '{h}' also names {c} ({t.columns[c].label}), read from "
+                            f"'{chosen[c][2]}'; this one not loaded ({filled} of {n} rows hold a value)")
+        elif _norm_label(h) in schema.ROW_NUMBER_HEADERS:
+            row_numbers.append(h)
+        else:
+            warnings.append(f"{where}: column '{h}' is no column of {table} ({t.label}): not loaded "
+                            f"({filled} of {n} rows hold a value)")
+    if row_numbers:
+        notes.append(f"{where}: row-number column(s) not loaded: {', '.join(row_numbers)}")
+    cols = {name: data.iloc[:, j] for name, (r, j, h) in chosen.items()}
     out = pd.DataFrame(cols, index=data.index).astype("object")
-    out["_row"] = np.arange(header_at + 2, header_at + 2 + len(data), dtype="int64")
-    return out.reset_index(drop=True), notes
+    out["_row"] = np.arange(header_at + 2, header_at + 2 + n, dtype="int64")
+    return out.reset_index(drop=True), notes, warnings
 
 
 def _isna(v: Any) -> bool:
@@ -256,7 +360,7 @@ def _read_text(path: Path, table: str, encoding: str | None) -> RawPart:
     if not text.strip():
         return RawPart(table, path.name, "", pd.DataFrame({"_row": pd.Series([], dtype="int64")}), enc,
                        [f"{path.name}: empty file"])
-    sep = _sniff_delimiter(text, path.suffix.lower())
+    sep = _sniff_delimiter(text, path.suffix.lower(), table)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
     except csv.Error as exc:
@@ -265,11 +369,18 @@ def _read_text(path: Path, table: str, encoding: str | None) -> RawPart:
         rows.pop()  # trailing empty lines are not records (a line of empty fields ",,," is)
     width = max((len(r) for r in rows), default=0)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="object")
-    frame, notes = _grid_to_frame(grid.astype("object"), table, path.name)
-    return RawPart(table, path.name, "", frame, enc, notes)
+    frame, notes, warnings = _grid_to_frame(grid.astype("object"), table, path.name)
+    if sep != ",":
+        notes.append(f"{path.name}: delimiter {sep!r}")
+    return RawPart(table, path.name, "", frame, enc, notes, warnings)
 
 
 def _read_excel(path: Path, file_table: str | None) -> list[RawPart]:
+    """The table sheets of a workbook. A sheet named after a table holds that table; in a
+    workbook named after a table (``执行案件.xlsx``) a sheet whose header names the table's key
+    column holds it too (several such sheets are joined), and so does a lone sheet. Any other
+    sheet is an error when its header names the key column of some table (data that cannot be
+    placed), else it is not read and a note in the ledger says so (a 汇总 / 备注 sheet)."""
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # zip/xml errors of a corrupt workbook
@@ -296,25 +407,43 @@ def _read_excel(path: Path, file_table: str | None) -> list[RawPart]:
             unassigned.append((sheet, grid))
             continue
         try:
-            frame, notes = _grid_to_frame(grid, table, f"{path.name}[{sheet}]")
-            parts.append(RawPart(table, path.name, str(sheet), frame, "xlsx", notes))
+            frame, notes, warnings = _grid_to_frame(grid, table, f"{path.name}[{sheet}]")
+            parts.append(RawPart(table, path.name, str(sheet), frame, "xlsx", notes, warnings))
         except LoadError as exc:
             problems += exc.problems
-    if unassigned:
-        if file_table is not None and len(unassigned) == 1 and not parts:
-            sheet, grid = unassigned[0]
+    lone = file_table is not None and len(unassigned) == 1 and not parts and not problems
+    not_read = []
+    for sheet, grid in unassigned:
+        where = f"{path.name}[{sheet}]"
+        holds = file_table is not None and _holds_key(grid, file_table)
+        if holds or lone:
             try:
-                frame, notes = _grid_to_frame(grid, file_table, f"{path.name}[{sheet}]")
-                parts.append(RawPart(file_table, path.name, str(sheet), frame, "xlsx", notes))
+                frame, notes, warnings = _grid_to_frame(grid, file_table, where)
+                parts.append(RawPart(file_table, path.name, str(sheet), frame, "xlsx", notes, warnings))
             except LoadError as exc:
                 problems += exc.problems
+        elif any(_holds_key(grid, t) for t in schema.CONTRACT_TABLES):
+            problems.append(f"{where}: cannot tell which table this sheet holds; "
+                            "name the sheet (or a one-sheet file) after a table, e.g. 检察案件 or proc_cases")
         else:
-            for sheet, _ in unassigned:
-                problems.append(f"{path.name}[{sheet}]: cannot tell which table this sheet holds; "
-                                "name the sheet (or a one-sheet file) after a table, e.g. 检察案件 or proc_cases")
+            not_read.append(str(sheet))
     if problems:
         raise LoadError(problems)
+    if not_read:
+        note = (f"{path.name}: sheet(s) {', '.join(not_read)} hold no contract table "
+                "(no header naming a table's key column): not read")
+        if parts:
+            parts[0].notes.append(note)
+        else:
+            raise LoadError([f"{path.name}: no sheet holds a contract table (sheets {', '.join(not_read)}: "
+                             "no header naming a table's key column); name each table sheet after its table"])
     return parts
+
+
+def _holds_key(grid: pd.DataFrame, table: str) -> bool:
+    """Whether a line among the top of ``grid`` names every key column of ``table``."""
+    _, cols = _header_row(grid, table)
+    return set(schema.TABLES[table].key) <= cols
 
 
 def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
@@ -353,8 +482,8 @@ def _read_parquet(path: Path, table: str) -> RawPart:
         raise LoadError([f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})"]) from None
     grid = pd.DataFrame([list(df.columns)] + df.astype("object").where(df.notna(), None).values.tolist()) \
         if len(df.columns) else pd.DataFrame()
-    frame, notes = _grid_to_frame(grid.astype("object"), table, path.name)
-    return RawPart(table, path.name, "", frame, "parquet", notes)
+    frame, notes, warnings = _grid_to_frame(grid.astype("object"), table, path.name)
+    return RawPart(table, path.name, "", frame, "parquet", notes, warnings)
 
 
 def read_file(path: str | Path, *, encoding: str | None = None, table: str | None = None) -> list[RawPart]:
@@ -488,6 +617,46 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return out, repaired, bad
 
 
+_MONTH_RE = r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))$"
+
+
+def parse_months(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse a column of months (数据月份, the snapshot month) as exported: ``(values, repaired,
+    bad)`` like :func:`parse_dates`, each value the first day of its month. ``2021-01``,
+    ``2021/1``, ``2021.01``, ``2021年1月`` and ``202101`` (text or a number cell) are months;
+    any date :func:`parse_dates` reads is taken to its month's first day (a repair unless it
+    was already an ISO first day).
+
+    >>> v, rep, bad = parse_months(pd.Series(["2021-01", "2021年1月", "202101", 202101, "2021-01-01", "2021-01-15", "2021-13", None], dtype=object))
+    >>> v.dt.strftime("%Y-%m-%d").tolist()[:6], rep.tolist(), bad.tolist()
+    (['2021-01-01', '2021-01-01', '2021-01-01', '2021-01-01', '2021-01-01', '2021-01-01'], [True, True, True, True, False, True, False, False], [False, False, False, False, False, False, True, False])
+    """
+    s = s.astype("object")
+    present = ~_blank_series(s)
+    num6 = pd.Series(False, index=s.index) if _all_text(s) else s.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not _isna(v)
+        and float(v).is_integer() and 100000 <= v <= 999999).astype(bool)
+    text = _nfkc_text(s.where(~num6, s.map(lambda v: str(int(v)) if isinstance(v, (int, float, np.integer, np.floating))
+                                                 and not isinstance(v, bool) and not _isna(v) else v)), present)
+    m = text.str.extract(_MONTH_RE)
+    month = m[1].fillna(m[2])
+    is_month = m[0].notna() & month.notna()
+    out, repaired, bad = parse_dates(s.where(~is_month, None))
+    if is_month.any():
+        y = pd.to_numeric(m[0][is_month]).astype("int64")
+        mo = pd.to_numeric(month[is_month]).astype("int64")
+        ok = y.between(1900, 2100) & mo.between(1, 12)
+        first = pd.to_datetime(pd.DataFrame({"year": y.where(ok, 1900), "month": mo.where(ok, 1), "day": 1}))
+        out[is_month] = first.where(ok).astype("datetime64[us]")
+        repaired[is_month] = ok
+        bad[is_month] = ~ok
+    off_day = out.notna() & (out.dt.day != 1)
+    if off_day.any():
+        out[off_day] = out[off_day].dt.to_period("M").dt.start_time.astype("datetime64[us]")
+        repaired[off_day] = True
+    return out.astype("datetime64[us]"), repaired.astype(bool), bad.astype(bool)
+
+
 _AMOUNT_STRIP = re.compile(r"[,\s，]|人民币|rmb|cny|¥|元整?$|圆整?$", re.IGNORECASE)
 _AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万)?$")
 
@@ -543,10 +712,24 @@ def _add(msgs: pd.Series, mask: pd.Series, text: pd.Series | str) -> pd.Series:
     return msgs.where(~mask, joined)
 
 
-def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject",
+                  reference: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate and repair one table's raw rows (object columns named by the contract, plus
     ``_file``, ``_sheet``, ``_row``). Returns ``(frame, ledger)``: the accepted and repaired
-    rows with the contract's dtypes, and one ledger row per input row."""
+    rows with the contract's dtypes, and one ledger row per input row. ``reference`` (a date)
+    adds the checks against the reference date: dates after it and ID numbers born after it
+    (:func:`reference_checks`)."""
+    frame, ledger = _validate(table, raw, duplicates=duplicates)
+    if reference is not None:
+        live = (ledger["status"] != "rejected").to_numpy()
+        ledger["warnings"] = _merge(ledger["warnings"], reference_checks(table, frame, pd.Timestamp(reference)).where(live, ""))
+    keep = (ledger["status"] != "rejected").to_numpy()
+    return frame.loc[keep].reset_index(drop=True), ledger.reset_index(drop=True)
+
+
+def _validate(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`validate_rows` without the reference-date checks, the frame holding every input
+    row (rejected ones too) on the ledger's index."""
     t = schema.spec(table)
     n = len(raw)
     idx = raw.index
@@ -561,14 +744,17 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
         where = f"{name} ({col.label})"
         s = raw[name] if name in raw.columns else pd.Series([None] * n, index=idx, dtype="object")
         if col.type == "date":
-            v, rep, bad = _by_unique(parse_dates, s)
+            month = col.precision == "month"
+            v, rep, bad = _by_unique(parse_months if month else parse_dates, s)
+            what = "month" if month else "date"
             if rep.any():
-                reason_rep = _add(reason_rep, rep, f"{where}: date parsed from '" + _quote(s) + "'")
+                reason_rep = _add(reason_rep, rep, f"{where}: {what} parsed from '" + _quote(s) + "'"
+                                  + (" (first day of the month)" if month else ""))
             if col.required:
-                reason_rej = _add(reason_rej, bad, f"{where}: unreadable date '" + _quote(s) + "'")
+                reason_rej = _add(reason_rej, bad, f"{where}: unreadable {what} '" + _quote(s) + "'")
                 reason_rej = _add(reason_rej, v.isna() & ~bad, f"{where}: missing")
             else:
-                reason_rep = _add(reason_rep, bad, f"{where}: unreadable date '" + _quote(s) + "' set missing")
+                reason_rep = _add(reason_rep, bad, f"{where}: unreadable {what} '" + _quote(s) + "' set missing")
             cols[name] = v
         elif col.type == "float":
             v, rep, bad = _by_unique(parse_amounts, s)
@@ -579,6 +765,8 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
                 reason_rej = _add(reason_rej, v.isna() & ~bad, f"{where}: missing")
             else:
                 reason_rep = _add(reason_rep, bad, f"{where}: unreadable amount '" + _quote(s) + "' set missing")
+            if schema.CONSISTENCY["non_negative"]:
+                warn = _add(warn, (v < 0).fillna(False).astype(bool), f"{where}: negative amount, kept")
             cols[name] = v
         else:
             v, numeric = _text(s)
@@ -606,6 +794,15 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
                 warn = _add(warn, v.isna() & ~blank_row, f"{where}: missing")
             cols[name] = v
     frame = pd.DataFrame(cols, index=idx)
+    # consistency within a row (schema.yaml `consistency`): kept, with a warning
+    for tn, first, second in schema.CONSISTENCY["date_order"]:
+        if tn == table:
+            warn = _add(warn, (frame[second] < frame[first]).fillna(False).astype(bool),
+                        f"{second} ({t.columns[second].label}) before {first} ({t.columns[first].label}), kept")
+    for tn, small, large in schema.CONSISTENCY["amount_order"]:
+        if tn == table:
+            warn = _add(warn, (frame[small] > frame[large]).fillna(False).astype(bool),
+                        f"{small} ({t.columns[small].label}) exceeds {large} ({t.columns[large].label}), kept")
     key_cols = list(t.key)
     keyv = frame[key_cols[0]].astype("str") if len(key_cols) == 1 else frame[key_cols].astype("str").agg("|".join, axis=1)
     # rejections in order of precedence: empty row, missing key, template example
@@ -661,11 +858,45 @@ def validate_rows(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") 
         "warnings": warn.to_numpy(),
     }, index=idx)
     ledger = ledger.astype({c: "str" for c in ["table", "file", "sheet", "key", "status", "reason", "warnings"]})
-    kept = frame.loc[status != "rejected"].reset_index(drop=True)
-    return kept, ledger.reset_index(drop=True)
+    return frame, ledger
+
+
+def reference_checks(table: str, frame: pd.DataFrame, reference: pd.Timestamp) -> pd.Series:
+    """Warnings (one text per row, ``""`` for none) of ``table``'s validated rows against the
+    reference date: a date after it, and an ID number whose birth date is after it (then an
+    invalid ID, reason ``birth_date``; kept, as every invalid ID)."""
+    t = schema.spec(table)
+    ref = pd.Timestamp(reference).normalize()
+    day = ref.strftime("%Y-%m-%d")
+    warn = pd.Series("", index=frame.index, dtype="str")
+    if not schema.CONSISTENCY["future_dates"]:
+        return warn
+    for name, col in t.columns.items():
+        if name not in frame.columns:
+            continue
+        if col.type == "date":
+            late = (frame[name] > ref).fillna(False).astype(bool)
+            if late.any():
+                warn = _add(warn, late, f"{name} ({col.label}): date " + frame[name].dt.strftime("%Y-%m-%d").fillna("")
+                            + f" after the reference date {day}, kept")
+        elif name in _id_columns(table):
+            s = frame[name]
+            before = identity.check_series(s, normalised=True)
+            after = identity.check_series(s, normalised=True, reference=ref.date())
+            born_late = s.notna() & (before == "") & (after == "birth_date")
+            warn = _add(warn, born_late, f"{name} ({col.label}): invalid ID number (birth_date: born after the "
+                                         f"reference date {day}), kept")
+    return warn
 
 
 # --------------------------------------------------------------------------- folder
+#: archives: never read (unpack them); a folder holding only archives is an error
+ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz"}
+#: an inferred reference date leaves out a latest date more than this many days after the
+#: next earlier date of the exports (a typo such as 2032 for 2023), and so on downwards
+ISOLATED_DAYS = 366
+
+
 def data_files(directory: str | Path) -> list[Path]:
     """The data files of an export folder (sorted; hidden and ``~$`` lock files left out)."""
     d = Path(directory)
@@ -678,45 +909,204 @@ def is_pool_folder(directory: str | Path) -> bool:
     ``contract_version`` and every data file a ``<table>.parquet`` under its English name."""
     d = Path(directory)
     mp = d / "meta.json"
-    if not mp.exists():
+    if not d.is_dir() or not mp.is_file():
         return False
     try:
         meta = json.loads(mp.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, OSError):
         return False
-    if "contract_version" not in meta:
+    if not isinstance(meta, dict) or "contract_version" not in meta:
         return False
     return all(p.suffix == ".parquet" and p.stem in schema.TABLES for p in data_files(d))
 
 
+def _folder_problem(d: Path) -> str | None:
+    """Why ``d`` cannot be read as a folder of exports (one line), or ``None``."""
+    if d.is_dir():
+        return None
+    if not d.exists():
+        return f"{d}: no such folder"
+    if d.suffix.lower() in ARCHIVE_SUFFIXES:
+        return (f"{d.name} is a {d.suffix.lower()} archive, not a folder: unpack it "
+                f"(e.g. unzip {d.name} -d 导出目录) and validate the folder")
+    return f"{d.name} is a file, not a folder: put the export files in one folder and validate that folder"
+
+
+def _read_meta(d: Path, meta: dict | None) -> tuple[dict, list[str]]:
+    """``meta.json`` of an export folder merged under ``meta``, and the problems found in it."""
+    m = dict(meta or {})
+    mp = d / "meta.json"
+    if not mp.exists():
+        return m, []
+    try:
+        loaded = json.loads(mp.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return m, ["meta.json: not UTF-8 text"]
+    except ValueError as exc:
+        return m, [f"meta.json: not valid JSON ({exc})"]
+    if not isinstance(loaded, dict):
+        return m, [f"meta.json: must hold one JSON object ({{\"county\": …}}), not a {type(loaded).__name__}"]
+    return {**loaded, **m}, []
+
+
+def _as_reference(value: Any, where: str) -> pd.Timestamp:
+    """A reference date given by the user (``meta.json``, ``reference_date=``) as a day; a
+    :class:`LoadError` naming ``where`` when it is no date."""
+    v, _, bad = parse_dates(pd.Series([value], dtype="object"))
+    if bad.iloc[0] or pd.isna(v.iloc[0]):
+        raise LoadError([f"{where}: reference_date {str(value)[:QUOTE_MAX]!r} is not a date (write it as 2023-06-30)"])
+    return pd.Timestamp(v.iloc[0])
+
+
+def decide_reference_date(frames: dict[str, pd.DataFrame], meta: dict | None = None,
+                          explicit: Any = None) -> tuple[pd.Timestamp | None, str]:
+    """The reference date (基准日) of a folder of exports, and where it comes from.
+
+    Future dates and ID numbers born in the future are judged against it — never against
+    today's date. In order: ``explicit`` (``read_exports(reference_date=…)``, ``jiuzhu
+    validate --reference-date``); ``meta["reference_date"]`` (``meta.json``, as a written pool
+    has it); else the latest date of the validated rows of ``frames`` — leaving out a latest
+    date that lies more than :data:`ISOLATED_DAYS` after the next earlier date of the exports
+    (a typo such as 2032 for 2023; such a date is then reported as a future date), and so on
+    downwards. ``(None, …)`` when there is no date at all.
+
+    >>> f = {"petitions": pd.DataFrame({"received_on": pd.to_datetime(["2022-01-05", "2022-12-30", "2032-01-01"])})}
+    >>> decide_reference_date(f)
+    (Timestamp('2022-12-30 00:00:00'), 'the latest date of the exports (petitions.received_on; 1 later date(s) more than 366 days after all others left out)')
+    >>> decide_reference_date(f, {"reference_date": "2023-06-30"})[0]
+    Timestamp('2023-06-30 00:00:00')
+    """
+    if explicit is not None:
+        return _as_reference(explicit, "reference date given"), "given (reference_date=)"
+    if meta and meta.get("reference_date") not in (None, ""):
+        return _as_reference(meta["reference_date"], "meta.json"), "meta.json reference_date"
+    found = []
+    for table, df in frames.items():
+        for name, col in schema.TABLES[table].columns.items():
+            if col.type == "date" and name in df.columns:
+                s = df[name].dropna()
+                if len(s):
+                    found.append(pd.DataFrame({"date": s.to_numpy(dtype="datetime64[us]"), "where": f"{table}.{name}"}))
+    if not found:
+        return None, "no date in the exports"
+    dates = pd.concat(found, ignore_index=True)
+    distinct = np.unique(dates["date"].to_numpy())
+    top = len(distinct) - 1
+    while top > 0 and (distinct[top] - distinct[top - 1]) > np.timedelta64(ISOLATED_DAYS, "D"):
+        top -= 1                                    # one step per isolated date (a handful at most)
+    ref = pd.Timestamp(distinct[top])
+    where = ", ".join(sorted(set(dates.loc[dates["date"] == distinct[top], "where"])))
+    left = int((dates["date"] > distinct[top]).sum())
+    extra = f"; {left} later date(s) more than {ISOLATED_DAYS} days after all others left out" if left else ""
+    return ref, f"the latest date of the exports ({where}{extra})"
+
+
+def _merge(msgs: pd.Series, extra: pd.Series) -> pd.Series:
+    """Row texts joined with ``; `` where both are non-empty."""
+    extra = pd.Series(extra, index=msgs.index, dtype="str").fillna("")
+    return _add(msgs, extra.str.len() > 0, extra)
+
+
+def _references(frames: dict[str, pd.DataFrame], ledgers: dict[str, pd.DataFrame],
+                present: set[str]) -> tuple[list[str], list[str]]:
+    """Referential integrity (``references`` in schema.yaml: parties → cases, documents →
+    cases, court parties and enforcements → judgments): a row whose key joins no kept row of
+    the referenced table gets a ledger warning (kept), and each file a warning with the count
+    and up to three example keys — with a hint when the keys join once leading zeros are
+    ignored (keys that were number cells in Excel). Returns ``(warnings, notes)``."""
+    warnings, notes = [], []
+    for table, frame in frames.items():
+        t = schema.TABLES[table]
+        led = ledgers[table]
+        live = (led["status"] != "rejected").to_numpy()
+        for name, col in t.columns.items():
+            if not col.references:
+                continue
+            rtable, rcol = col.references.split(".")
+            if rtable not in present:
+                if live.any() and frame.loc[live, name].notna().any():
+                    notes.append(f"{table}.{name} ({col.label}) not checked against {rtable} "
+                                 f"({schema.TABLES[rtable].label}): that table is not in the exports")
+                continue
+            rframe, rled = frames[rtable], ledgers[rtable]
+            keys = rframe.loc[(rled["status"] != "rejected").to_numpy(), rcol].dropna()
+            v = frame[name]
+            orphan = pd.Series(live, index=v.index) & v.notna() & ~v.isin(keys)
+            if not orphan.any():
+                continue
+            rlabel = schema.TABLES[rtable].label
+            led["warnings"] = _add(led["warnings"], orphan,
+                                   f"{name} ({col.label}): '" + _quote(v) + f"' joins no {rtable} ({rlabel}) row, kept")
+            stripped = set(keys.astype("str").str.lstrip("0"))
+            zeros = orphan & v.astype("str").str.lstrip("0").isin(stripped)
+            where = led["file"] + np.where(led["sheet"] != "", "[" + led["sheet"] + "]", "")
+            for w in pd.unique(where[orphan]):
+                mine = orphan & (where == w)
+                k = int(mine.sum())
+                ex = ", ".join(pd.unique(v[mine].astype("str"))[:3])
+                hint = ""
+                z = int((zeros & mine).sum())
+                if z:
+                    hint = (f"; {z} of them join once leading zeros are ignored (keys stored as numbers in "
+                            "Excel? keep key columns as text)")
+                warnings.append(f"{w}: {k} row(s) whose {name} ({col.label}) joins no {rtable} ({rlabel}) row, "
+                                f"e.g. {ex}{hint}")
+    return warnings, notes
+
+
 def read_exports(directory: str | Path, *, encoding: str | None = None, duplicates: str = "reject",
-                 meta: dict | None = None, verbose: bool = False) -> "DataPool":
+                 meta: dict | None = None, reference_date: Any = None, verbose: bool = False) -> "DataPool":
     """Read a folder of exports into a validated :class:`~jiuzhu_methods.DataPool` with ``ledger``.
 
     ``encoding`` forces one encoding for every text file (default: detected per file).
+    ``reference_date`` (else ``meta.json``'s, else the latest date of the exports: see
+    :func:`decide_reference_date`) is the day future dates and future birth dates are judged by.
     File-level problems of all files are collected and raised together as one
-    :class:`LoadError`. ``pool.meta["load"]`` records files, encodings and notes (ignored
-    columns, title lines); ``pool.meta["vocabulary"]`` the out-of-vocabulary values.
+    :class:`LoadError` (a missing folder, a zip or other file given instead of a folder, a
+    folder without data files, a malformed ``meta.json`` are such problems too).
+    ``pool.meta["load"]`` records files, encodings, the reference date and where it came
+    from, ``notes`` (title lines, aliases read, sheets not read …) and ``warnings``
+    (file-level findings that need a look: columns not loaded, keys that join nothing, an
+    archive beside the exports; ``jiuzhu validate --strict`` fails on them; each is also in
+    ``notes``); ``pool.meta["vocabulary"]`` the out-of-vocabulary values.
     """
     from .pool import DataPool
 
+    ref_arg = reference_date
     d = Path(directory)
-    if not d.is_dir():
-        raise FileNotFoundError(f"no export folder at {d}")
+    problem = _folder_problem(d)
+    if problem:
+        raise LoadError([problem])
+    m, problems = _read_meta(d, meta)
     parts: list[RawPart] = []
-    problems: list[str] = []
-    for p in data_files(d):
+    files = data_files(d)
+    archives = sorted(p.name for p in d.iterdir() if p.is_file() and p.suffix.lower() in ARCHIVE_SUFFIXES
+                      and not p.name.startswith((".", "~$")))
+    if not files:
+        others = sorted(p.name + ("/" if p.is_dir() else "") for p in d.iterdir() if not p.name.startswith("."))
+        if archives:
+            problems.append(f"{d.name}: holds no data files, only the archive(s) {', '.join(archives)}: "
+                            "unpack them into the folder and validate again")
+        else:
+            problems.append(f"{d.name}: holds no data files (CSV, .xlsx, Parquet)"
+                            + (f"; found only {', '.join(others[:10])}" if others else ": the folder is empty")
+                            + (" (sub-folders are not read)" if any(o.endswith("/") for o in others) else ""))
+        raise LoadError(problems)
+    for p in files:
         try:
             parts += read_file(p, encoding=encoding)
         except LoadError as exc:
             problems += exc.problems
     notes = [n for part in parts for n in part.notes]
+    warnings = [w for part in parts for w in part.warnings]
     for p in sorted(d.iterdir()):
         if not p.is_file() or p.name.startswith((".", "~$")) or p.suffix.lower() in DATA_SUFFIXES \
                 or p.name == "meta.json":
             continue
         if p.suffix.lower() in SPREADSHEET_ONLY:
             problems.append(f"{p.name}: {p.suffix} workbooks cannot be read; save it as .xlsx (or CSV)")
+        elif p.suffix.lower() in ARCHIVE_SUFFIXES:
+            warnings.append(f"{p.name}: an archive, not read; unpack it into the folder if it holds exports")
         else:
             notes.append(f"{p.name}: not a data file (CSV, .xlsx, Parquet), skipped")
     # required / optional columns
@@ -736,33 +1126,57 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
             else:
                 notes.append(f"{where}: optional column {name} ({col.label}) absent, left empty")
                 part.frame[name] = None
+    try:
+        ref, ref_source = None, ""
+        if ref_arg is not None or m.get("reference_date") not in (None, ""):
+            ref, ref_source = decide_reference_date({}, m, ref_arg)
+    except LoadError as exc:
+        problems += exc.problems
     if problems:
         raise LoadError(problems)
-    frames, ledgers = {}, []
+    frames, ledgers = {}, {}
     for table in schema.CONTRACT_TABLES:
         mine = [p for p in parts if p.table == table]
         if not mine:
             continue
         raw = pd.concat([p.frame.assign(_file=p.file, _sheet=p.sheet) for p in mine], ignore_index=True)
         raw = raw.astype({c: "object" for c in raw.columns if c not in ("_row",)})
-        frame, ledger = validate_rows(table, raw, duplicates=duplicates)
-        frames[table] = frame
-        ledgers.append(ledger)
-    ledger = (pd.concat(ledgers, ignore_index=True) if ledgers else
+        frames[table], ledgers[table] = _validate(table, raw, duplicates=duplicates)
+    kept = {t: f.loc[(ledgers[t]["status"] != "rejected").to_numpy()] for t, f in frames.items()}
+    if not ref_source:
+        ref, ref_source = decide_reference_date(kept, m)
+    before = {table: led["warnings"].copy() for table, led in ledgers.items()}
+    if ref is not None:
+        notes.append(f"reference date {ref:%Y-%m-%d}: {ref_source}"
+                     + ("" if ref_source.startswith(("given", "meta.json")) else
+                        " — give reference_date in meta.json (or --reference-date) to judge future dates by the "
+                        "day the data were exported"))
+        for table, frame in frames.items():
+            led = ledgers[table]
+            live = (led["status"] != "rejected").to_numpy()
+            extra = reference_checks(table, frame, ref).where(live, "")
+            led["warnings"] = _merge(led["warnings"], extra)
+    ref_warnings, ref_notes = _references(frames, ledgers, set(frames))
+    warnings += ref_warnings
+    notes += ref_notes
+    from .privacy import mask_ids_in_text
+
+    for table, led in ledgers.items():   # the warnings added here quote values: no ID number may pass
+        changed = (led["warnings"] != before[table]).to_numpy()
+        if changed.any():
+            led.loc[changed, "warnings"] = mask_ids_in_text(led.loc[changed, "warnings"]).to_numpy()
+    warnings = list(mask_ids_in_text(pd.Series(warnings, dtype="str"))) if warnings else []
+    notes += [f"warning: {w}" for w in warnings]
+    out = {t: f.loc[(ledgers[t]["status"] != "rejected").to_numpy()].reset_index(drop=True) for t, f in frames.items()}
+    ledger = (pd.concat([ledgers[t].reset_index(drop=True) for t in ledgers], ignore_index=True) if ledgers else
               pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "str") for c in LEDGER_COLUMNS}))
-    m = dict(meta or {})
-    mp = d / "meta.json"
-    if mp.exists():
-        try:
-            m = {**json.loads(mp.read_text(encoding="utf-8")), **m}
-        except ValueError as exc:
-            raise LoadError([f"meta.json: not valid JSON ({exc})"]) from None
-    pc = frames.get("proc_cases")
+    pc = out.get("proc_cases")
     if "county_code" not in m and pc is not None and pc["county_code"].notna().any():
         m["county_code"] = str(pc["county_code"].mode().iloc[0])
     m["load"] = {"folder": d.name, "files": sorted({p.file for p in parts}),
-                 "encodings": {p.file: p.encoding for p in parts}, "notes": notes}
-    pool = DataPool.from_frames(frames, meta=m)
+                 "encodings": {p.file: p.encoding for p in parts}, "notes": notes, "warnings": warnings,
+                 "reference_date": None if ref is None else f"{ref:%Y-%m-%d}", "reference_source": ref_source}
+    pool = DataPool.from_frames(out, meta=m)
     vocab = [schema.vocabulary_report(n, df) for n, df in pool.tables.items()]
     vocab = [v for v in vocab if len(v)]
     pool.meta["vocabulary"] = pd.concat(vocab, ignore_index=True).to_dict("records") if vocab else []
@@ -772,21 +1186,38 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     return pool
 
 
+def strict_failures(pool) -> list[str]:
+    """What makes ``jiuzhu validate --strict`` fail on a loaded pool: rejected rows, rows with
+    warnings, and the file-level warnings (columns not loaded, keys that join nothing …)."""
+    led = pool.ledger
+    out = []
+    if led is not None and len(led):
+        rej = int((led["status"] == "rejected").sum())
+        warned = int((led["warnings"].fillna("").str.len() > 0).sum())
+        if rej:
+            out.append(f"{rej} rejected row(s)")
+        if warned:
+            out.append(f"{warned} row(s) with warnings")
+    files = pool.meta.get("load", {}).get("warnings", [])
+    if files:
+        out.append(f"{len(files)} file-level warning(s)")
+    return out
+
+
 # --------------------------------------------------------------------------- reporting
 def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
     """Counts per file and table: ``rows = accepted + repaired + rejected`` (``balanced``), and
-    rows with warnings."""
+    rows with warnings. Each count is taken over that file's own ledger rows (one grouping,
+    in order of first appearance)."""
     cols = ["table", "file", "sheet", "rows", "accepted", "repaired", "rejected", "warnings", "balanced"]
     if ledger is None or len(ledger) == 0:
         return pd.DataFrame(columns=cols)
-    g = ledger.assign(_w=ledger["warnings"].fillna("").str.len() > 0)
-    counts = (g.groupby(["table", "file", "sheet"], sort=False)["status"].value_counts().unstack(fill_value=0)
-              .reindex(columns=list(STATUSES), fill_value=0))
-    out = counts.reset_index()
-    out["rows"] = g.groupby(["table", "file", "sheet"], sort=False).size().to_numpy()
-    out["warnings"] = g.groupby(["table", "file", "sheet"], sort=False)["_w"].sum().to_numpy()
+    status = ledger["status"].astype("str")
+    g = pd.DataFrame({"table": ledger["table"], "file": ledger["file"], "sheet": ledger["sheet"],
+                      "_n": 1, **{s: (status == s).astype("int64") for s in STATUSES},
+                      "warnings": (ledger["warnings"].fillna("").astype("str").str.len() > 0).astype("int64")})
+    out = g.groupby(["table", "file", "sheet"], sort=False).sum().reset_index().rename(columns={"_n": "rows"})
     out["balanced"] = out["rows"] == out["accepted"] + out["repaired"] + out["rejected"]
-    out.columns.name = None
     return out[cols]
 
 
@@ -969,7 +1400,7 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
     dd = dd.rename(columns={"table": "表名 table", "table_label": "表中文名", "column": "列名 column",
                             "label": "中文字段名", "type": "类型 type", "required": "必填 required",
                             "key": "主键 key", "values": "取值/格式 values", "references": "引用 references",
-                            "description": "说明 description"})
+                            "description": "说明 description", "aliases": "也可用的表头 aliases"})
     sh = wb.create_sheet("数据字典")
     for j, h in enumerate(dd.columns, start=1):
         sh.cell(row=1, column=j, value=h).font = bold
@@ -984,7 +1415,8 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
 # --------------------------------------------------------------------------- CLI
 def _cmd_validate(args) -> int:
     try:
-        pool = read_exports(args.folder, encoding=args.encoding, duplicates=args.duplicates)
+        pool = read_exports(args.folder, encoding=args.encoding, duplicates=args.duplicates,
+                            reference_date=args.reference_date)
     except LoadError as exc:
         print(str(exc))
         return 2
@@ -1007,7 +1439,8 @@ def _cmd_validate(args) -> int:
     if args.pool_out:
         pool.write(args.pool_out)
         print(f"pool written: {args.pool_out}")
-    if args.strict and ((led["status"] == "rejected").any() or (led["warnings"].fillna("").str.len() > 0).any()):
+    if args.strict and strict_failures(pool):
+        print("strict: " + "; ".join(strict_failures(pool)))
         return 1
     return 0
 
@@ -1049,7 +1482,12 @@ def add_commands(sub) -> None:
     v.add_argument("--out", default=None, help="ledger folder (default: FOLDER/ledger)")
     v.add_argument("--pool-out", default=None, help="also write the loaded pool (Parquet) here")
     v.add_argument("--show", type=int, default=20, help="rejected / warning rows to print (default 20)")
-    v.add_argument("--strict", action="store_true", help="exit with 1 when a row is rejected or has a warning")
+    v.add_argument("--strict", action="store_true",
+                   help="exit with 1 when a row is rejected or has a warning, or a file has a warning "
+                        "(a column not loaded, keys that join nothing)")
+    v.add_argument("--reference-date", default=None,
+                   help="the day the data were exported (future dates are judged by it; default: meta.json's "
+                        "reference_date, else the latest date of the exports)")
     v.set_defaults(func=_cmd_validate)
     t = sub.add_parser("template", help="write the blank Excel import template")
     t.add_argument("out", help="output .xlsx path")
@@ -1066,7 +1504,8 @@ def add_commands(sub) -> None:
     ps.set_defaults(func=_cmd_pseudonymise)
 
 
-__all__ = ["ENCODINGS", "EXAMPLE_PREFIX", "LEDGER_COLUMNS", "LoadError", "RawPart", "add_commands", "data_files",
-           "detect_encoding", "example_rows", "format_summary", "is_pool_folder", "ledger_summary",
-           "parse_amounts", "parse_dates", "read_exports", "read_file", "table_for_name", "validate_rows",
+__all__ = ["ARCHIVE_SUFFIXES", "DELIMITERS", "ENCODINGS", "EXAMPLE_PREFIX", "LEDGER_COLUMNS", "LoadError", "RawPart",
+           "add_commands", "data_files", "decide_reference_date", "detect_encoding", "example_rows", "format_summary",
+           "header_column", "is_pool_folder", "ledger_summary", "parse_amounts", "parse_dates", "parse_months",
+           "read_exports", "read_file", "reference_checks", "strict_failures", "table_for_name", "validate_rows",
            "write_ledger", "write_template"]

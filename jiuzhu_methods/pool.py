@@ -159,7 +159,7 @@ class DataPool(Mapping[str, pd.DataFrame]):
         exports (CSV in UTF-8/GBK/GB18030, ``.xlsx``, Parquet; English or Chinese headers and
         names) and goes through :func:`jiuzhu_methods.loaders.read_exports`, which validates
         every row and sets ``pool.ledger``; ``load_options`` (``encoding=``, ``duplicates=``,
-        ``meta=``) are passed to it.
+        ``meta=``, ``reference_date=``) are passed to it.
 
         ``truth=False`` leaves the hidden truth behind (what a model-only user should load).
         """

@@ -6,7 +6,9 @@ The contract itself is data (``data/schema.yaml``, transcribed from
 * :data:`TABLES` — every table's :class:`TableSpec` (columns, Chinese labels, types,
   allowed vocabulary, row key);
 * :func:`empty_frame` / :func:`coerce` — frames with exactly the contract's columns and dtypes;
-* :func:`header_map` — English name *or* Chinese label → English name, for loaders;
+* :func:`header_map` — English name, Chinese label *or* an alias (``header_aliases`` in the
+  YAML: 身份证号码, 证件号码, ``id_no`` …) → English name, for loaders; :func:`normalise_header`
+  is how headers are compared, :func:`alias_table` lists the aliases (docs/real-data.md);
 * :func:`pandera_schema` / :func:`validate_table` — validation with pandera;
 * :func:`vocabulary_report` — values outside a column's vocabulary (kept, reported).
 
@@ -19,6 +21,8 @@ Examples
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -48,6 +52,10 @@ class ColumnSpec:
     pattern: str | None = None
     references: str | None = None
     description: str = ""
+    #: other spellings of the header in exports (``header_aliases`` groups expanded)
+    aliases: tuple[str, ...] = ()
+    #: ``"month"`` for a date that names a month (``as_of``: the snapshot month, its first day)
+    precision: str = "day"
 
     @property
     def dtype(self) -> Any:
@@ -68,10 +76,62 @@ class TableSpec:
         return list(self.columns)
 
 
+#: characters that do not show: zero-width space/joiners, direction marks and embeddings, word
+#: joiner, invisible operators, the BOM (U+FEFF), soft hyphen and the Mongolian vowel separator.
+#: NFKC keeps them, so they are removed from headers (and from ID numbers, :mod:`identity`).
+INVISIBLE = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE_RE = re.compile("[" + INVISIBLE + "]")
+_HEADER_SPACE_RE = re.compile(r"[\s_\-]+")
+# a trailing remark in brackets (救助金额（元）, 身份证号(必填)) and required-marks *
+_HEADER_REMARK_RE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
+
+
+def normalise_header(header: object, *, remark: bool = False) -> str:
+    """The form in which export headers are compared with the contract's names, labels and
+    aliases: NFKC (full-width → half-width), invisible characters (:data:`INVISIBLE`, the BOM)
+    removed, spaces, underscores and hyphens removed, lower case. ``remark=True`` also drops a
+    trailing remark in brackets and ``*`` marks (``救助金额（元）`` → ``救助金额``).
+
+    >>> normalise_header("\ufeff身份证\u200b号码 "), normalise_header("ID-Number"), normalise_header("金额（元）*", remark=True)
+    ('身份证号码', 'idnumber', '金额')
+    """
+    s = unicodedata.normalize("NFKC", str(header))
+    s = _INVISIBLE_RE.sub("", s)
+    s = _HEADER_SPACE_RE.sub("", s).lower()
+    if remark:
+        s = s.strip("*")
+        s = _HEADER_REMARK_RE.sub("", s).strip("*")
+    return s
+
+
+def _expand_aliases(items: list[str], groups: dict[str, dict], own: tuple[str, str]) -> tuple[str, ...]:
+    """Alias items with ``{group}`` spelled out: ``{g}`` → every spelling of the group,
+    ``前缀{g}`` → the prefix + each Chinese one, ``prefix_{g}`` → the prefix + each English one;
+    the column's own name and label (``own``) left out."""
+    out: list[str] = []
+    for item in items or []:
+        if not isinstance(item, str):
+            raise ValueError(f"schema.yaml: alias {item!r} is not text (quote it: YAML reads no/yes/on as booleans)")
+        m = re.fullmatch(r"(.*)\{(\w+)\}", str(item))
+        if not m:
+            out.append(str(item))
+            continue
+        prefix, g = m.groups()
+        if g not in groups:
+            raise ValueError(f"schema.yaml: alias {item!r} names no header_aliases group {g!r}")
+        zh, en = list(groups[g].get("zh", [])), list(groups[g].get("en", []))
+        spellings = zh + en if not prefix else (en if prefix.isascii() else zh)
+        out += [prefix + s for s in spellings]
+    mine = {normalise_header(x) for x in own}
+    return tuple(a for a in dict.fromkeys(out) if normalise_header(a) not in mine)
+
+
 @lru_cache(maxsize=1)
-def _load() -> tuple[int, dict[str, TableSpec]]:
+def _load() -> tuple[int, dict[str, TableSpec], dict[str, Any]]:
     text = resources.files("jiuzhu_methods").joinpath("data/schema.yaml").read_text("utf-8")
     raw = yaml_io.safe_load(text)
+    aliases = raw.get("header_aliases", {}) or {}
+    groups = aliases.get("groups", {}) or {}
     tables: dict[str, TableSpec] = {}
     for tname, t in raw["tables"].items():
         cols = {}
@@ -85,6 +145,8 @@ def _load() -> tuple[int, dict[str, TableSpec]]:
                 pattern=c.get("pattern"),
                 references=c.get("references"),
                 description=c.get("description", ""),
+                aliases=_expand_aliases(c.get("aliases", []), groups, (cname, c["label"])),
+                precision=c.get("precision", "day"),
             )
         key = t["key"]
         tables[tname] = TableSpec(
@@ -95,10 +157,27 @@ def _load() -> tuple[int, dict[str, TableSpec]]:
             columns=cols,
             truth=bool(t.get("truth", False)),
         )
-    return int(raw["contract_version"]), tables
+    for kind in ("date_order", "amount_order"):
+        for tn, a, b in (raw.get("consistency", {}) or {}).get(kind, {}).get("pairs", []):
+            want = "date" if kind == "date_order" else "float"
+            if tables[tn].columns[a].type != want or tables[tn].columns[b].type != want:
+                raise ValueError(f"schema.yaml: consistency {kind} [{tn}, {a}, {b}] needs two {want} columns")
+    return int(raw["contract_version"]), tables, {**aliases, "consistency": raw.get("consistency", {}) or {}}
 
 
-CONTRACT_VERSION, TABLES = _load()
+CONTRACT_VERSION, TABLES, _EXTRA = _load()
+#: row-level consistency checks of loaded exports (``consistency`` in the YAML): ``date_order``
+#: and ``amount_order`` as ``(table, first, second)`` triples, ``non_negative`` and
+#: ``future_dates`` as booleans
+CONSISTENCY: dict[str, Any] = {
+    "date_order": [tuple(x) for x in _EXTRA["consistency"].get("date_order", {}).get("pairs", [])],
+    "amount_order": [tuple(x) for x in _EXTRA["consistency"].get("amount_order", {}).get("pairs", [])],
+    "non_negative": bool(_EXTRA["consistency"].get("non_negative", {}).get("value", False)),
+    "future_dates": bool(_EXTRA["consistency"].get("future_dates", {}).get("value", False)),
+}
+#: headers of row-number columns (序号, No. …), normalised: noted on load, never a warning
+ROW_NUMBER_HEADERS: frozenset[str] = frozenset(
+    normalise_header(str(v)) for v in (_EXTRA.get("row_number_headers", {}) or {}).get("values", []))
 #: the tables models read (no ``truth_*``)
 CONTRACT_TABLES: list[str] = [n for n, t in TABLES.items() if not t.truth]
 #: the hidden-truth tables of synthetic pools
@@ -163,14 +242,61 @@ def coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def header_map(table: str) -> dict[str, str]:
-    """Map both the English name and the Chinese label of every column to the English name."""
+def header_map(table: str, *, aliases: bool = True) -> dict[str, str]:
+    """Map the English name, the Chinese label and (``aliases``) every alias of every column
+    to the English name, as written (compare headers through :func:`header_lookup`)."""
     t = spec(table)
     m: dict[str, str] = {}
     for name, col in t.columns.items():
         m[name] = name
         m[col.label] = name
+        if aliases:
+            for a in col.aliases:
+                m.setdefault(a, name)
     return m
+
+
+@lru_cache(maxsize=None)
+def header_lookup(table: str) -> dict[str, tuple[str, int]]:
+    """``{normalised header: (column, rank)}`` for ``table``: rank 0 for the English name and the
+    Chinese label, 1 for an alias (:func:`normalise_header`). A header spelling that would name
+    two columns of one table is an error in the schema data (raised here)."""
+    t = spec(table)
+    out: dict[str, tuple[str, int]] = {}
+    for name, col in t.columns.items():
+        for rank, spellings in ((0, (name, col.label)), (1, col.aliases)):
+            for s in spellings:
+                k = normalise_header(s)
+                if k in out and out[k][0] != name:
+                    raise ValueError(f"schema.yaml: header {s!r} names both {out[k][0]} and {name} of {table}")
+                if k not in out or rank < out[k][1]:
+                    out[k] = (name, rank)
+    return out
+
+
+def alias_table(tables: list[str] | None = None) -> pd.DataFrame:
+    """One row per contract column: table, column, Chinese label and its aliases (joined with
+    ``、``) — the header section of docs/real-data.md."""
+    rows = []
+    for tn in tables or CONTRACT_TABLES:
+        t = spec(tn)
+        for c in t.columns.values():
+            rows.append({"table": tn, "table_label": t.label, "column": c.name, "label": c.label,
+                         "aliases": "、".join(c.aliases)})
+    return pd.DataFrame(rows, columns=["table", "table_label", "column", "label", "aliases"])
+
+
+def alias_markdown() -> str:
+    """The header aliases as Markdown, one table per contract table (kept in docs/real-data.md
+    between ``<!-- aliases:start -->`` and ``<!-- aliases:end -->``; a test compares them)."""
+    lines: list[str] = []
+    at = alias_table()
+    for tn, g in at.groupby("table", sort=False):
+        lines += [f"**`{tn}` {g['table_label'].iloc[0]}**", "", "| column | 中文 | also read as |", "|---|---|---|"]
+        lines += ["| `" + r.column + "` | " + r.label + " | " + r.aliases.replace("|", "\\|") + " |"
+                  for r in g.itertuples(index=False)]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def table_by_label() -> dict[str, str]:
@@ -244,22 +370,30 @@ def data_dictionary(table: str | None = None) -> pd.DataFrame:
                     "values": "、".join(c.vocabulary) if c.vocabulary else (c.pattern or ""),
                     "references": c.references or "",
                     "description": c.description,
+                    "aliases": "、".join(c.aliases),
                 }
             )
     return pd.DataFrame(rows)
 
 
 __all__ = [
+    "CONSISTENCY",
     "CONTRACT_VERSION",
     "CONTRACT_TABLES",
     "TRUTH_TABLES",
     "TABLES",
     "ColumnSpec",
+    "INVISIBLE",
+    "ROW_NUMBER_HEADERS",
     "TableSpec",
+    "alias_markdown",
+    "alias_table",
     "coerce",
     "data_dictionary",
     "empty_frame",
+    "header_lookup",
     "header_map",
+    "normalise_header",
     "pandera_schema",
     "spec",
     "table_by_label",

@@ -1467,7 +1467,17 @@ def _cmd_exercise(args) -> int:
 
         pool = generate(args.county, scale=args.scale, seed=args.pool_seed)
     elif args.pool:
-        pool = DataPool.read(args.pool)
+        from .loaders import LoadError
+
+        try:
+            pool = DataPool.read(args.pool)
+        except (LoadError, FileNotFoundError) as exc:
+            print(f"jiuzhu exercise: {exc}")
+            return 2
+        if not pool.has_truth or "truth_victims" not in pool.truth:
+            print(f"jiuzhu exercise: {args.pool} has no hidden truth (truth_persons, truth_links, truth_victims): "
+                  "exercises are drawn from a synthetic pool (jiuzhu synth …, or --county), not from loaded exports")
+            return 2
     else:
         print("jiuzhu exercise: give a pool folder or --county")
         return 2

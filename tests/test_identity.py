@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from jiuzhu_methods import identity as I
+from jiuzhu_methods.schema import INVISIBLE
 
 VALID = "33038219800101007X"
 
@@ -271,7 +272,8 @@ def test_separator_class_is_pythons_whitespace_in_both_engines():
     assert [c for c in chars if re.fullmatch(r"\s", c)] == [c for c in chars if ws.fullmatch(c)]
     values = pd.Series(["1" + c + c + "2" for c in chars], dtype="str")
     by_arrow = values.str.replace(I.SEPARATORS, "", regex=True)          # Arrow's RE2
-    by_re = values.map(lambda v: re.sub(r"[\s\-_.·/\\]+", "", v))           # the original pattern
+    # the original pattern, plus the invisible characters (zero-width, BOM …) of issue #16
+    by_re = values.map(lambda v: re.sub(r"[\s\-_.·/\\" + INVISIBLE + "]+", "", v))
     assert (by_arrow == by_re).all()
     # e.g. the ideographic space, the line separator and the middle dot go; the full stop 。 stays
     assert I.normalise("110105\u3000194912\u202831002·x") == "11010519491231002X"
@@ -419,3 +421,62 @@ def test_tokens_and_area_table_by_hand():
     assert I._tokens(a).tolist() == [True, False, False, False, False, False]
     table = I._area_table()
     assert table[330382] and table[110105] and not table[999999] and table.sum() == len(I.known_area_codes())
+
+
+# --------------------------------------------------------------------------- issue #16
+def test_invisible_characters_around_and_inside_an_id_are_stripped():
+    # BOM and zero-width space around, a zero-width joiner and a word joiner inside: all go,
+    # in the scalar and the vectorised path alike
+    raw = ["\ufeff" + VALID + "\u200b", "330382\u200d19800101\u2060007x", "\u200e33038219800101007X\u202c"]
+    assert [I.normalise(v) for v in raw] == [VALID] * 3
+    assert I.normalise_series(pd.Series(raw)).tolist() == [VALID] * 3
+    assert I.check_series(pd.Series(raw)).tolist() == ["", "", ""]
+    assert I.normalise("\ufeff\u200b") is None              # nothing but invisible characters: missing
+
+
+def _with_cd(first17):
+    return first17 + I.check_digit(first17)
+
+
+def test_taiwan_residence_permit_code_is_valid_like_hong_kong_and_macao():
+    # 港澳台居民居住证: 810000 Hong Kong, 820000 Macao (both in stdnum), 830000 Taiwan (data/identity.yaml)
+    for area in ("810000", "820000", "830000"):
+        assert I.check(_with_cd(area + "19800101007")) == "", area
+    assert I.check(_with_cd("84000019800101007")) == "area"   # no such code
+    assert "830000" in I.known_area_codes() and "830000" in I.extra_area_codes()
+    assert I.area(_with_cd("83000019800101007"))["province"] == "台湾"
+    s = pd.Series([_with_cd("83000019800101007"), _with_cd("84000019800101007")])
+    assert I.check_series(s).tolist() == ["", "area"]
+    assert I.usable_ids(s).notna().tolist() == [True, False]
+
+
+def test_birth_date_after_the_reference_date_is_invalid():
+    born = _with_cd("33038220230501007")                     # born 2023-05-01
+    assert I.check(born) == ""                                # no reference: bounded by 2100 only
+    assert I.check(born, reference="2022-12-31") == "birth_date"
+    assert I.check(born, reference=dt.date(2023, 5, 1)) == ""          # born on the reference day: valid
+    assert I.check(born, reference=pd.Timestamp("2023-04-30")) == "birth_date"
+    s = pd.Series([born, VALID, None])
+    assert I.check_series(s, reference="2022-12-31").tolist() == ["birth_date", "", "missing"]
+    assert I.check_series(s, today=dt.date(2022, 12, 31)).tolist() == ["birth_date", "", "missing"]   # the old name
+    with pytest.raises(TypeError, match="not both"):
+        I.check_series(s, reference="2022-12-31", today=dt.date(2022, 12, 31))
+
+
+@pytest.mark.parametrize("county", ["guanyun", "yueqing", "panan", "shanxian", "weidu"])
+def test_generator_makes_no_id_born_after_the_reference_date(county):
+    """Judging birth dates by the pool's reference date changes nothing on synthetic pools:
+    no ID of any table (noise included) is valid up to 2100 but born after ``reference_date``."""
+    synth = pytest.importorskip("jiuzhu_methods.synth")
+    from jiuzhu_methods import schema
+
+    pool = synth.generate(county, scale=0.02, seed=11)
+    ref = pool.meta["reference_date"]
+    n = 0
+    for t in schema.CONTRACT_TABLES:
+        for c in pool[t].columns:
+            if c.endswith("id_number"):
+                s = pool[t][c]
+                n += int(s.notna().sum())
+                pd.testing.assert_series_equal(I.check_series(s, reference=ref), I.check_series(s), obj=f"{t}.{c}")
+    assert n > 1000

@@ -462,7 +462,9 @@ def test_identity_spelling_variants_normalise_to_the_valid_id(area, birth, order
 def test_synthetic_pool_through_mixed_exports_gives_the_same_clues(tmp_path):
     """A synthetic county written as a pilot would receive it — one file per table, CSV in
     GBK / UTF-8-BOM / GB18030 / UTF-8, .xlsx and Parquet, Chinese and English headers and
-    names — loads with a balanced ledger, and every model finds the same clues as on the pool."""
+    names — loads with a balanced ledger, and every model finds the same clues as on the pool.
+    The documents go as CSV (prose full of ，; once a parquet file because the delimiter
+    sniffing took them for separators)."""
     synth = pytest.importorskip("jiuzhu_methods.synth")
     from jiuzhu_methods import MODELS, run_model
     from jiuzhu_methods.loaders import ledger_summary
@@ -479,7 +481,7 @@ def test_synthetic_pool_through_mixed_exports_gives_the_same_clues(tmp_path):
         name = schema.TABLES[t].label if zh else t
         if t == "court_enforcements":
             df.to_excel(tmp_path / f"{name}.xlsx", index=False)
-        elif t == "proc_documents":
+        elif t == "registries":   # documents as CSV: their full-width commas must not be taken for delimiters
             df.to_parquet(tmp_path / f"{name}.parquet")
         else:
             try:
@@ -523,3 +525,288 @@ def test_unreadable_workbook_formats_are_errors_other_files_noted(tmp_path):
     (tmp_path / "执行案件.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(LoadError, match=r"执行案件\.xls: \.xls workbooks cannot be read; save it as \.xlsx"):
         read_exports(tmp_path)
+
+
+# --------------------------------------------------------------------------- issue #16: no silent loss
+def _run(argv, capsys):
+    from jiuzhu_methods.cli import main
+
+    capsys.readouterr()
+    rc = main(argv)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return rc, out.out
+
+
+def test_header_aliases_and_unmapped_columns(tmp_path, capsys):
+    # 检察案件当事人 with 身份证号码 (alias), 当事人姓名 (alias), a 备注 column (not contract) and 序号
+    header = ["序号", "记录编号", "案件编号", "诉讼地位", "当事人姓名", "身份证号码", "过错责任", "备注"]
+    rows = [["1", "P1", "C1", "被害人", "测试甲", A, "", "已联系"],
+            ["2", "P2", "C1", "犯罪嫌疑人", "测试乙", "", "", ""]]
+    (tmp_path / "检察案件当事人.csv").write_bytes(_csv(rows, header, "utf-8"))
+    pool = read_exports(tmp_path)
+    assert pool["proc_parties"]["id_number"].tolist()[0] == A
+    assert pool["proc_parties"]["name"].tolist() == ["测试甲", "测试乙"]
+    notes, warns = pool.meta["load"]["notes"], pool.meta["load"]["warnings"]
+    assert any("'身份证号码' → id_number" in n and "'当事人姓名' → name" in n for n in notes)
+    assert any("row-number column(s) not loaded: 序号" in n for n in notes)
+    # 备注: reported with how many rows lost a value (1 of 2); 序号 is no warning
+    assert warns == ["检察案件当事人.csv: column '备注' is no column of proc_parties (检察案件当事人): not loaded "
+                     "(1 of 2 rows hold a value)"]
+    assert (pool.ledger["status"] == "accepted").all()
+    rc, out = _run(["validate", str(tmp_path)], capsys)
+    assert rc == 0 and "column '备注' is no column" in out
+    rc, out = _run(["validate", str(tmp_path), "--strict"], capsys)
+    assert rc == 1 and "strict: 1 file-level warning(s)" in out
+
+
+def test_header_with_bom_zero_width_and_remark(tmp_path):
+    header = ["\ufeff信访编号", "信访人\u200b姓名", "证件号码", "信访类别", "登记日期（yyyy-mm-dd）", "信访事项*"]
+    (tmp_path / "信访.csv").write_bytes(_csv([["X1", "测试甲", A, "其他", "2022-01-01", "事项"]], header, "utf-8-sig"))
+    pool = read_exports(tmp_path)
+    assert pool["petitions"][["petition_id", "name", "id_number", "received_on", "text"]].values.tolist() == \
+        [["X1", "测试甲", A, pd.Timestamp("2022-01-01"), "事项"]]
+    assert pool.meta["load"]["warnings"] == []
+
+
+def test_label_wins_over_alias_two_aliases_are_an_error(tmp_path):
+    header = ["记录编号", "案号", "诉讼地位", "姓名", "身份证号", "证件号码", "判决赔偿金额"]
+    rows = [["R1", "J1", "被害人", "测试甲", A, B, ""]]
+    (tmp_path / "court_parties.csv").write_bytes(_csv(rows, header, "utf-8"))
+    pool = read_exports(tmp_path)
+    assert pool["court_parties"]["id_number"].tolist() == [A]          # 身份证号 (the label) read
+    assert any("column '证件号码' also names id_number (身份证号), read from '身份证号'" in w
+               for w in pool.meta["load"]["warnings"])
+    header[4] = "身份证号码"
+    (tmp_path / "court_parties.csv").write_bytes(_csv(rows, header, "utf-8"))
+    with pytest.raises(LoadError, match="two headers name column id_number .*'身份证号码' and '证件号码'"):
+        read_exports(tmp_path)
+
+
+def test_full_width_commas_in_prose_do_not_fool_the_delimiter(tmp_path):
+    # the first document has 30 full-width commas, 3 commas and a semicolon; the header has 3 commas
+    text = "经查，" * 30 + "被害人称：赔偿未到位, 生活困难, 请求救助; 另查明，"
+    rows = [["D1", "C1", "起诉书", text], ["D2", "C1", "询问笔录", "问：……答：……"]]
+    (tmp_path / "数字卷宗文书.csv").write_bytes(_csv(rows, _labels("proc_documents"), "gbk"))
+    pool = read_exports(tmp_path)
+    assert pool["proc_documents"]["text"].tolist() == [text, "问：……答：……"]
+    # … and a file that is delimited by full-width commas is read as such
+    lines = ["，".join(_labels("petitions")), "，".join(["X1", "测试甲", "", "其他", "2022-01-01", "事项"])]
+    (tmp_path / "信访.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_exports(tmp_path)["petitions"]["petition_id"].tolist() == ["X1"]
+
+
+def test_folder_errors_are_one_line(tmp_path, capsys):
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "信访.csv").write_bytes(_csv([["X1", "测试甲", "", "其他", "2022-01-01", "事项"]],
+                                                    _labels("petitions"), "utf-8"))
+    z = tmp_path / "导出.zip"
+    import zipfile
+
+    with zipfile.ZipFile(z, "w") as f:
+        f.write(tmp_path / "ok" / "信访.csv", "信访.csv")
+    cases = {str(z): "导出.zip is a .zip archive, not a folder: unpack it",
+             str(tmp_path / "nowhere"): "no such folder",
+             str(tmp_path / "ok" / "信访.csv"): "信访.csv is a file, not a folder"}
+    (tmp_path / "zip_only").mkdir()
+    (tmp_path / "zip_only" / "导出.zip").write_bytes(z.read_bytes())
+    cases[str(tmp_path / "zip_only")] = "zip_only: holds no data files, only the archive(s) 导出.zip"
+    (tmp_path / "empty").mkdir()
+    cases[str(tmp_path / "empty")] = "empty: holds no data files (CSV, .xlsx, Parquet): the folder is empty"
+    for text, expected in (("{county", "meta.json: not valid JSON"), ("[1]", "must hold one JSON object"),
+                           ('{"reference_date": "某天"}', "reference_date '某天' is not a date")):
+        d = tmp_path / f"meta{len(cases)}"
+        d.mkdir()
+        (d / "信访.csv").write_bytes((tmp_path / "ok" / "信访.csv").read_bytes())
+        (d / "meta.json").write_text(text, encoding="utf-8")
+        cases[str(d)] = expected
+    for folder, expected in cases.items():
+        rc, out = _run(["validate", folder], capsys)
+        assert rc == 2, (folder, out)
+        assert out.strip().count("\n") == 0 and out.startswith("cannot load the exports: ") and expected in out, out
+    # DataPool.read on a missing folder still says FileNotFoundError (its contract); the CLI turns it into one line
+    with pytest.raises(FileNotFoundError):
+        DataPool.read(tmp_path / "nowhere")
+    rc, out = _run(["screen", "panan_m1", str(tmp_path / "nowhere")], capsys)
+    assert rc == 2 and out.startswith("error: no data pool folder")
+
+
+def test_archive_beside_the_exports_is_a_warning(tmp_path):
+    (tmp_path / "信访.csv").write_bytes(_csv([["X1", "测试甲", "", "其他", "2022-01-01", "事项"]],
+                                             _labels("petitions"), "utf-8"))
+    (tmp_path / "其余.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    pool = read_exports(tmp_path)
+    assert pool.meta["load"]["warnings"] == ["其余.zip: an archive, not read; unpack it into the folder if it holds exports"]
+
+
+def test_workbook_with_notes_and_summary_sheets(tmp_path):
+    # one table per sheet plus a 汇总 and a 备注 sheet: the tables load, the others are noted
+    pet = [_labels("petitions"), ["X1", "测试甲", A, "涉法涉诉", "2022-08-01", "事项"]]
+    soc = [schema.TABLES["social_aid"].column_names, ["S1", "测试甲", A, "临时救助", "民政局", "2023-01-01"]]
+    _xlsx(tmp_path / "partners.xlsx", {"信访": pet, "social_aid": soc, "汇总": [["类别", "件数"], ["涉法涉诉", 1]],
+                                      "备注": [["本表由民政局提供"]]})
+    pool = read_exports(tmp_path)
+    assert len(pool["petitions"]) == 1 and len(pool["social_aid"]) == 1
+    assert any("partners.xlsx: sheet(s) 汇总, 备注 hold no contract table" in n for n in pool.meta["load"]["notes"])
+    # a one-table workbook (named after its table) whose data sheet has a generic name, plus a summary
+    enf = [_labels("court_enforcements"), ["E1", "", "测试甲", "", "测试乙", "", "未结", "100", "0", "2023-01-01", ""]]
+    _xlsx(tmp_path / "执行案件.xlsx", {"Sheet1": enf, "统计": [["结案方式", "执行标的"], ["未结", 100]]})
+    pool = read_exports(tmp_path)
+    assert pool["court_enforcements"]["enforcement_id"].tolist() == ["E1"]
+    assert any("执行案件.xlsx: sheet(s) 统计 hold no contract table" in n for n in pool.meta["load"]["notes"])
+    # a sheet that holds a table's key header but names no table is data that cannot be placed: an error
+    _xlsx(tmp_path / "partners.xlsx", {"信访": pet, "Sheet2": soc})
+    with pytest.raises(LoadError, match=r"partners\.xlsx\[Sheet2\]: cannot tell which table"):
+        read_exports(tmp_path)
+
+
+def test_snapshot_months_are_repaired(tmp_path):
+    rows = [[f"G{i}", "城市低保", "民政局", "测试甲", A, "", "", "", v]
+            for i, v in enumerate(["2021-01", "2021年1月", "202101", "2021-01-01", "2021/1", "2021-01-15", "2021-13"])]
+    (tmp_path / "救助名单.csv").write_bytes(_csv(rows, _labels("registries"), "utf-8"))
+    pool = read_exports(tmp_path)
+    led = pool.ledger
+    assert led["status"].tolist() == ["repaired", "repaired", "repaired", "accepted", "repaired", "repaired", "rejected"]
+    assert led["reason"].iloc[0] == "as_of (数据月份): month parsed from '2021-01' (first day of the month)"
+    assert led["reason"].iloc[6] == "as_of (数据月份): unreadable month '2021-13'"
+    assert (pool["registries"]["as_of"] == pd.Timestamp("2021-01-01")).all() and len(pool["registries"]) == 6
+    # a number cell 202101 in a workbook is a month too
+    (tmp_path / "救助名单.csv").unlink()
+    _xlsx(tmp_path / "救助名单.xlsx", {"救助名单": [_labels("registries"), ["G1", "城市低保", "民政局", "测试甲", A, None, None,
+                                                                       None, 202101]]})
+    pool = read_exports(tmp_path)
+    assert pool["registries"]["as_of"].tolist() == [pd.Timestamp("2021-01-01")]
+    assert pool.ledger["status"].tolist() == ["repaired"]
+
+
+def _cases_parties(tmp_path, party_cases, case_ids=("000123", "C2")):
+    cases = [[c, "刑事检察", "审查起诉", "故意伤害罪", "2022-03-01", "330382"] for c in case_ids]
+    (tmp_path / "检察案件.csv").write_bytes(_csv(cases, _labels("proc_cases"), "utf-8"))
+    parties = [[f"P{i}", c, "被害人", "测试甲", "", ""] for i, c in enumerate(party_cases)]
+    (tmp_path / "检察案件当事人.csv").write_bytes(_csv(parties, _labels("proc_parties"), "utf-8"))
+
+
+def test_referential_integrity_reported_per_file(tmp_path, capsys):
+    # parties of case 000123 whose key lost its zeros (123), one of a case nobody exported (C9)
+    _cases_parties(tmp_path, ["123", "123", "C2", "C9", "000123"])
+    pool = read_exports(tmp_path)
+    led = pool.ledger[pool.ledger["table"] == "proc_parties"]
+    assert led["status"].tolist() == ["accepted"] * 5                        # kept …
+    assert led["warnings"].tolist()[:4] == [
+        "case_id (案件编号): '123' joins no proc_cases (检察案件) row, kept",
+        "case_id (案件编号): '123' joins no proc_cases (检察案件) row, kept", "",
+        "case_id (案件编号): 'C9' joins no proc_cases (检察案件) row, kept"]
+    assert led["warnings"].iloc[4] == ""
+    # … and counted per file, with examples and the leading-zeros hint (2 of the 3 join without zeros)
+    assert pool.meta["load"]["warnings"] == [
+        "检察案件当事人.csv: 3 row(s) whose case_id (案件编号) joins no proc_cases (检察案件) row, e.g. 123, C9; "
+        "2 of them join once leading zeros are ignored (keys stored as numbers in Excel? keep key columns as text)"]
+    rc, _ = _run(["validate", str(tmp_path), "--strict"], capsys)
+    assert rc == 1
+    # without the cases table the references are not checked, and a note says so
+    (tmp_path / "检察案件.csv").unlink()
+    pool = read_exports(tmp_path)
+    assert (pool.ledger["warnings"] == "").all() and pool.meta["load"]["warnings"] == []
+    assert any("proc_parties.case_id (案件编号) not checked against proc_cases" in n for n in pool.meta["load"]["notes"])
+
+
+def test_row_consistency_warnings(tmp_path):
+    enf = [["E1", "", "测试甲", "", "测试乙", "", "未结", "100", "150", "2023-01-10", "2023-01-01"],   # paid > due, closed < filed
+           ["E2", "", "测试丙", "", "测试丁", "", "未结", "100", "-5", "2023-01-10", ""],              # negative
+           ["E3", "", "测试戊", "", "测试己", "", "未结", "100", "100", "2023-01-10", "2023-01-10"]]   # fine
+    (tmp_path / "执行案件.csv").write_bytes(_csv(enf, _labels("court_enforcements"), "utf-8"))
+    (tmp_path / "meta.json").write_text('{"reference_date": "2023-06-30"}', encoding="utf-8")
+    w = read_exports(tmp_path).ledger["warnings"].tolist()
+    assert w == ["closed_on (结案日期) before filed_on (立案日期), kept; amount_paid (实际到位) exceeds amount_due (执行标的), kept",
+                 "amount_paid (实际到位): negative amount, kept", ""]
+
+
+def test_reference_date_future_dates_and_future_births(tmp_path):
+    born_2023 = str(identity.make_ids(np.array(["330382"]), np.array(["2023-05-01"], dtype="datetime64[D]"),
+                                      np.array([905]))[0])
+    rows = [["X1", "测试甲", born_2023, "其他", "2022-06-01", "事项"],
+            ["X2", "测试乙", A, "其他", "2023-03-01", "事项"],
+            ["X3", "测试丙", A, "其他", "2032-03-01", "事项"]]   # a typo for 2023
+    (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "utf-8"))
+    # no meta.json: the latest date of the exports, leaving out 2032 (more than a year after all others)
+    pool = read_exports(tmp_path)
+    assert pool.meta["load"]["reference_date"] == "2023-03-01" and "reference_date" not in pool.meta
+    w = pool.ledger["warnings"].tolist()
+    # (the birth on 2023-05-01 is after it too)
+    assert w == ["id_number (信访人身份证号): invalid ID number (birth_date: born after the reference date 2023-03-01), kept",
+                 "", "received_on (登记日期): date 2032-03-01 after the reference date 2023-03-01, kept"]
+    # meta.json's reference date: 2023-03-01 is in the future, and so is a birth on 2023-05-01
+    (tmp_path / "meta.json").write_text('{"reference_date": "2022-12-31", "county": "x"}', encoding="utf-8")
+    pool = read_exports(tmp_path)
+    assert pool.meta["reference_date"] == "2022-12-31"
+    assert pool.meta["load"]["reference_source"] == "meta.json reference_date"
+    w = pool.ledger["warnings"].tolist()
+    assert w[0] == ("id_number (信访人身份证号): invalid ID number (birth_date: born after the reference date "
+                    "2022-12-31), kept")
+    assert w[1] == "received_on (登记日期): date 2023-03-01 after the reference date 2022-12-31, kept"
+    assert born_2023 not in " ".join(w)
+    assert pool["petitions"]["id_number"].iloc[0] == born_2023            # kept as it is
+    # the argument wins over meta.json
+    pool = read_exports(tmp_path, reference_date="2033-01-01")
+    assert (pool.ledger["warnings"] == "").all()
+
+
+def test_decide_reference_date_by_hand():
+    from jiuzhu_methods.loaders import decide_reference_date
+
+    d = lambda *v: pd.DataFrame({"received_on": pd.to_datetime(list(v))})  # noqa: E731
+    # distinct dates 2022-01-01, 2022-12-31, 2024-06-01, 2031-01-01: gaps 364, 518, 2405 days →
+    # 2031 left out (> 366 after 2024-06-01), then 2024-06-01 left out (> 366 after 2022-12-31)
+    ref, src = decide_reference_date({"petitions": d("2022-01-01", "2022-12-31", "2024-06-01", "2031-01-01")})
+    assert ref == pd.Timestamp("2022-12-31") and "2 later date(s)" in src
+    # two dates a year apart stay (366 days is not more than 366)
+    ref, _ = decide_reference_date({"petitions": d("2022-01-01", "2023-01-02")})
+    assert ref == pd.Timestamp("2023-01-02")
+    assert decide_reference_date({"petitions": d()}) == (None, "no date in the exports")
+    assert decide_reference_date({}, {"reference_date": "2022年12月31日"})[0] == pd.Timestamp("2022-12-31")
+    with pytest.raises(LoadError, match="not a date"):
+        decide_reference_date({}, {"reference_date": "soon"})
+
+
+def test_ledger_summary_counts_the_right_file(tmp_path):
+    """Template with its example rows (2 per sheet, rejected) plus a CSV of 3 petitions: each
+    count belongs to its own file (the counts used to be assigned in another order)."""
+    write_template(tmp_path / "模板.xlsx")
+    rows = [[f"X{i}", "测试甲", "", "其他", "2022-01-01", "事项"] for i in range(3)]
+    (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "utf-8"))
+    from jiuzhu_methods.loaders import ledger_summary
+
+    s = ledger_summary(read_exports(tmp_path).ledger).set_index(["file", "sheet"])
+    assert s["balanced"].all()
+    assert s.loc[("信访.csv", ""), ["rows", "accepted", "rejected"]].tolist() == [3, 3, 0]
+    assert s.loc[("模板.xlsx", "信访"), ["rows", "accepted", "rejected"]].tolist() == [2, 0, 2]
+    assert s.loc[("模板.xlsx", "执行案件"), ["rows", "rejected"]].tolist() == [2, 2]
+    # by hand on a ledger whose groups appear out of sorted order
+    led = pd.DataFrame({"table": ["b", "a", "a", "b"], "file": ["y", "x", "x", "y"], "sheet": "",
+                        "status": ["accepted", "rejected", "rejected", "repaired"], "warnings": ["w", "", "", ""]})
+    s = ledger_summary(led)
+    assert s[["table", "rows", "accepted", "repaired", "rejected", "warnings"]].values.tolist() == \
+        [["b", 2, 1, 1, 0, 1], ["a", 2, 0, 0, 2, 0]]
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    rows = [["X1", "测试甲", "", "其他", "2022-01-01", "事项"]]
+    (tmp_path / "信访.txt").write_bytes(_csv(rows, _labels("petitions"), "utf-16", sep="\t"))
+    pool = read_exports(tmp_path)
+    assert pool["petitions"]["name"].tolist() == ["测试甲"] and pool.meta["load"]["encodings"]["信访.txt"] == "utf-16"
+
+
+def test_exercise_on_a_loaded_pool_is_a_clear_error(export_folder, capsys):
+    rc, out = _run(["exercise", str(export_folder)], capsys)
+    assert rc == 2 and "has no hidden truth" in out and out.count("\n") == 1
+    rc, out = _run(["exercise", str(export_folder.parent / "nowhere")], capsys)
+    assert rc == 2 and "no data pool folder" in out
+
+
+def test_warnings_quoting_a_key_never_show_an_id_number(tmp_path):
+    # an ID number typed into the 案件编号 column of a party: its warning quotes the key, masked
+    _cases_parties(tmp_path, [A], case_ids=("C1",))
+    pool = read_exports(tmp_path)
+    w = pool.ledger.loc[pool.ledger["table"] == "proc_parties", "warnings"].iloc[0]
+    assert A not in w and identity.mask(A) in w
+    assert not any(A in x for x in pool.meta["load"]["warnings"] + pool.meta["load"]["notes"])

@@ -100,3 +100,77 @@ def test_data_dictionary_covers_every_column():
     dd = schema.data_dictionary()
     assert len(dd) == sum(len(t.columns) for t in schema.TABLES.values())
     assert dd.loc[(dd.table == "proc_parties") & (dd.column == "role"), "label"].item() == "诉讼地位"
+
+
+# --------------------------------------------------------------------------- header aliases (issue #16)
+ISSUE_ID_SPELLINGS = ["身份证号码", "身份证号", "公民身份号码", "证件号码"]
+
+
+def test_issue_id_spellings_map_to_the_id_column_of_every_table_with_one():
+    for t in schema.CONTRACT_TABLES:
+        lookup = schema.header_lookup(t)
+        if "id_number" in schema.TABLES[t].columns:
+            for h in ISSUE_ID_SPELLINGS:
+                assert lookup[schema.normalise_header(h)][0] == "id_number", (t, h)
+    # court_enforcements has two ID columns: the bare spelling names neither, the prefixed ones do
+    lookup = schema.header_lookup("court_enforcements")
+    assert schema.normalise_header("身份证号码") not in lookup
+    assert lookup[schema.normalise_header("申请执行人身份证号码")] == ("applicant_id_number", 1)
+    assert lookup[schema.normalise_header("被执行人证件号码")] == ("respondent_id_number", 1)
+    assert lookup[schema.normalise_header("被执行人身份证号")] == ("respondent_id_number", 0)   # the label itself
+
+
+def test_every_contract_column_has_aliases_and_none_is_ambiguous():
+    for t in schema.CONTRACT_TABLES:
+        lookup = schema.header_lookup(t)             # raises if a spelling named two columns
+        for name, col in schema.TABLES[t].columns.items():
+            assert col.aliases, (t, name)            # "the other usual spellings of every contract column"
+            assert lookup[schema.normalise_header(name)] == (name, 0)
+            assert lookup[schema.normalise_header(col.label)] == (name, 0)
+            for a in col.aliases:
+                assert lookup[schema.normalise_header(a)] == (name, 1), (t, name, a)
+            assert name not in col.aliases and col.label not in col.aliases
+
+
+def test_alias_groups_expand_by_script():
+    groups = {"g": {"zh": ["号码"], "en": ["no"]}}
+    assert schema._expand_aliases(["{g}", "申请人{g}", "applicant_{g}", "其他"], groups, ("x", "y")) == \
+        ("号码", "no", "申请人号码", "applicant_no", "其他")
+    assert schema._expand_aliases(["{g}"], groups, ("no", "号码")) == ()     # own name and label left out
+    with pytest.raises(ValueError, match="names no header_aliases group"):
+        schema._expand_aliases(["{nothing}"], groups, ("x", "y"))
+    with pytest.raises(ValueError, match="not text"):
+        schema._expand_aliases([False], groups, ("x", "y"))     # YAML's `no` unquoted
+
+
+def test_normalise_header_strips_invisible_characters_spaces_and_case():
+    assert schema.normalise_header("\ufeff身份证\u200b号码 ") == "身份证号码"
+    assert schema.normalise_header("ID-Number") == schema.normalise_header("id_number") == "idnumber"
+    assert schema.normalise_header("ｃａｓｅ＿ｉｄ") == "caseid"                      # full-width (NFKC)
+    assert schema.normalise_header("案件\u2060编号\u200d") == "案件编号"
+    assert schema.normalise_header("救助金额（元）", remark=True) == "救助金额"
+    assert schema.normalise_header("*信访人姓名", remark=True) == "信访人姓名"
+    assert schema.normalise_header("救助金额（元）") == "救助金额(元)"             # kept without remark=True
+    assert {"序号", "no"} <= schema.ROW_NUMBER_HEADERS
+
+
+def test_docs_list_the_header_aliases_as_the_schema_has_them():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "real-data.md").read_text("utf-8")
+    start, end = "<!-- aliases:start -->\n", "<!-- aliases:end -->"
+    assert start in text and end in text
+    section = text.split(start, 1)[1].split(end, 1)[0]
+    assert section.strip() == schema.alias_markdown().strip(), \
+        "regenerate the section with schema.alias_markdown()"
+    dd = schema.data_dictionary("proc_parties")
+    assert "证件号码" in dd.loc[dd["column"] == "id_number", "aliases"].item()
+
+
+def test_consistency_checks_are_data():
+    c = schema.CONSISTENCY
+    assert ("court_enforcements", "filed_on", "closed_on") in c["date_order"]
+    assert ("court_enforcements", "amount_paid", "amount_due") in c["amount_order"]
+    assert c["non_negative"] and c["future_dates"]
+    assert schema.TABLES["registries"].columns["as_of"].precision == "month"
+    assert schema.TABLES["proc_cases"].columns["accepted_on"].precision == "day"
