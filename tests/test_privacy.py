@@ -129,7 +129,9 @@ def test_scan_outputs_finds_unmasked_ids(tmp_path):
     privacy.to_csv(pool["proc_parties"], tmp_path / "raw.csv", raw=True)
     found = privacy.scan_outputs(tmp_path)
     assert found["file"].str.endswith("raw.csv").tolist() == [True]
-    assert found["valid_ids"].iloc[0] == 2  # A and B (BAD is not a valid ID)
+    # A, B and — issue #16 — BAD: a wrong check digit, but area 330382 and a real birth date
+    # (1900-01-01): someone's mistyped number, found like a valid one
+    assert found["ids"].iloc[0] == 3
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", " =1",

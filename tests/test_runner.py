@@ -166,12 +166,18 @@ def test_a_leaked_identity_number_fails_the_run(workspace):
 
 
 def test_find_unmasked_ids(tmp_path):
-    (tmp_path / "a.html").write_text(f"<td>{identity.mask(VALID_ID)}</td><td>330382198001020119</td>", encoding="utf-8")
-    assert report.find_unmasked_ids(tmp_path) == []  # masked, and a wrong check digit
+    # masked; an 18-digit number whose digits 11-12 are no month (13) is no ID, whatever its check digit
+    (tmp_path / "a.html").write_text(f"<td>{identity.mask(VALID_ID)}</td><td>330382198013020119</td>", encoding="utf-8")
+    assert report.find_unmasked_ids(tmp_path) == []
     full_width = VALID_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     (tmp_path / "b.json").write_text(json.dumps({"x": f"证号{full_width}号"}, ensure_ascii=False), encoding="utf-8")
     found = report.find_unmasked_ids(tmp_path)
     assert found == [(str(tmp_path / "b.json"), identity.mask(VALID_ID))]
+    # issue #16: a near-valid number (known area 330382, real date 19800102, wrong check digit
+    # 9 instead of VALID_ID's) is someone's mistyped ID and counts; so does an ID glued to letters
+    (tmp_path / "c.html").write_text("<td>330382198001020119</td><td>P" + VALID_ID + "</td>", encoding="utf-8")
+    assert sorted(report.find_unmasked_ids(tmp_path / "c.html")) == sorted(
+        [(str(tmp_path / "c.html"), "3303**********0119"), (str(tmp_path / "c.html"), identity.mask(VALID_ID))])
 
 
 def test_resolve_notebooks(workspace):
