@@ -214,20 +214,29 @@ def _mask_match(m: re.Match) -> str:
 
 
 def mask_text(text: Any, names: Iterable[Any] | re.Pattern | None = None, *, phones: bool = True,
-              quoted_names: bool = False) -> str:
+              quoted_names: bool = False, names_in_quotes: bool = False) -> str:
     """Free text safe to show: the ``names`` masked (``张**``), every ID-like run masked
     (glued to letters or Chinese, full-width, 15/18 digits …), phone numbers masked
     (``phones=False`` leaves them), pseudonym tokens kept. ``quoted_names=True`` also masks
-    quoted values (``'张雪'``) that :func:`looks_like_name`. Missing → ``""``."""
+    a quoted value (``'张雪'``, ‘…’, “…”) that :func:`looks_like_name` or is one of ``names``;
+    ``names_in_quotes=True`` looks for ``names`` inside quoted values only (the loader's
+    messages, whose only raw input is what they quote). Missing → ``""``."""
     if _missing(text):
         return ""
     s = str(text)
     pat = name_pattern(names)
-    if pat is not None:
+    if pat is not None and not names_in_quotes:
         s = pat.sub(lambda m: identity.mask_name(m.group(0)) or "*", s)
-    if quoted_names:
-        s = _QUOTED.sub(lambda m: m.group(1) + (identity.mask_name(m.group(2)) if looks_like_name(m.group(2))
-                                                else m.group(2)) + m.group(3), s)
+    if quoted_names or names_in_quotes:
+        def quoted(m: re.Match) -> str:
+            v = m.group(2)
+            if looks_like_name(v) or (pat is not None and pat.fullmatch(v.strip())):
+                v = identity.mask_name(v) or "*"
+            elif pat is not None and names_in_quotes:
+                v = pat.sub(lambda n: identity.mask_name(n.group(0)) or "*", v)
+            return m.group(1) + v + m.group(3)
+
+        s = _QUOTED.sub(quoted, s)
     return (_PERSONAL if phones else _IDS_ONLY).sub(_mask_match, s)
 
 
@@ -238,7 +247,7 @@ def mask_ids_in_text(s: pd.Series) -> pd.Series:
 
 
 def mask_text_series(s: pd.Series, names: Iterable[Any] | re.Pattern | None = None, *, phones: bool = True,
-                     quoted_names: bool = False) -> pd.Series:
+                     quoted_names: bool = False, names_in_quotes: bool = False) -> pd.Series:
     """:func:`mask_text` over a column (``str`` out, missing values stay missing), once per
     distinct value and only on the values that may hold something to mask (Arrow's regex
     engine finds them: ID-like runs, phone shapes, the names' trie, quotes)."""
@@ -246,17 +255,19 @@ def mask_text_series(s: pd.Series, names: Iterable[Any] | re.Pattern | None = No
     if not len(x):
         return x
     pat = name_pattern(names)
-    probes = [ID_PROBE] + ([PHONE_PROBE] if phones else []) + (["['‘“]"] if quoted_names else [])
+    quotes = quoted_names or names_in_quotes
+    probes = [ID_PROBE] + ([PHONE_PROBE] if phones else []) + (["['‘“]"] if quotes else [])
     todo = x.str.contains("|".join(probes), regex=True, na=False)
-    if pat is not None:
+    if pat is not None and not names_in_quotes:
         try:
             todo = todo | x.str.contains(pat.pattern, regex=True, na=False)
         except Exception:  # a pattern too large for the regex engine: read every value
-            todo = todo | x.notna()
+            todo = todo | (x.str.len() > 0).fillna(False).astype(bool)
     if not todo.any():
         return x
     sub = x[todo]
-    done = {u: mask_text(u, pat, phones=phones, quoted_names=quoted_names) for u in pd.unique(sub)}
+    done = {u: mask_text(u, pat, phones=phones, quoted_names=quoted_names, names_in_quotes=names_in_quotes)
+            for u in pd.unique(sub)}
     out = x.copy()
     out[todo] = sub.map(done).to_numpy()
     return out
@@ -578,9 +589,10 @@ def pool_phones(pool: "DataPool") -> frozenset[str]:
 # --------------------------------------------------------------------------- the ledger
 def mask_ledger(ledger: pd.DataFrame, names: Iterable[Any] | re.Pattern | None = None) -> pd.DataFrame:
     """The loading ledger safe to write or print: ``key`` through :func:`record_key` (the row is
-    in the ledger row itself), ``reason``/``warnings``/``file``/``sheet`` through
-    :func:`mask_text` with ``names`` and quoted name-shaped values masked (a name shifted into
-    a vocabulary column: ``value '张雪' not in the vocabulary`` → ``'张*'``)."""
+    in the ledger row itself), ``reason``/``warnings`` through :func:`mask_text` — IDs and
+    phones anywhere, and a quoted value that is one of ``names`` or name-shaped (a name shifted
+    into a vocabulary column: ``value '张雪' not in the vocabulary`` → ``'张*'``) —, ``file`` and
+    ``sheet`` with the ``names`` anywhere."""
     if ledger is None:
         return ledger
     out = ledger.copy()
@@ -589,7 +601,8 @@ def mask_ledger(ledger: pd.DataFrame, names: Iterable[Any] | re.Pattern | None =
         out["key"] = mask_key_series(out["key"].astype("str"))
     for c in ("reason", "warnings", "file", "sheet"):
         if c in out.columns:
-            out[c] = mask_text_series(out[c].astype("str"), pat, quoted_names=c in ("reason", "warnings"))
+            msg = c in ("reason", "warnings")
+            out[c] = mask_text_series(out[c].astype("str"), pat, quoted_names=msg, names_in_quotes=msg)
     return out
 
 
