@@ -1174,9 +1174,10 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
 
 def _case_ref(source: Any, ref: Any, keys) -> str:
     """线索来源 of a masked letter: ``table:key``, or — a key holding an ID — the row it came from
-    (``proc_parties:当事人.csv 第12行``; the key with its ID masked when the row is unknown)."""
-    shown = privacy.record_key(ref, source, keys)
-    return f"{source}:{shown}"
+    (``当事人.csv 第12行``, ``proc_parties 第11条``; ``table:`` + the key with its ID masked
+    when the row is unknown)."""
+    label = keys.label(ref, source) if keys is not None else None
+    return label if label is not None else f"{source}:{privacy.record_key(ref, source, keys)}"
 
 
 def write_letters(letters: pd.DataFrame, out_dir: str | Path, *, county: str = "", masked: bool = True) -> list[Path]:

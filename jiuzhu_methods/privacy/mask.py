@@ -23,8 +23,9 @@ What is masked, and how
 * **Record keys** (:func:`record_key`): a key holding an ID-like run — ``proc_parties`` keyed by
   ``P3307…`` in a real export — never shows the ID. With the pool's :class:`RecordKeys`
   (:func:`record_keys`) it becomes the row it came from: ``当事人.csv 第12行`` (file and row as
-  the ledger and a spreadsheet show them) for a loaded export, ``proc_parties 第12行`` (the
-  1-based row of the pool's table, i.e. of its Parquet file) otherwise; that is how an office
+  the ledger and a spreadsheet show them, header = row 1) for a loaded export,
+  ``proc_parties 第11条`` (the 11th record of the pool's table, i.e. of its Parquet file)
+  otherwise; that is how an office
   traces a list line back to its record. Without the pool the ID inside the key is masked
   (``P3303**********123X``). Keys without an ID are shown as they are.
 
@@ -339,7 +340,7 @@ def is_token(s: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class RecordKeys:
     """Where the pool's ID-holding record keys came from: ``(table, key) → label`` (``当事人.csv
-    第12行`` or ``proc_parties 第12行``) and ``key → label`` where the key is in one table only."""
+    第12行`` or ``proc_parties 第11条``) and ``key → label`` where the key is in one table only."""
 
     by_table: Mapping[tuple[str, str], str] = field(default_factory=dict)
     by_key: Mapping[str, str] = field(default_factory=dict)
@@ -373,8 +374,9 @@ def _has_id_run(s: pd.Series) -> pd.Series:
 def record_keys(pool: "DataPool", tables: Iterable[str] | None = None) -> RecordKeys:
     """The labels of the pool's record keys that hold an ID-like run (every contract table, or
     ``tables``): the file and row of the ledger for a loaded export (``当事人.csv 第12行``,
-    ``registries.xlsx[城市低保] 第3行``; ``等2行`` when the key is on more rows), else the
-    1-based row of the pool's table (``proc_parties 第12行``). Keys without an ID get none."""
+    ``registries.xlsx[城市低保] 第3行``, the row numbers a spreadsheet shows; ``等2行`` when the
+    key is on more rows), else the 1-based record of the pool's table (``proc_parties 第11条``,
+    the 11th row of its Parquet file). Keys without an ID get none."""
     by_table: dict[tuple[str, str], str] = {}
     led = getattr(pool, "ledger", None)
     for t in tables if tables is not None else schema.CONTRACT_TABLES:
@@ -392,7 +394,7 @@ def record_keys(pool: "DataPool", tables: Iterable[str] | None = None) -> Record
         vals = s[has.to_numpy()]
         first = pos.groupby(vals.to_numpy()).min()
         count = pos.groupby(vals.to_numpy()).size()
-        where = {k: f"{t} 第{int(first[k])}行" for k in first.index}
+        where = {k: f"{t} 第{int(first[k])}条" for k in first.index}
         if led is not None and len(led):
             lt = led[(led["table"] == t) & (led["status"] != "rejected") & led["key"].isin(list(first.index))]
             if len(lt):
@@ -402,7 +404,7 @@ def record_keys(pool: "DataPool", tables: Iterable[str] | None = None) -> Record
                     where[k] = f"{mask_text(r['file'])}{sheet} 第{int(r['row'])}行"
         for k, w in where.items():
             n = int(count[k])
-            by_table[(t, str(k))] = w + (f"等{n}行" if n > 1 else "")
+            by_table[(t, str(k))] = w + (f"等{n}{w[-1]}" if n > 1 else "")
     seen: dict[str, list[str]] = {}
     for (t, k), w in by_table.items():
         seen.setdefault(k, []).append(w)

@@ -45,7 +45,9 @@ FINDING_COLUMNS = ["file", "kind", "found", "n"]
 
 _TOKENS = re.compile(TOKEN_SPAN)
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
-_RUN = re.compile(r"(?<![0-9])[0-9]{14,}[0-9X](?![0-9])")
+#: a run of digits (and upper-case X, as in "12" + an ID ending in X + "34") that may hold an ID
+_RUN = re.compile(r"(?<![0-9])[0-9][0-9X]{14,}(?![0-9])")
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[-\s]?[0-9]{4}){2}(?![0-9])")
 _LANDLINE = re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}-[0-9]{7,8}(?![0-9])")
 _DIGIT_GROUPS = re.compile(r"[0-9]+(?:[-\s][0-9]+)*")
@@ -143,15 +145,15 @@ def find_ids(text: str, ids: Iterable[Any] = ()) -> list[str]:
     t = _TOKENS.sub(" ", unicodedata.normalize("NFKC", str(text)).upper())
     found = []
     for m in _RUN.finditer(t):
-        r = m.group(0)
-        if len(r) in (15, 18):
+        r = m.group(0).rstrip("X") if not _ID18.fullmatch(m.group(0)) else m.group(0)
+        if (len(r) == 18 and _ID18.fullmatch(r)) or (len(r) == 15 and r.isdigit()):
             n = identity.normalise(r) or r
             if is_near_valid(r) or identity.is_valid(n) or n in given:
                 found.append(n)
-        elif len(r) > 18:
+        elif len(r) > 15:
             for i in range(len(r) - 17):
                 w = r[i:i + 18]
-                if identity.is_valid(w) or w in given:
+                if _ID18.fullmatch(w) and (identity.is_valid(w) or w in given):
                     found.append(w)
     return found
 
