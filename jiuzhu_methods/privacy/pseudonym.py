@@ -30,9 +30,9 @@ Re-pseudonymising a pool that already holds tokens with **another** key (or with
 pool cannot confirm) is an error; with the same key it changes nothing.
 
 **Tokens are only as safe as the key.** Whoever holds the key can compute the token of any ID
-number: a county's ID space (six area digits, some 30,000 birth dates, 1,000 order codes) has a
-few hundred million numbers, hashed in minutes on one computer, so with the key every token
-of the county can be turned back into its ID. Keep the key with the people who may see the ID
+number: a county's ID space (one area code, some 30,000 birth dates, 1,000 order codes; the
+check digit follows) has about 30 million numbers, hashed in a minute or two on one computer,
+so with the key every token of the county can be turned back into its ID. Keep the key with the people who may see the ID
 numbers, never next to the tokenised data. A pseudonymised pool is still personal data:
 names, phones, addresses and free text stay (masked on output).
 
