@@ -460,25 +460,25 @@ def _lists(s: pd.Series) -> pd.Series:
 
 
 def _per_value(s: pd.Series, func) -> pd.Series:
-    """``func`` per distinct value of an object/str column; lists element by element."""
+    """``func`` per distinct value of an object/str column (``object`` out; missing values stay
+    missing); list values element by element."""
     lists = _lists(s)
-    out = s.astype("object").copy()
+    out = pd.Series(None, index=s.index, dtype="object")
     if lists.any():
         out[lists] = s[lists].map(lambda v: [func(x) for x in v])
     plain = ~lists & s.notna()
     if plain.any():
-        sub = s[plain].astype("object")
-        uniq = pd.unique(sub.map(lambda v: v if isinstance(v, str) else str(v)))
-        m = {u: func(u) for u in uniq}
-        out[plain] = sub.map(lambda v: m[v if isinstance(v, str) else str(v)]).to_numpy()
+        sub = s[plain]
+        sub = sub if sub.dtype != object else sub.map(lambda v: v if isinstance(v, str) else str(v))
+        codes, uniq = pd.factorize(sub)
+        done = np.array([func(u) for u in uniq] + [None], dtype=object)
+        out[plain] = done[codes]
     return out
 
 
 def _keep_dtype(out: pd.Series, like: pd.Series) -> pd.Series:
-    """``out`` back in ``like``'s ``str`` dtype when it was one and holds no lists."""
-    if like.dtype != object and not _lists(out).any():
-        return out.astype(like.dtype)
-    return out
+    """``out`` back in ``like``'s ``str`` dtype when it was one (such a column holds no lists)."""
+    return out.astype(like.dtype) if like.dtype != object else out
 
 
 def mask_id_series(s: pd.Series) -> pd.Series:
