@@ -1222,7 +1222,12 @@ def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_summary(ledger: pd.DataFrame, notes: Iterable[str] = ()) -> str:
-    s = ledger_summary(ledger)
+    """The counts per file and the notes as printed by ``jiuzhu validate`` (file names and
+    notes masked by :func:`jiuzhu_methods.privacy.mask_text`)."""
+    from .privacy import mask_ledger, mask_text
+
+    s = ledger_summary(mask_ledger(ledger) if ledger is not None and len(ledger) else ledger)
+    notes = [mask_text(n, quoted_names=True) for n in notes]
     lines = [s.to_string(index=False) if len(s) else "(no rows)"]
     tot = s[["rows", "accepted", "repaired", "rejected", "warnings"]].sum() if len(s) else None
     if tot is not None:
@@ -1233,23 +1238,29 @@ def format_summary(ledger: pd.DataFrame, notes: Iterable[str] = ()) -> str:
 
 
 def write_ledger(ledger: pd.DataFrame, out_dir: str | Path, *, vocabulary: list | None = None,
-                 notes: Iterable[str] = ()) -> dict[str, Path]:
+                 notes: Iterable[str] = (), names: Iterable[str] | None = None) -> dict[str, Path]:
     """Write ``ledger.csv``, ``ledger_summary.csv`` (UTF-8 with BOM, so Excel opens them in
     Chinese) and ``ledger.xlsx`` (sheets summary / rows / vocabulary / notes), formula-safe.
-    The ledger holds no names or ID numbers."""
-    from .privacy import to_excel, excel_safe
+    Masked through :mod:`jiuzhu_methods.privacy` (:func:`~jiuzhu_methods.privacy.mask_ledger`,
+    :func:`~jiuzhu_methods.privacy.mask_vocabulary`): record keys holding an ID number, ID
+    numbers and phones quoted in messages, names (``names``, e.g. ``privacy.pool_names(pool)``,
+    and name-shaped quoted or out-of-vocabulary values) never reach the files."""
+    from .privacy import excel_safe, mask_ledger, mask_text, mask_vocabulary, name_pattern, to_excel
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    pat = name_pattern(names)
+    ledger = mask_ledger(ledger, pat)
+    vocab = mask_vocabulary(vocabulary or [], pat)
+    notes = [mask_text(n, pat, quoted_names=True) for n in notes]
     summary = ledger_summary(ledger)
     paths = {"ledger_csv": out / "ledger.csv", "summary_csv": out / "ledger_summary.csv",
              "xlsx": out / "ledger.xlsx"}
     excel_safe(ledger).to_csv(paths["ledger_csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n")
     excel_safe(summary).to_csv(paths["summary_csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n")
     sheets = {"summary": summary, "rows": ledger,
-              "vocabulary": pd.DataFrame(vocabulary or [], columns=["table", "column", "label", "value", "count"]),
-              "notes": pd.DataFrame({"note": list(notes)})}
-    to_excel(sheets, paths["xlsx"], raw=True)  # no personal data in the ledger
+              "vocabulary": vocab, "notes": pd.DataFrame({"note": list(notes)})}
+    to_excel(sheets, paths["xlsx"], raw=True)  # masked above
     return paths
 
 
@@ -1420,9 +1431,12 @@ def _cmd_validate(args) -> int:
     except LoadError as exc:
         print(str(exc))
         return 2
+    from .privacy import mask_ledger, mask_vocabulary, name_pattern, pool_names
+
     notes = pool.meta.get("load", {}).get("notes", [])
+    names = name_pattern(pool_names(pool))  # masked wherever a message quotes one
     print(format_summary(pool.ledger, notes))
-    led = pool.ledger
+    led = mask_ledger(pool.ledger, names)
     for kind, rows, col in (("rejected", led[led["status"] == "rejected"], "reason"),
                             ("warning", led[led["warnings"].fillna("").str.len() > 0], "warnings")):
         for r in rows.head(args.show).itertuples(index=False):
@@ -1431,10 +1445,10 @@ def _cmd_validate(args) -> int:
         if len(rows) > args.show:
             print(f"… {len(rows) - args.show} more {kind} rows in the ledger")
     vocab = pool.meta.get("vocabulary", [])
-    for v in vocab:
+    for v in mask_vocabulary(vocab, names).to_dict("records"):
         print(f"vocabulary: {v['table']}.{v['column']} ({v['label']}): '{v['value']}' × {v['count']} (kept)")
     out = Path(args.out) if args.out else Path(args.folder) / "ledger"
-    paths = write_ledger(pool.ledger, out, vocabulary=vocab, notes=notes)
+    paths = write_ledger(pool.ledger, out, vocabulary=vocab, notes=notes, names=names)
     print(f"ledger written: {', '.join(str(p) for p in paths.values())}")
     if args.pool_out:
         pool.write(args.pool_out)
@@ -1452,20 +1466,32 @@ def _cmd_template(args) -> int:
 
 
 def _cmd_pseudonymise(args) -> int:
+    import warnings
+
     from .pool import DataPool
     from .privacy import KEY_ENV, load_key
 
-    try:
-        key = load_key(env=args.key_env or KEY_ENV, file=args.key_file)
-    except (KeyError, ValueError, OSError) as exc:
-        print(f"error: {exc}")
-        return 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            key = load_key(env=args.key_env or KEY_ENV, file=args.key_file)
+        except (KeyError, ValueError, OSError) as exc:
+            print(f"error: {str(exc).strip(chr(39))}")
+            return 2
+    for w in {str(w.message) for w in caught}:
+        print(f"warning: {w}")
     try:
         pool = DataPool.read(args.pool, truth=not args.no_truth)
     except LoadError as exc:
         print(str(exc))
         return 2
-    out = pool.pseudonymise(key, attributes=args.attributes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the weak-key warning was printed once above
+        try:
+            out = pool.pseudonymise(key, attributes=args.attributes)
+        except ValueError as exc:  # already pseudonymised with another key
+            print(f"error: {exc}")
+            return 2
     out.write(args.out)
     print(f"pseudonymised pool written: {args.out} (scheme {out.meta['pseudonym_scheme']}; the key is not stored)")
     return 0

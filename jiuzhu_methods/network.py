@@ -51,7 +51,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import identity, yaml_io
+from . import identity, privacy, yaml_io
 
 DATA_DIR = Path(__file__).parent / "data" / "referral"
 NEEDS_FILE = Path(__file__).parent / "data" / "needs.yaml"
@@ -66,7 +66,6 @@ STAGE_ZH = {
 }
 COVERED_STAGES = {"no_feedback", "transfer_home", "aided"}
 _SPLIT = re.compile(r"[、,，;；/|\s]+")
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 # =========================================================================== configuration
@@ -580,7 +579,11 @@ def build_network(pool, clues: pd.DataFrame, cfg: ReferralConfig | str | None = 
                           meta={"skipped_models": dict(clues.attrs.get("skipped", {})),
                                 "unidentified_clues": int(clues["person"].isna().sum()),
                                 "needs_source": "verified" if needs is not None else "truth",
-                                "reference_date": str(getattr(pool, "meta", {}).get("reference_date") or "")})
+                                "reference_date": str(getattr(pool, "meta", {}).get("reference_date") or ""),
+                                # rows of the record keys that hold an ID (real exports): what
+                                # the masked lists and letters show instead of the key
+                                "record_keys": privacy.record_keys(
+                                    pool, sorted(set(clues["source"].dropna().astype("str")) | {"judicial_aid"}))})
     if graph:
         net.graph = build_graph(pool, net)
     return net
@@ -607,7 +610,7 @@ def build_graph(pool, net: ReferralNetwork) -> nx.MultiDiGraph:
                      for a in sorted(agencies) if a != cfg.hub)
     # persons (masked labels)
     p = net.persons
-    lab = (identity.mask_name_series(p["name"]).fillna("?") + " " + _mask_ids(p["id_number"]).fillna("")).str.strip()
+    lab = (identity.mask_name_series(p["name"]).fillna("?") + " " + privacy.mask_id_series(p["id_number"]).fillna("")).str.strip()
     needs = net.needs.groupby("person")["need"].agg(list)
     g.add_nodes_from((f"P:{k}", {"type": "person", "label": l, "local": bool(lo), "needs": needs.get(k, [])})
                      for k, l, lo in zip(p["person"], lab, p["local"]))
@@ -805,7 +808,7 @@ def unreached(net: ReferralNetwork, *, masked: bool = True) -> pd.DataFrame:
     out = out.rename(columns={"brk": "break"})
     out["break_zh"] = out["break"].map(STAGE_ZH)
     out = out[["person", "name", "id_number", "local", "needs", "uncovered", "break", "break_zh", "stages"]]
-    return _mask(out) if masked else out
+    return _mask(out, net) if masked else out
 
 
 def judicial_aid_twice(net: ReferralNetwork, *, masked: bool = True) -> pd.DataFrame:
@@ -819,7 +822,7 @@ def judicial_aid_twice(net: ReferralNetwork, *, masked: bool = True) -> pd.DataF
     g = g.merge(net.persons[["person", "name", "id_number"]], on="person", how="left")
     g = g[["person", "name", "id_number", "decisions", "aid_ids", "agencies", "cases", "total_amount", "first", "last"]]
     g = g.sort_values("decisions", ascending=False).reset_index(drop=True)
-    return _mask(g) if masked else g
+    return _mask(g, net) if masked else g
 
 
 def overlapping_aid(net: ReferralNetwork, *, masked: bool = True) -> pd.DataFrame:
@@ -836,7 +839,7 @@ def overlapping_aid(net: ReferralNetwork, *, masked: bool = True) -> pd.DataFram
     g = g.merge(net.persons[["person", "name", "id_number"]], on="person", how="left")
     g = g[["person", "name", "id_number", "need", "need_zh", "records", "n_agencies", "agencies", "aid_types", "judicial_aid"]]
     g = g.sort_values(["n_agencies", "records"], ascending=False).reset_index(drop=True)
-    return _mask(g) if masked else g
+    return _mask(g, net) if masked else g
 
 
 @lru_cache(maxsize=4096)
@@ -869,7 +872,7 @@ def nonlocal_referrals(net: ReferralNetwork, *, masked: bool = True) -> pd.DataF
     out["route"] = ("移送户籍地检察院（" + out["home_area"].where(out["home_area"] != "", out["home_code"].fillna("未知")) +
                     "）协调当地社会救助职能部门")
     out = out[["person", "name", "id_number", "home_code", "home_area", "models", "agencies", "needs", "route"]]
-    return _mask(out) if masked else out
+    return _mask(out, net) if masked else out
 
 
 def agency_graph(net: ReferralNetwork) -> nx.DiGraph:
@@ -1020,41 +1023,18 @@ def summary(net: ReferralNetwork) -> dict[str, Any]:
 
 
 # =========================================================================== outputs
-def _mask_ids(s: pd.Series) -> pd.Series:
-    if not len(s):
-        return s.astype("str")
-    x = s.astype("object").where(s.notna(), None)
-    return identity.mask_series(x).astype("str")
-
-
-def _mask(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    if not len(out):
-        return out
-    if "name" in out.columns:
-        out["name"] = identity.mask_name_series(out["name"])
-    if "id_number" in out.columns:
-        out["id_number"] = _mask_ids(out["id_number"])
-    if "person" in out.columns:
-        # keys are valid IDs in identify="id" mode: never show them
-        looks_id = out["person"].astype("str").str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
-        if looks_id.any():
-            out["person"] = out["person"].astype("object").where(~looks_id, _mask_ids(out["person"].where(looks_id)))
-    return out
+def _mask(df: pd.DataFrame, net: ReferralNetwork | None = None) -> pd.DataFrame:
+    """A list for an agency or a report: :func:`jiuzhu_methods.privacy.mask_frame` (names, ID
+    numbers, person keys that are ID numbers, record keys holding an ID → the row they came
+    from, through ``net.meta["record_keys"]``)."""
+    keys = (net.meta.get("record_keys") if net is not None else None) or None
+    return privacy.mask_frame(df, keys=keys)
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Cells that a spreadsheet would read as formulas (``=``, ``+``, ``-``, ``@``, tab, CR at
-    the start) get a leading apostrophe so that they stay text."""
-    out = df.copy()
-    for c in out.columns:
-        col = out[c]
-        if col.dtype == object or str(col.dtype) in ("str", "string"):
-            s = col.astype("object")
-            bad = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)))
-            if bad.any():
-                out[c] = s.where(~bad, "'" + s[bad].astype(str))
-    return out
+    the start) get a leading apostrophe so that they stay text: :func:`jiuzhu_methods.privacy.excel_safe`."""
+    return privacy.excel_safe(df)
 
 
 LIST_COLUMNS = {"seq": "序号", "clue_id": "线索编号", "model": "筛查模型", "name": "姓名", "id_number": "公民身份号码",
@@ -1089,7 +1069,7 @@ def referral_lists(net: ReferralNetwork, *, masked: bool = True) -> dict[str, pd
     for a, sub in g.groupby("agency", sort=True):
         t = sub.drop(columns=["agency", "person"]).reset_index(drop=True)
         t.insert(0, "seq", np.arange(1, len(t) + 1))
-        t = _mask(t) if masked else t
+        t = _mask(t, net) if masked else t
         t["local"] = np.where(t["local"], "是", "否")
         out[a] = t[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
     return out
@@ -1107,7 +1087,8 @@ def write_referral_lists(net: ReferralNetwork, out_dir: str | Path, *, masked: b
     paths = []
     for a, t in referral_lists(net, masked=masked).items():
         p = out / f"{net.cfg.county}_{_safe_name(a)}_转介名单{'' if masked else '_raw'}.xlsx"
-        neutralise(t).to_excel(p, index=False, sheet_name=_safe_name(a)[:31] or "list", engine="openpyxl")
+        # masked above (or raw on request): written as it is, formula-safe
+        privacy.to_excel({_safe_name(a)[:31] or "list": t}, p, raw=True)
         paths.append(p)
     return paths
 
@@ -1161,8 +1142,11 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
     known = [sorted(pneeds.get(p, set()) & sv.get(a, set())) for a, p in zip(g["agency"], g["person"])]
     g["needs_known_"] = [bool(k) for k in known]
     g["needs_list_"] = [k or sorted(sv.get(a, set())) for k, a in zip(known, g["agency"])]
-    if masked:  # names, IDs and ID-like person keys (identify="id")
-        g = _mask(g)
+    g["case_ref_"] = g["source"].astype("str") + ":" + g["source_ref"].astype("str")
+    if masked:  # names, IDs, ID-like person keys (identify="id"), record keys holding an ID
+        keys = net.meta.get("record_keys") or None
+        g["case_ref_"] = [_case_ref(s, r, keys) for s, r in zip(g["source"], g["source_ref"])]
+        g = _mask(g, net)
     measures = tpl.get("measures", {})
     yr = str(year) if year else "____"
     abbr = _abbr(cfg.county_name)
@@ -1176,7 +1160,7 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
                     "由其协调当地社会救助职能部门。")
         fields = {"number": f"{abbr}检社救建〔{yr}〕{i}号", "agency": row.agency, "procuratorate": cfg.procuratorate,
                   "mechanism": cfg.mechanism or "司法救助与社会救助衔接机制", "name": row.name or "",
-                  "id_number": row.id_number or "", "case_ref": f"{row.source}:{row.source_ref}",
+                  "id_number": row.id_number or "", "case_ref": row.case_ref_,
                   "model": row.model,
                   "needs_zh": ("、".join(lab.get(x, x) for x in needs) or "生活困难") + ("" if row.needs_known_ else "（待核实）"),
                   "measures": "；".join(measures.get(x, lab.get(x, x)) for x in needs) or "社会救助",
@@ -1188,14 +1172,25 @@ def draft_letters(net: ReferralNetwork, *, masked: bool = True, template: dict |
     return g[cols].reset_index(drop=True)
 
 
+def _case_ref(source: Any, ref: Any, keys) -> str:
+    """线索来源 of a masked letter: ``table:key``, or — a key holding an ID — the row it came from
+    (``当事人.csv 第12行``, ``proc_parties 第11条``; ``table:`` + the key with its ID masked
+    when the row is unknown)."""
+    label = keys.label(ref, source) if keys is not None else None
+    return label if label is not None else f"{source}:{privacy.record_key(ref, source, keys)}"
+
+
 def write_letters(letters: pd.DataFrame, out_dir: str | Path, *, county: str = "", masked: bool = True) -> list[Path]:
-    """Write the letters as UTF-8 text, one file per agency (letters separated by a rule)."""
+    """Write the letters as UTF-8 text, one file per agency (letters separated by a rule).
+    ``masked=True`` (default) passes every letter through :func:`jiuzhu_methods.privacy.mask_text`
+    once more (ID numbers and phones anywhere in the text)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for a, sub in letters.groupby("agency", sort=True):
         p = out / f"{county + '_' if county else ''}{_safe_name(a)}_社会救助建议函{'' if masked else '_raw'}.txt"
-        p.write_text(("\n" + "—" * 30 + "\n\n").join(sub["text"]), encoding="utf-8")
+        texts = [privacy.mask_text(x) for x in sub["text"]] if masked else list(sub["text"])
+        p.write_text(("\n" + "—" * 30 + "\n\n").join(texts), encoding="utf-8")
         paths.append(p)
     return paths
 
@@ -1377,7 +1372,8 @@ def plot_person_subgraph(net: ReferralNetwork, sub: nx.MultiDiGraph | None = Non
             text = lab(d.get("label", nd[2:]))
         else:
             ax.scatter([x], [y], s=90, c="#f0f0f0", edgecolors="#666666", zorder=3, marker="^")
-            text = nd[2:] if len(nd) < 24 else nd[2:22] + "…"
+            text = str(privacy.record_key(nd[2:]))  # a case key holding an ID is masked
+            text = text if len(text) < 22 else text[:20] + "…"
         ax.text(x, y - 0.025, text, fontsize=7, ha="center", va="top", zorder=4)
     from matplotlib.lines import Line2D
 

@@ -16,7 +16,6 @@ run of the models on the same pool.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import identity
+from . import identity, privacy
 
 #: columns never shown in a report (identifying free text)
-HIDDEN_COLUMNS = {"text", "address", "phone", "applicant_phone", "respondent_phone", "birth_date"}
-_ID_LIKE = re.compile(r"(?<![0-9０-９])[0-9０-９]{17}[0-9０-９Xx]|(?<![0-9０-９])[0-9]{15}(?![0-9])")
+HIDDEN_COLUMNS = privacy.HIDDEN_COLUMNS
 
 
 # --------------------------------------------------------------------------- pools
@@ -79,8 +77,15 @@ def pool_overview(pool) -> pd.DataFrame:
 
 
 def meta_table(pool) -> pd.DataFrame:
-    """The pool's metadata (county, code, seed, scale, reference date …) as a two-column table."""
-    return pd.DataFrame([{"项目 key": k, "值 value": str(v)} for k, v in sorted(pool.meta.items())])
+    """The pool's metadata (county, code, seed, scale, reference date …) as a two-column table
+    (values through :func:`jiuzhu_methods.privacy.mask_text`: a loaded export's notes and
+    out-of-vocabulary values may quote a name, an ID number or a phone)."""
+    def shown(k, v):
+        if k == "vocabulary" and isinstance(v, list):
+            v = privacy.mask_vocabulary(v).to_dict("records")
+        return privacy.mask_text(str(v), quoted_names=True)
+
+    return pd.DataFrame([{"项目 key": k, "值 value": shown(k, v)} for k, v in sorted(pool.meta.items())])
 
 
 #: identity columns per table (name column, id column)
@@ -193,45 +198,12 @@ def truth_overview(pool) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- masking
-def _mask_embedded(s: pd.Series) -> pd.Series:
-    """Mask anything in free text that looks like an identity number."""
-    return s.astype("str").str.replace(_ID_LIKE, lambda m: identity.mask(m.group(0)) or "", regex=True)
-
-
-def _mask_ids(col: pd.Series) -> pd.Series:
-    """Masked identity numbers; missing stay missing (safe on empty and all-missing columns)."""
-    out = pd.Series([None] * len(col), index=col.index, dtype="object")
-    nn = col.notna() & (col.astype("object").map(lambda v: str(v).strip() != ""))
-    if nn.any():
-        out[nn] = identity.mask_series(col[nn].astype("object").map(str)).astype("object")
-    return out.astype("str")
-
-
-def mask_frame(df: pd.DataFrame, *, drop_hidden: bool = True) -> pd.DataFrame:
-    """A copy safe to display: identity-number columns masked (``3303**********123X``),
-    name columns masked (``张**``), identifying free text dropped, and any ID-looking
-    string elsewhere masked too. Never mutates ``df``."""
-    out = df.copy()
-    if drop_hidden:
-        out = out.drop(columns=[c for c in out.columns if c in HIDDEN_COLUMNS])
-    for c in out.columns:
-        col = out[c]
-        lc = str(c).lower()
-        if lc.endswith("id_number") or lc in {"id", "ids", "id_numbers"} or lc.endswith("_ids"):
-            if col.map(lambda v: isinstance(v, (list, tuple, set, np.ndarray))).any():
-                out[c] = col.map(lambda v: [identity.mask(x) for x in v] if isinstance(v, (list, tuple, set, np.ndarray)) else identity.mask(v))
-            else:
-                out[c] = _mask_ids(col)
-        elif lc == "name" or lc.endswith("_name") or lc.endswith("names"):
-            if col.map(lambda v: isinstance(v, (list, tuple, set, np.ndarray))).any():
-                out[c] = col.map(lambda v: [identity.mask_name(x) for x in v] if isinstance(v, (list, tuple, set, np.ndarray)) else identity.mask_name(v))
-            else:
-                out[c] = identity.mask_name_series(col)
-        elif col.dtype == object or str(col.dtype) in ("str", "string"):
-            has_id = col.astype("str").str.contains(_ID_LIKE, regex=True, na=False)
-            if has_id.any():
-                out[c] = col.astype("object").where(~has_id, _mask_embedded(col[has_id]))
-    return out
+def mask_frame(df: pd.DataFrame, *, drop_hidden: bool = True, names=None, keys=None) -> pd.DataFrame:
+    """A copy safe to display: :func:`jiuzhu_methods.privacy.mask_frame` (ID numbers
+    ``3303**********123X``, names ``张**``, phones, record keys holding an ID, ID numbers and
+    phones inside any text) with the identifying free text dropped (:data:`HIDDEN_COLUMNS`).
+    Never mutates ``df``."""
+    return privacy.mask_frame(df, drop_hidden=drop_hidden, names=names, keys=keys)
 
 
 #: clue columns shown first, when present
@@ -544,33 +516,17 @@ def frame_lists(lists: Mapping[str, Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- privacy scan
-_ID18 = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-SCANNED_SUFFIXES = (".html", ".ipynb", ".json", ".csv", ".txt", ".md", ".xlsx", ".svg")
+SCANNED_SUFFIXES = privacy.SCANNED_SUFFIXES
 
 
 def find_unmasked_ids(*paths: str | Path) -> list[tuple[str, str]]:
-    """Every valid identity number (18 characters passing :func:`identity.check_series`)
-    written in the files under ``paths`` (text files: HTML, notebooks, JSON …; full-width
-    digits are normalised first). Returns ``(file, masked number)`` pairs — the number itself
-    is never returned, so the report of a leak is not a leak."""
-    import unicodedata
-
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        files += [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in SCANNED_SUFFIXES)
-    found: list[tuple[str, str]] = []
-    for f in files:
-        try:
-            txt = unicodedata.normalize("NFKC", f.read_text(encoding="utf-8", errors="ignore"))
-        except OSError:
-            continue
-        cands = sorted(set(_ID18.findall(txt)))
-        if not cands:
-            continue
-        ok = identity.check_series(pd.Series(cands, dtype="str")) == ""
-        found += [(str(f), identity.mask(c) or "") for c, good in zip(cands, ok) if good]
-    return found
+    """Every ID number (valid or near-valid, glued to letters, full-width …:
+    :func:`jiuzhu_methods.privacy.scan`) written in the files under ``paths``. Returns
+    ``(file, masked number)`` pairs, one per distinct number and file — the number itself is
+    never returned, so the report of a leak is not a leak."""
+    found = privacy.scan(*paths)
+    ids = found[found["kind"] == "id"]
+    return [(str(f), str(m)) for f, m in zip(ids["file"], ids["found"])]
 
 
 # --------------------------------------------------------------------------- summary

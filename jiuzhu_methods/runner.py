@@ -121,14 +121,35 @@ def pool_matches(folder: Path, *, county: str, scale: float, seed: int) -> bool:
         return False
 
 
+def holds_real_data(folder: str | Path) -> bool:
+    """True when ``folder`` holds data that the generator did not write: a folder of exports, or
+    a pool written by ``jiuzhu validate --pool-out`` / ``DataPool.write`` whose ``meta.json``
+    has no ``scale`` and ``seed`` (every synthetic pool has both). Such a folder is read as it
+    is and never overwritten."""
+    folder = Path(folder)
+    if not folder.is_dir() or not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir()):
+        return False
+    meta = folder / "meta.json"
+    if meta.is_file():
+        try:
+            m = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return True
+        return not (isinstance(m, dict) and "scale" in m and "seed" in m)
+    return True
+
+
 def ensure_pool(county: str, folder: str | Path, *, scale: float, seed: int) -> tuple[str, bool]:
     """Generate the county's pool into ``folder`` unless a matching one is there.
 
     Returns ``(folder, generated)``. Used by the runner and by the notebooks (through
-    :func:`jiuzhu_methods.report.load_pool`) so that a notebook also runs on its own.
+    :func:`jiuzhu_methods.report.load_pool`) so that a notebook also runs on its own. A folder
+    holding real data (:func:`holds_real_data`: exports, or a loaded pool) is used as it is,
+    whatever ``scale`` and ``seed`` say: that is how ``jiuzhu run --pools DIR`` runs the
+    notebooks on a pilot's data (``DIR/<county>``).
     """
     folder = Path(folder)
-    if pool_matches(folder, county=county, scale=scale, seed=seed):
+    if pool_matches(folder, county=county, scale=scale, seed=seed) or holds_real_data(folder):
         return str(folder), False
     from .synth import generate
 
@@ -160,6 +181,9 @@ class RunResult:
     ipynb: str = ""
     html: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
+    #: wall-clock start and end (epoch seconds): files written in between belong to the run
+    started: float = 0.0
+    finished: float = 0.0
 
 
 def _error_text(exc: BaseException) -> str:
@@ -202,6 +226,7 @@ def run_notebook(notebook: str | Path, out_dir: str | Path, parameters: dict[str
     res = RunResult(county=str(parameters.get("county", "")), notebook=nb.stem, ok=True,
                     ipynb=str(ipynb), html=str(htmlf))
     t0 = time.perf_counter()
+    res.started = time.time()
     try:
         pm.execute_notebook(str(nb), str(ipynb), parameters=dict(parameters), kernel_name=kernel_name,
                             cwd=str(out), progress_bar=False, log_output=False, execution_timeout=timeout)
@@ -222,6 +247,7 @@ def run_notebook(notebook: str | Path, out_dir: str | Path, parameters: dict[str
         except ValueError:
             pass
     res.seconds = time.perf_counter() - t0
+    res.finished = time.time()
     return res
 
 
@@ -334,8 +360,9 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
     counties of the run (in ``pairs``, give it as ``("all", notebook)``; it then compares the
     other counties of ``pairs``, or all five when there are none).
 
-    Afterwards every file written for a run is scanned for unmasked valid identity numbers
-    (:func:`jiuzhu_methods.report.find_unmasked_ids`); a run that leaks one fails."""
+    Afterwards every file written for a run — its notebook, HTML and summary, and whatever else
+    it wrote under its county's output folder (referral lists, letters …) — is scanned for
+    unmasked identity numbers and phone numbers (:func:`scan_results`); a run that leaks one fails."""
     from tqdm.auto import tqdm
 
     out, pools = Path(out).resolve(), Path(pools).resolve()
@@ -386,18 +413,56 @@ def run(counties: list[str], notebooks: list[Path], *, scale: float, seed: int, 
             bar.set_postfix_str(f"{c}/{nb.stem} {'ok' if r.ok else 'FAILED'}")
             bar.update()
         bar.close()
-    from .report import find_unmasked_ids
-
-    for r in results:
-        files = [p for p in (r.ipynb, r.html, str(Path(r.ipynb).with_suffix(".summary.json")) if r.ipynb else "")
-                 if p and Path(p).is_file()]
-        leaks = find_unmasked_ids(*files) if files else []
-        if leaks:
-            r.ok = False
-            r.error = (r.error + "; " if r.error else "") + \
-                f"unmasked identity numbers in the output: {len(leaks)} (e.g. {leaks[0][1]} in {Path(leaks[0][0]).name})"
+    scan_results(out, results)
     write_index(out, results, scale=scale, seed=seed, pool_errors=pool_errors)
     return results, pool_errors
+
+
+def _run_files(out: Path, results: list[RunResult]) -> dict[int, list[Path]]:
+    """The files each run wrote: its notebook, HTML and summary, plus every other file under
+    its county's output folder modified while it ran (a file written while several runs of the
+    folder ran belongs to each of them; one written outside every run, to all runs of the folder)."""
+    own: dict[int, list[Path]] = {}
+    claimed: set[Path] = set()
+    for i, r in enumerate(results):
+        fs = [Path(p) for p in (r.ipynb, r.html, str(Path(r.ipynb).with_suffix(".summary.json")) if r.ipynb else "")
+              if p and Path(p).is_file()]
+        own[i] = fs
+        claimed |= {f.resolve() for f in fs}
+    by_folder: dict[Path, list[int]] = {}
+    for i, r in enumerate(results):
+        if r.ipynb:
+            by_folder.setdefault(Path(r.ipynb).parent.resolve(), []).append(i)
+    from .privacy import files_under
+
+    for folder, idx in by_folder.items():
+        for f in files_under(folder):
+            if f.resolve() in claimed:
+                continue
+            t = f.stat().st_mtime
+            hit = [i for i in idx if results[i].started - 1 <= t <= results[i].finished + 1] or idx
+            for i in hit:
+                own[i].append(f)
+    return own
+
+
+def scan_results(out: str | Path, results: list[RunResult]) -> None:
+    """Scan every run's files (:func:`_run_files`) with :func:`jiuzhu_methods.privacy.scan`
+    and fail the runs whose files hold an unmasked ID number or phone number; the error names
+    the masked finding and the file (never the value)."""
+    from .privacy import scan
+
+    for i, fs in _run_files(Path(out), results).items():
+        if not fs:
+            continue
+        found = scan(*fs)
+        r = results[i]
+        for kind, what in (("id", "identity numbers"), ("phone", "phone numbers"), ("unreadable", "unreadable files")):
+            k = found[found["kind"] == kind]
+            if len(k):
+                r.ok = False
+                r.error = (r.error + "; " if r.error else "") + \
+                    f"unmasked {what} in the output: {len(k)} (e.g. {k['found'].iloc[0]} in {Path(k['file'].iloc[0]).name})"
 
 
 def _parse_params(items: list[str]) -> dict[str, str]:
@@ -446,7 +511,8 @@ def add_commands(subparsers) -> None:
     r.add_argument("--jobs", "-j", type=int, default=2, help="notebooks run in parallel (default 2)")
     r.add_argument("--out", default="reports", help="output folder (default reports)")
     r.add_argument("--pools", default="synthetic/pools",
-                   help="pool folders <pools>/<county>, generated when absent or for another scale/seed")
+                   help="pool folders <pools>/<county>, generated when absent or for another scale/seed; a folder "
+                        "of real data (exports, or a pool written by jiuzhu validate --pool-out) is used as it is")
     r.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="extra notebook parameter, always passed as a string")
     r.add_argument("--notebook-dir", default=None, help="where the notebooks are (default: the repository's notebooks/)")
@@ -457,4 +523,4 @@ def add_commands(subparsers) -> None:
 
 
 __all__ = ["ALL", "COUNTIES", "RunResult", "notebook_scope", "add_commands", "ensure_pool", "export_html", "list_notebooks",
-           "notebook_parameters", "run", "run_notebook", "summary_line", "write_index"]
+           "holds_real_data", "notebook_parameters", "run", "run_notebook", "scan_results", "summary_line", "write_index"]

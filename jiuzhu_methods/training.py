@@ -52,7 +52,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import identity, yaml_io
+from . import identity, privacy, yaml_io
 from .amount import aid_amount, cap_of, load_standard
 
 # --------------------------------------------------------------------------- vocabularies
@@ -171,38 +171,19 @@ def _eligibility() -> dict:
 
 
 # --------------------------------------------------------------------------- masking
-#: any run of 15 or more digits (an ID number, possibly glued to other digits)
-_ID_TOKEN = re.compile(r"[0-9０-９]{14,}[0-9０-９Xx]")
-
-
-def _mask_run(m: re.Match) -> str:
-    r = m.group(0)
-    if len(r) in (15, 18):
-        return identity.mask(r) or "*"
-    return r[:4] + "*" * (len(r) - 8) + r[-4:]
-_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-
-
 def name_pattern(names: Iterable[Any]) -> re.Pattern | None:
-    """One regex matching any of ``names`` (two characters or more, longest first)."""
-    ns = sorted({str(x).strip() for x in names if isinstance(x, str) and len(x.strip()) >= 2}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ns))) if ns else None
+    """One regex matching any of ``names`` (two characters or more, longest first):
+    :func:`jiuzhu_methods.privacy.name_pattern`."""
+    return privacy.name_pattern(names)
 
 
 def mask_text(text: Any, names: Iterable[str] = (), *, pattern: re.Pattern | None = None) -> str:
-    """Free text safe for a card: the given names masked (``张**``), anything that looks like
-    an identity number masked (``3207**********123X``), mobile numbers masked. ``pattern``
+    """Free text safe for a card (:func:`jiuzhu_methods.privacy.mask_text`): the given names
+    masked (``张**``), anything that looks like an identity number masked
+    (``3207**********123X``, also glued to other characters), phone numbers masked. ``pattern``
     (from :func:`name_pattern`) masks every name it matches as well, e.g. every name in the pool."""
-    if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
-        return ""
-    s = str(text)
-    for n in sorted({str(x) for x in names if isinstance(x, str) and len(x) >= 2}, key=len, reverse=True):
-        s = s.replace(n, identity.mask_name(n) or "*")
-    if pattern is not None:
-        s = pattern.sub(lambda m: identity.mask_name(m.group(0)) or "*", s)
-    s = _ID_TOKEN.sub(_mask_run, s)
-    s = _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], s)
-    return s
+    s = privacy.mask_text(text, [x for x in names if isinstance(x, str)])
+    return privacy.mask_text(s, pattern) if pattern is not None else s
 
 
 def _mask_id(v: Any) -> str:
@@ -389,7 +370,7 @@ class ExerciseSet:
         """Write the cards (one sheet per section, plus a blank 答题卡) or the key as a workbook."""
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        from .privacy import excel_safe  # text cells that cannot run as formulas
+        excel_safe = privacy.excel_safe  # text cells that cannot run as formulas
 
         with pd.ExcelWriter(p, engine="openpyxl") as xw:
             _to = lambda df, sheet: excel_safe(df).to_excel(xw, sheet_name=sheet, index=False)  # noqa: E731

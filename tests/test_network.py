@@ -364,3 +364,32 @@ def test_graph_paths_agree_with_the_tables(net, tmp_path):
     assert compare(net) == 4
     relay = config(tmp_path).with_channel("医保局", frm="民政局")
     assert compare(rn.build_network(pool(), clues(), relay, needs=NEEDS, identify="id")) == 5
+
+
+def test_id_keyed_records_show_their_row_in_lists_and_letters(tmp_path):
+    """Issue #16: parties keyed by the person's ID (P<id>) never show the ID in a list's
+    来源记录 or a letter's 线索来源: the row of the pool's table instead (R0 → P<A> is record 1
+    of proc_parties, R1 → P<B> record 2); with masked=False the key as it is."""
+    p = pool()
+    parties = p["proc_parties"].copy()
+    parties["record_id"] = ["P" + x for x in IDS]
+    p = p.replace(proc_parties=parties)
+    cl = clues()
+    cl["source_ref"] = ["P" + x for x in [A, B, C, E, F]]
+    n = rn.build_network(p, cl, config(tmp_path), needs=NEEDS, identify="id")
+    lists = rn.referral_lists(n)
+    mz = lists["民政局"].set_index("线索编号")
+    assert mz.loc["m1-1", "来源记录"] == "proc_parties 第1条" and mz.loc["m1-2", "来源记录"] == "proc_parties 第2条"
+    letters = rn.draft_letters(n)
+    first = letters[letters["clue_id"] == "m1-1"]["text"].iloc[0]
+    assert "线索来源：proc_parties 第1条" in first
+    blob = _all_text(lists) + _all_text(letters)
+    assert not any(x in blob for x in IDS)
+    raw = rn.referral_lists(n, masked=False)["民政局"].set_index("线索编号")
+    assert raw.loc["m1-1", "来源记录"] == "P" + A
+    # the files: no raw ID anywhere (the scanner reads the xlsx cells)
+    from jiuzhu_methods import privacy
+
+    rn.write_referral_lists(n, tmp_path / "lists")
+    rn.write_letters(letters, tmp_path / "letters", county="testland")
+    assert privacy.scan(tmp_path / "lists", tmp_path / "letters", ids=list(IDS), names=list(NAMES.values())).empty

@@ -117,3 +117,20 @@ def test_path_tags_for_groups_and_collisions():
                                         "base > collisions[碰撞二] > reverse"]})
     c = report.collision_counts(clues).set_index("碰撞 collision")["数量 n"].to_dict()
     assert c == {"碰撞一": 2, "碰撞二": 1, "碰撞三": 1}
+
+
+def test_mask_frame_is_privacy_s_and_masks_id_keys_and_meta():
+    """report.mask_frame is privacy.mask_frame for display (hidden columns dropped): a record
+    key holding an ID (P<id>, issue #16) shows the ID masked; the meta table masks what a loaded
+    export's notes and out-of-vocabulary values quote."""
+    from jiuzhu_methods import DataPool, privacy
+
+    df = pd.DataFrame({"record_id": ["P" + IDS[0]], "source_ref": [IDS[1] + "SA"], "text": ["x"], "name": ["张三"]})
+    out = report.mask_frame(df)
+    pd.testing.assert_frame_equal(out, privacy.mask_frame(df, drop_hidden=True))
+    assert out.values.tolist() == [["P" + identity.mask(IDS[0]), identity.mask(IDS[1]) + "SA", "张*"]]
+    pool = DataPool.from_frames({}, meta={"vocabulary": [{"table": "proc_parties", "column": "role", "label": "诉讼地位",
+                                                          "value": "张雪", "count": 1}],
+                                          "load": {"notes": [f"{IDS[0]}.csv: not a data file, skipped"]}})
+    shown = report.meta_table(pool).to_string()
+    assert "张雪" not in shown and "'张*'" in shown and IDS[0] not in shown and identity.mask(IDS[0]) in shown

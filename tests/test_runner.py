@@ -166,12 +166,18 @@ def test_a_leaked_identity_number_fails_the_run(workspace):
 
 
 def test_find_unmasked_ids(tmp_path):
-    (tmp_path / "a.html").write_text(f"<td>{identity.mask(VALID_ID)}</td><td>330382198001020119</td>", encoding="utf-8")
-    assert report.find_unmasked_ids(tmp_path) == []  # masked, and a wrong check digit
+    # masked; an 18-digit number whose digits 11-12 are no month (13) is no ID, whatever its check digit
+    (tmp_path / "a.html").write_text(f"<td>{identity.mask(VALID_ID)}</td><td>330382198013020119</td>", encoding="utf-8")
+    assert report.find_unmasked_ids(tmp_path) == []
     full_width = VALID_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     (tmp_path / "b.json").write_text(json.dumps({"x": f"证号{full_width}号"}, ensure_ascii=False), encoding="utf-8")
     found = report.find_unmasked_ids(tmp_path)
     assert found == [(str(tmp_path / "b.json"), identity.mask(VALID_ID))]
+    # issue #16: a near-valid number (known area 330382, real date 19800102, wrong check digit
+    # 9 instead of VALID_ID's) is someone's mistyped ID and counts; so does an ID glued to letters
+    (tmp_path / "c.html").write_text("<td>330382198001020119</td><td>P" + VALID_ID + "</td>", encoding="utf-8")
+    assert sorted(report.find_unmasked_ids(tmp_path / "c.html")) == sorted(
+        [(str(tmp_path / "c.html"), "3303**********0119"), (str(tmp_path / "c.html"), identity.mask(VALID_ID))])
 
 
 def test_resolve_notebooks(workspace):
@@ -246,3 +252,50 @@ def test_scope_all_notebook_runs_once_into_all(workspace, tmp_path):
     # the five counties together are "all"
     assert runner._all_county(list(runner.COUNTIES)) == "all"
     assert runner._all_county(["weidu", "panan"]) == "weidu,panan"
+
+
+def test_a_leak_in_any_file_a_run_writes_fails_it(workspace):
+    """Issue #16: the runner scans every file a run wrote under its folder (a referral list, a
+    letter), not only its notebook — identity numbers and phone numbers alike."""
+    tmp, nbdir, pools = workspace
+    d = tmp / "extra_nbs"
+    d.mkdir()
+    _notebook(d / "05_lists.ipynb", "from pathlib import Path\n"
+              "p = Path(out_dir) / 'lists'\np.mkdir(parents=True, exist_ok=True)\n"
+              # the values are put together at run time: the notebook's own code holds neither
+              f"idn = '{VALID_ID[:9]}' + '{VALID_ID[9:]}'\n"
+              "(p / 'list.csv').write_text('姓名,来源记录\\n张*,P' + idn + '\\n', encoding='utf-8')\n"
+              "(p / 'letter.txt').write_text('联系电话138' + '12345678', encoding='utf-8')\nprint('no leak in the notebook')")
+    results, _ = runner.run(["panan"], runner.resolve_notebooks(["05_lists"], d), scale=0.005, seed=3, jobs=1,
+                            out=tmp / "r_extra", pools=pools, progress=False)
+    (r,) = results
+    assert not r.ok
+    assert f"unmasked identity numbers in the output: 1 (e.g. {identity.mask(VALID_ID)} in list.csv)" in r.error
+    assert "unmasked phone numbers in the output: 1 (e.g. 138****5678 in letter.txt)" in r.error
+    assert VALID_ID not in r.error and "13812345678" not in r.error
+
+
+def test_a_folder_of_real_data_is_used_as_it_is(tmp_path, monkeypatch):
+    """A pilot's pool (no scale/seed in its meta.json) or export folder under --pools is read as
+    it is and never overwritten by a generated county."""
+    calls = []
+
+    def fake_generate(county, *, scale, seed):
+        calls.append(county)
+        return DataPool.from_frames({}, meta={"county": county, "scale": scale, "seed": seed})
+
+    monkeypatch.setitem(sys.modules, "jiuzhu_methods.synth", types.SimpleNamespace(generate=fake_generate))
+    loaded = tmp_path / "panan"
+    DataPool.from_frames({"proc_parties": pd.DataFrame({"record_id": ["P1"], "case_id": ["K"], "role": ["被害人"],
+                                                        "name": ["张三"], "id_number": [VALID_ID], "fault": [None]})},
+                         meta={"county": "panan", "load": {"folder": "x"}}).write(loaded)
+    exports = tmp_path / "weidu"
+    exports.mkdir()
+    (exports / "proc_cases.csv").write_text("case_id\n", encoding="utf-8")
+    assert runner.holds_real_data(loaded) and runner.holds_real_data(exports)
+    assert runner.ensure_pool("panan", loaded, scale=0.01, seed=5) == (str(loaded), False)
+    assert runner.ensure_pool("weidu", exports, scale=0.01, seed=5) == (str(exports), False)
+    assert calls == [] and DataPool.read(loaded)["proc_parties"]["id_number"].tolist() == [VALID_ID]
+    # a synthetic pool of another scale, or nothing at all, is still (re)generated
+    assert not runner.holds_real_data(tmp_path / "none")
+    assert runner.ensure_pool("guanyun", tmp_path / "none", scale=0.01, seed=5)[1] is True and calls == ["guanyun"]
