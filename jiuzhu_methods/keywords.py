@@ -140,7 +140,12 @@ class _Reader:
             roles[ch] = {"clause", "sentence"} if ch in sentence else {"clause"}
         self.roles = {t: frozenset(r) for t, r in roles.items()}
         self.pattern = re.compile("|".join(re.escape(t) for t in sorted(self.roles, key=len, reverse=True)))
+        # after the keyword the text is read again without the cues that only act before one, so
+        # that 均未 / 仍未 do not swallow the 未 of 未达成 (调解协议均未达成)
+        fwd = [t for t, r in self.roles.items() if r != {"before"}]
+        self.after_pattern = re.compile("|".join(re.escape(t) for t in sorted(fwd, key=len, reverse=True)))
         self.clause_breaks, self.sentence_breaks = clause, sentence
+        self.need_words = frozenset(str(w) for w in rules["need_words"])
         # the tokens that can make an occurrence not affirmed: within its clause (cues, question
         # markers and particles, modifiers) or anywhere before it in its sentence (conditionals, claims)
         near = {"before", "after", "question", "question_after", "modifier"}
@@ -170,6 +175,8 @@ class _Reader:
         spans = [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
         if not spans:
             return []
+        if word in self.need_words:   # a negation of the act on a need states the need
+            return [{"start": s, "end": e, "reading": "affirmed", "reason": "need word", "cues": ""} for s, e in spans]
         parts, last = [], 0
         for s, e in spans:
             parts += [text[last:s], _PAD * (e - s)]
@@ -177,6 +184,8 @@ class _Reader:
         masked = "".join(parts) + text[last:]
         toks = [(m.start(), m.end(), self.roles[m.group()], m.group()) for m in self.pattern.finditer(masked)]
         starts = [t[0] for t in toks]
+        ftoks = [(m.start(), m.end(), self.roles[m.group()], m.group()) for m in self.after_pattern.finditer(masked)]
+        fstarts = [t[0] for t in ftoks]
         out = []
         for k, (s, e) in enumerate(spans):
             i = bisect_left(starts, s)   # toks[:i] end at or before s (no token covers the blanked keyword)
@@ -203,7 +212,7 @@ class _Reader:
                     n += 1
                     cues.insert(0, t1)
             after, stop = 0, False
-            for a, b, r, tok in toks[i:]:      # forwards to the end of the clause (the sentence, for a "？")
+            for a, b, r, tok in ftoks[bisect_left(fstarts, e):]:   # forwards to the end of the clause (sentence, for "？")
                 if "sentence" in r:
                     if tok in self.question_ends:
                         reason = reason or "question"
@@ -257,6 +266,7 @@ def read_occurrences(text: str, word: str) -> pd.DataFrame:
     ``reading`` is ``affirmed`` (it counts), ``negated`` or ``none`` (asserts nothing).
     The rules (``data/negation.yaml``, in this order):
 
+    0. a need word (``need_words``: 医疗费, 赡养 …) is always ``affirmed`` (无力承担医疗费用 states the need);
     1. the keyword's own occurrences are blanked out, then the text is read as tokens — cues,
        exception words, markers, breaks — leftmost-longest (so 未成年 / 无条件 / 不仅 swallow the
        cue character they contain, and a cue inside the keyword, 未赔偿, is none of its cues);
@@ -437,7 +447,7 @@ def _affirmed(strings: pa.Array, rows: np.ndarray, word: str) -> np.ndarray:
     """The rows (of ``strings``, distinct sentences each holding ``word``) with an affirmed
     occurrence: at once those in which nothing can negate it (:func:`_triggered`), the others by
     the reader's rules (:meth:`_Reader.affirmed`, one call per distinct sentence)."""
-    if not word or not len(rows):
+    if not word or not len(rows) or word in _reader().need_words:
         return rows
     sub = strings.take(pa.array(rows))
     trig = _triggered(sub, word)
