@@ -19,6 +19,8 @@ Building blocks
   tp and fp.
 - :func:`variant_differences` — variant minus published reading, per model, county and seed
   (Δtp = more eligible persons found, Δfp = more wrongly flagged clue rows), with a summary.
+- :func:`negation_table`, :func:`negation_sentence` — the published plain-substring reading vs
+  ``negation="aware"`` (:mod:`jiuzhu_methods.keywords`) per county and model, and one sentence on it.
 - :func:`missed_counts` — persons per reason category and county (mean across seeds).
 - :func:`conclusion` — a short plain-language text built from those tables.
 
@@ -483,6 +485,58 @@ def variant_summary(diff: pd.DataFrame, by: Sequence[str] = ("model", "variant")
     return out.reset_index()
 
 
+#: the variant label of the negation-aware reading in the records (:func:`evaluate_models`)
+NEGATION_VARIANT = "negation=aware"
+
+
+def negation_table(records: pd.DataFrame) -> pd.DataFrame:
+    """Published (plain substring) reading vs ``negation="aware"``, per county and model, on the
+    seeds that ran both (means across them): clue rows (``workload``), eligible persons found
+    (``tp``), wrongly flagged rows (``fp``), recall and precision under each reading, and
+    ``d_tp``, ``d_fp`` (aware minus plain). Only models with a ``negation`` parameter appear
+    (乐清 模型1/3, 磐安, 魏都, 灌云); none when no run had the variant."""
+    keys = ["county", "seed", "model"]
+    cols = ["workload", "tp", "fp", "recall", "precision"]
+    var = records.loc[records["variant"] == NEGATION_VARIANT, keys + cols]
+    pub = records.loc[records["variant"] == "published", keys + cols]
+    m = pub.merge(var, on=keys, suffixes=("_plain", "_aware"), how="inner")
+    out_cols = ["county", "model", "seeds"] + [f"{c}_{r}" for c in cols for r in ("plain", "aware")] + ["d_tp", "d_fp"]
+    if m.empty:
+        return pd.DataFrame(columns=out_cols)
+    m["d_tp"] = m["tp_aware"] - m["tp_plain"]
+    m["d_fp"] = m["fp_aware"] - m["fp_plain"]
+    g = m.groupby(["county", "model"], sort=False)
+    out = g[[c for c in out_cols if c not in ("county", "model", "seeds")]].mean()
+    out.insert(0, "seeds", g.size())
+    return out.reset_index()[out_cols]
+
+
+def negation_sentence(table: pd.DataFrame) -> str:
+    """One plain-language sentence (Chinese, then English) on what ``negation="aware"`` changes,
+    built from :func:`negation_table`: the models whose clues change, summed over the counties,
+    with the eligible persons and the wrongly flagged rows gained or lost."""
+    if table is None or table.empty:
+        return "本次运行没有比较否定读法（negation=\"aware\"）。/ No run compared the negation-aware reading."
+    t = table.groupby("model", sort=False)[["workload_plain", "workload_aware", "tp_plain", "tp_aware", "d_tp", "d_fp"]].sum()
+    changed = t.loc[(t["workload_plain"] != t["workload_aware"]) | (t["d_tp"] != 0)]
+    if changed.empty:
+        return ("否定读法在这些合成县上没有改变任何模型的线索。/ On these synthetic counties the negation-aware reading "
+                "changes no model's clues.")
+    zh, en = [], []
+    for model, r in changed.sort_values("d_tp", ascending=False).iterrows():
+        zh.append(f"{model} 的线索从 {r['workload_plain']:.0f} 条变为 {r['workload_aware']:.0f} 条，"
+                  f"应救助人员 {r['d_tp']:+.1f} 名、误报 {r['d_fp']:+.1f} 条")
+        en.append(f"{model} goes from {r['workload_plain']:.0f} to {r['workload_aware']:.0f} clues "
+                  f"({r['d_tp']:+.1f} eligible persons, {r['d_fp']:+.1f} wrongly flagged)")
+    same = [m for m in t.index if m not in changed.index]
+    zh_same = f"；{'、'.join(same)} 不变" if same else ""
+    en_same = f"; {', '.join(same)} unchanged" if same else ""
+    return ("否定读法（negation=\"aware\"）只把肯定的表述当作已赔偿/已和解/已谅解："
+            + "；".join(zh) + zh_same + "（各县合计）。"
+            + "\n\nThe negation-aware reading counts only affirmed mentions of settlement and compensation: "
+            + "; ".join(en) + en_same + " (summed over the counties).")
+
+
 def missed_counts(missed: pd.DataFrame, counties: Sequence[str] | None = None) -> pd.DataFrame:
     """Target persons found by no model, per county (rows) and reason (columns, in the order of
     precedence), averaged across seeds; a ``total`` column. Column labels are the Chinese labels."""
@@ -610,6 +664,7 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = ["SWEEP_MODELS", "compare_target", "failures", "parse_models", "run_sweeps", "CASE_SOURCES", "COUNTIES", "DEFAULT_MODELS", "METRICS", "MISSED_REASONS", "SWEEPS", "VARIANTS",
            "assign_reasons", "conclusion", "coverage_overrides", "evaluate_models", "labelled", "missed_counts",
-           "missed_persons", "model_defaults", "model_variants", "overall", "parse_counties", "parse_seeds",
+           "missed_persons", "model_defaults", "model_variants", "NEGATION_VARIANT", "negation_sentence", "negation_table",
+           "overall", "parse_counties", "parse_seeds",
            "reason_table", "run_grid", "summarise", "sweep_drops", "sweep_overrides", "sweep_points", "sweep_summary",
            "variant_differences", "variant_summary"]

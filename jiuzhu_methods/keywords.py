@@ -4,33 +4,40 @@ The published models test document text for keywords as plain substrings (案例
 第二步 剔除包含"调解协议""已赔偿""谅解"等内容的文书; 案例三's 62-word library; 案例五's four
 categories). :func:`contains_any` does exactly that with ``negation="plain"`` (the default).
 
-``negation="aware"`` is a named variant: an occurrence counts only when it is not negated
-within its clause, by a cue before it (未达成调解协议, 不予谅解, 拒绝谅解) or after it
-(调解协议未达成). Cues live in ``data/negation.yaml``. A text hits when at least one
-occurrence of a keyword is affirmed.
+``negation="aware"`` is a named variant that reads each occurrence of a keyword in its scope
+(:func:`read_occurrences`) and counts only the *affirmed* ones: 未达成调解协议, 不予谅解, 拒绝谅解,
+调解协议未达成 are negated; 无条件谅解, 已赔偿未成年被害人, 不仅已赔偿, 不是不谅解 are affirmed (a word
+that merely contains a cue character is no negation; two adjacent cues cancel); 如赔偿到位则予以谅解
+(a condition), 问：你是否谅解对方？ (a question), 辩称其已赔偿 (a contested claim) and 有赔偿意愿 (a
+wish) assert nothing (``none``). A text hits when at least one occurrence is affirmed. The
+rules — cue lists, exception words, markers, scope limits — are data in ``data/negation.yaml``
+(:func:`negation_rules`, :func:`negation_rule_table`); how they combine is in ``docs/negation.md``,
+and their accuracy on a labelled sentence set in :mod:`jiuzhu_methods.negation_eval`.
 
-Vectorised: per keyword, ``str.count`` of all occurrences minus ``str.count`` of negated ones
-(:func:`keyword_counts`, the definition). :func:`keyword_hits` (used by :func:`contains_any`,
-:func:`matched_words`, :func:`tag_categories` and the models) gives the same answers for many
-words and many texts at once, reading distinct clauses instead of texts: the texts are cut at
-the clause breaks (found in their UTF-8 bytes with numpy, no copy), the distinct clauses holding
-any word are found with one RE2 alternation, and the words of those clauses by hierarchical
-alternation (halves of the word list, tested only on the clauses that hit the whole); under
-``"aware"`` the occurrences are counted only on the clauses holding the word where the negated
-pattern matches.
+Vectorised: :func:`keyword_counts` is the definition (per word, ``str.count`` of the occurrences,
+or under ``"aware"`` the affirmed ones, read once per distinct text). :func:`keyword_hits` (used
+by :func:`contains_any`, :func:`matched_words`, :func:`tag_categories` and the models) gives the
+same answers for many words and many texts at once, reading distinct clauses (``"plain"``) or
+distinct sentences (``"aware"``) instead of texts: the texts are cut at the breaks (found in
+their UTF-8 bytes with numpy, no copy), the distinct pieces holding any word are found with one
+RE2 alternation, and the words of those pieces by hierarchical alternation (halves of the word
+list, tested only on the pieces that hit the whole); under ``"aware"`` the sentences holding a
+word that contain no cue or marker at all are affirmed at once (one RE2 alternation), the
+others are read by :func:`read_occurrences`'s rules (a Python loop per distinct sentence and word).
 
 Examples
 --------
 >>> import pandas as pd
->>> t = pd.Series(["双方已达成调解协议", "双方未达成调解协议", "被害人表示不予谅解"])
+>>> t = pd.Series(["双方已达成调解协议", "双方未达成调解协议", "被害人表示不予谅解", "被害人无条件谅解"])
 >>> contains_any(t, ["调解协议", "谅解"]).tolist()
-[True, True, True]
+[True, True, True, True]
 >>> contains_any(t, ["调解协议", "谅解"], negation="aware").tolist()
-[True, False, False]
+[True, False, False, True]
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 
@@ -44,15 +51,53 @@ from .identity import _arrow as _as_arrow
 from .identity import _str_series
 
 NEGATIONS = ("plain", "aware")
+#: what :func:`read_occurrences` says of one occurrence of a keyword
+READINGS = ("affirmed", "negated", "none")
 #: up to this many distinct words, :func:`keyword_hits` without ``groups`` under ``"plain"``
 #: searches the whole texts once per word instead of cutting them into clauses
 FEW_WORDS = 4
+#: the rules of ``data/negation.yaml`` that are token lists, and the role each gives its tokens
+#: (``None``: the token only swallows the characters it covers — an exception word)
+_TOKEN_LISTS = {"before": "before", "after": "after", "not_cues": None, "scope_breaks": "scope",
+                "conditionals": "conditional", "not_conditionals": None, "questions": "question",
+                "questions_after": "question_after", "claims": "claim", "modifiers_after": "modifier"}
+#: stands for the keyword's own occurrences while the tokens around them are read (a private-use
+#: character: no cue, marker or break contains it)
+_PAD = "\ue000"
+
+
+def _raw_rules() -> dict:
+    text = resources.files("jiuzhu_methods").joinpath("data/negation.yaml").read_text("utf-8")
+    return yaml_io.safe_load(text)
 
 
 @lru_cache(maxsize=1)
 def negation_rules() -> dict:
-    text = resources.files("jiuzhu_methods").joinpath("data/negation.yaml").read_text("utf-8")
-    return yaml_io.safe_load(text)
+    """The values of ``data/negation.yaml`` (``{rule: value}``): breaks, scope limits, cue lists,
+    exception words and markers of the ``"aware"`` reader (see :func:`negation_rule_table`)."""
+    raw = _raw_rules()
+    out = {}
+    for k, v in raw.items():
+        if k in ("description", "source"):
+            continue
+        if not isinstance(v, dict) or "value" not in v or "source" not in v or "description" not in v:
+            raise ValueError(f"data/negation.yaml: entry {k!r} must be {{value, description, source}}")
+        out[k] = v["value"]
+    return out
+
+
+def negation_rule_table() -> pd.DataFrame:
+    """The rules of the ``"aware"`` reader as a table: ``rule, value, description, source``
+    (lists joined with "、"; the breaks shown with ``\\n`` for the newline)."""
+    rows = []
+    for k, v in _raw_rules().items():
+        if k in ("description", "source"):
+            continue
+        val = v["value"]
+        shown = "、".join(map(str, val)) if isinstance(val, list) else str(val).replace("\n", "\\n")
+        rows.append({"rule": k, "value": shown, "description": " ".join(str(v["description"]).split()),
+                     "source": " ".join(str(v["source"]).split())})
+    return pd.DataFrame(rows)
 
 
 def _check(negation: str) -> None:
@@ -60,37 +105,208 @@ def _check(negation: str) -> None:
         raise ValueError(f"negation must be one of {NEGATIONS}, not {negation!r}")
 
 
-def _negated_pattern(word: str, rules: dict) -> str:
-    brk = re.escape(rules["clause_breaks"])
-    gap = f"[^{brk}]{{0,{int(rules['window'])}}}"
-    before = "|".join(re.escape(c) for c in sorted(rules["before"], key=len, reverse=True))
-    after = "|".join(re.escape(c) for c in sorted(rules["after"], key=len, reverse=True))
-    w = re.escape(word)
-    return f"(?:(?:{before}){gap}{w}|{w}{gap}(?:{after}))"
+def _not_in(chars: str) -> str:
+    """A regular-expression class of every character but ``chars`` (the newline written ``\\n``)."""
+    return "[^" + "".join("\\n" if c == "\n" else re.escape(c) for c in chars) + "]"
+
+
+class _Reader:
+    """The compiled rules of ``data/negation.yaml``: one token alternation (every cue, exception
+    word, marker and break, longest first) and each token's roles."""
+
+    def __init__(self, rules: dict):
+        self.window = int(rules["window"])
+        self.window_after = int(rules["window_after"])
+        self.double_gap = int(rules["double_gap"])
+        clause, sentence = str(rules["clause_breaks"]), str(rules["sentence_breaks"])
+        self.question_ends = frozenset(str(rules["question_ends"]))
+        if "\n" not in sentence or not set(sentence) <= set(clause) or not self.question_ends <= set(sentence):
+            raise ValueError("data/negation.yaml: sentence_breaks must hold the newline and be clause_breaks, "
+                             "and question_ends must be sentence_breaks")
+        roles: dict[str, set] = {}
+        for key, role in _TOKEN_LISTS.items():
+            for tok in rules[key]:
+                tok = str(tok)
+                if not tok or any(c in clause for c in tok):
+                    raise ValueError(f"data/negation.yaml: {key} token {tok!r} is empty or holds a clause break")
+                roles.setdefault(tok, set())
+                if role:
+                    roles[tok].add(role)
+        before = [str(t) for t in rules["before"]]
+        for tok in rules["after"]:  # 未达成 / 不成 / 无效 begin with a cue: they negate a keyword after them too
+            if any(str(tok).startswith(b) for b in before):
+                roles[str(tok)].add("before")
+        for ch in clause:
+            roles[ch] = {"clause", "sentence"} if ch in sentence else {"clause"}
+        self.roles = {t: frozenset(r) for t, r in roles.items()}
+        self.pattern = re.compile("|".join(re.escape(t) for t in sorted(self.roles, key=len, reverse=True)))
+        # after the keyword the text is read again without the cues that only act before one, so
+        # that 均未 / 仍未 do not swallow the 未 of 未达成 (调解协议均未达成)
+        fwd = [t for t, r in self.roles.items() if r != {"before"}]
+        self.after_pattern = re.compile("|".join(re.escape(t) for t in sorted(fwd, key=len, reverse=True)))
+        self.clause_breaks, self.sentence_breaks = clause, sentence
+        self.need_words = frozenset(str(w) for w in rules["need_words"])
+        # the tokens that can make an occurrence not affirmed: within its clause (cues, question
+        # markers and particles, modifiers) or anywhere before it in its sentence (conditionals, claims)
+        near = {"before", "after", "question", "question_after", "modifier"}
+        self.clause_triggers = sorted((t for t, r in self.roles.items() if r & near), key=len, reverse=True)
+        self.sentence_triggers = sorted((t for t, r in self.roles.items() if r & {"conditional", "claim"}),
+                                        key=len, reverse=True)
+
+    def prefilter(self, word: str) -> str:
+        """An RE2 pattern that matches every sentence in which some occurrence of ``word`` may be
+        read other than affirmed: a clause trigger in the same clause before or after it, a
+        conditional or claim before it in the sentence, or a question mark after it. (After the
+        keyword is blanked out, every token lies wholly before or after an occurrence, so this
+        is a superset; the sentences it misses are affirmed without reading them.)"""
+        w = re.escape(word)
+        t = "|".join(re.escape(x) for x in self.clause_triggers)
+        c = "|".join(re.escape(x) for x in self.sentence_triggers)
+        nb, ns = _not_in(self.clause_breaks), _not_in(self.sentence_breaks)
+        q = "[" + "".join(re.escape(x) for x in sorted(self.question_ends)) + "]"
+        alts = [f"(?:{t}){nb}*{w}", f"{w}{nb}*(?:{t})", f"{w}{ns}*{q}"] + ([f"(?:{c}){ns}*{w}"] if c else [])
+        return "|".join(alts)
+
+    def read(self, text: str, word: str) -> list[dict]:
+        """Each occurrence of ``word`` in ``text`` (non-overlapping, left to right, as ``str.count``)
+        with its reading; see :func:`read_occurrences`."""
+        if not word:  # the empty word is everywhere (str.count), and nothing can negate it
+            return [{"start": i, "end": i, "reading": "affirmed", "reason": "", "cues": ""} for i in range(len(text) + 1)]
+        spans = [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
+        if not spans:
+            return []
+        if word in self.need_words:   # a negation of the act on a need states the need
+            return [{"start": s, "end": e, "reading": "affirmed", "reason": "need word", "cues": ""} for s, e in spans]
+        parts, last = [], 0
+        for s, e in spans:
+            parts += [text[last:s], _PAD * (e - s)]
+            last = e
+        masked = "".join(parts) + text[last:]
+        toks = [(m.start(), m.end(), self.roles[m.group()], m.group()) for m in self.pattern.finditer(masked)]
+        starts = [t[0] for t in toks]
+        ftoks = [(m.start(), m.end(), self.roles[m.group()], m.group()) for m in self.after_pattern.finditer(masked)]
+        fstarts = [t[0] for t in ftoks]
+        out = []
+        for k, (s, e) in enumerate(spans):
+            i = bisect_left(starts, s)   # toks[:i] end at or before s (no token covers the blanked keyword)
+            prev = spans[k - 1][1] if k else -1
+            nxt = spans[k + 1][0] if k + 1 < len(spans) else len(masked)
+            reason, chain, cut = "", [], False
+            for a, b, r, tok in reversed(toks[:i]):          # backwards to the sentence start or a scope break
+                if "sentence" in r or "scope" in r:
+                    break
+                if "clause" in r or a < prev:                   # cues and questions stay in the clause,
+                    cut = True                                  # and before an earlier occurrence they are spent
+                if "conditional" in r or "claim" in r:
+                    reason = reason or ("conditional" if "conditional" in r else "claim")
+                if not cut and "question" in r:
+                    reason = reason or "question"
+                if not cut and "before" in r:
+                    chain.append((a, b, tok))
+            n, cues = 0, []
+            if chain and s - chain[0][1] <= self.window:
+                n, cues = 1, [chain[0][2]]
+                for (a0, _, _), (_, b1, t1) in zip(chain, chain[1:]):
+                    if a0 - b1 > self.double_gap:
+                        break
+                    n += 1
+                    cues.insert(0, t1)
+            after, stop = 0, False
+            for a, b, r, tok in ftoks[bisect_left(fstarts, e):]:   # forwards to the end of the clause (sentence, for "？")
+                if "sentence" in r:
+                    if tok in self.question_ends:
+                        reason = reason or "question"
+                    break
+                if "clause" in r or "scope" in r or a >= nxt:
+                    stop = True
+                if stop:
+                    continue
+                if "modifier" in r and a - e <= 1:
+                    reason = reason or "modifier"
+                if "question_after" in r:
+                    reason = reason or "question"
+                if "after" in r and not after and a - e <= self.window_after:
+                    after, cues = 1, cues + [tok]
+            if reason:
+                rd = "none"
+            else:
+                rd = "negated" if (n + after) % 2 else "affirmed"
+                reason = ("double negation" if n + after >= 2 else "negation") if n + after else ""
+            out.append({"start": s, "end": e, "reading": rd, "reason": reason, "cues": "、".join(cues)})
+        return out
+
+    def affirmed(self, text: str, word: str) -> int:
+        """How many occurrences of ``word`` in ``text`` are affirmed."""
+        return sum(o["reading"] == "affirmed" for o in self.read(text, word))
+
+
+@lru_cache(maxsize=1)
+def _reader() -> _Reader:
+    return _Reader(negation_rules())
 
 
 def keyword_counts(text: pd.Series, word: str, *, negation: str = "plain") -> pd.Series:
-    """Occurrences of ``word`` in each text that count under ``negation`` (vectorised)."""
+    """Occurrences of ``word`` in each text that count under ``negation``: all of them
+    (``str.count``) under ``"plain"``, the affirmed ones (:func:`read_occurrences`) under
+    ``"aware"`` — read once per distinct text. The definition :func:`keyword_hits` equals."""
     _check(negation)
     t = text.astype("str").fillna("")
     n = t.str.count(re.escape(word))
     if negation == "aware":
-        neg = t.str.count(_negated_pattern(word, negation_rules()))
-        n = (n - neg).clip(lower=0)
+        rd = _reader()
+        distinct = pd.unique(t.to_numpy(dtype=object))
+        n = t.map({v: rd.affirmed(v, word) for v in distinct})
     return n.astype("int64")
+
+
+def read_occurrences(text: str, word: str) -> pd.DataFrame:
+    """How the ``"aware"`` reader reads each occurrence of ``word`` in ``text``: one row per
+    occurrence (non-overlapping, left to right), ``start, end, reading, reason, cues``.
+
+    ``reading`` is ``affirmed`` (it counts), ``negated`` or ``none`` (asserts nothing).
+    The rules (``data/negation.yaml``, in this order):
+
+    0. a need word (``need_words``: 医疗费, 赡养 …) is always ``affirmed`` (无力承担医疗费用 states the need);
+    1. the keyword's own occurrences are blanked out, then the text is read as tokens — cues,
+       exception words, markers, breaks — leftmost-longest (so 未成年 / 无条件 / 不仅 swallow the
+       cue character they contain, and a cue inside the keyword, 未赔偿, is none of its cues);
+    2. ``none`` when, before it in its sentence (up to a scope break 但/却/又 …), a conditional
+       (如/如果/若/待 …) or a contested claim (辩称 …) stands; when a question marker (是否, 有没有 …)
+       stands before it in its clause or a question particle (吗, 与否) after it; when its sentence
+       ends with a question mark; or when a modifier (意愿, 能力, 请求 …) follows it at once;
+    3. otherwise the negation cues in its scope are counted: the nearest cue before it in its
+       clause (not before an earlier occurrence of the word, not across a scope break) within
+       ``window`` characters, with each cue at most ``double_gap`` characters before the previous
+       one (不是不, 并非未), plus one cue after it (未达成, 不成, 破裂 …) within ``window_after``;
+       an odd count is ``negated``, an even one (0, or a double negation) ``affirmed``.
+
+    >>> read_occurrences("双方未达成调解协议，被害人无条件谅解", "谅解")[["reading", "reason"]].to_dict("records")
+    [{'reading': 'affirmed', 'reason': ''}]
+    >>> read_occurrences("如赔偿到位则予以谅解。被害人不是不谅解", "谅解")["reading"].tolist()
+    ['none', 'affirmed']
+    """
+    rows = _reader().read("" if text is None else str(text), str(word))
+    return pd.DataFrame(rows, columns=["start", "end", "reading", "reason", "cues"])
+
+
+def reading(text: str, word: str) -> str:
+    """The ``"aware"`` reading of ``word`` in ``text`` as a whole: ``affirmed`` when an occurrence
+    is affirmed (the text hits), else ``negated`` when one is negated, else ``none``; ``absent``
+    when the word does not occur. (``"plain"`` says ``affirmed`` whenever it occurs.)"""
+    r = set(read_occurrences(text, word)["reading"])
+    return next((x for x in READINGS if x in r), "absent")
 
 
 def _clause_breaks(words: list[str], negation: str) -> str | None:
     """The characters a text may be cut at without changing any keyword count, or ``None``.
 
-    An occurrence of a keyword — and, under ``"aware"``, a negated occurrence (cue, at most
-    ``window`` non-break characters, keyword) — never spans a clause break, so the counts of a
-    text are the sums of the counts of its clauses, provided no keyword or cue contains a break
-    character. The newline that joins the documents of a group must be one of them."""
+    ``"plain"``: the clause breaks — an occurrence never spans one, provided no keyword contains
+    a break character. ``"aware"``: the sentence breaks — no rule of the reader looks across one
+    (:func:`read_occurrences`), provided no keyword contains one (cues and markers never do,
+    :class:`_Reader` checks). The newline that joins the documents of a group must be one of them."""
     rules = negation_rules()
-    brk = str(rules["clause_breaks"])
-    tokens = list(words) + (list(rules["before"]) + list(rules["after"]) if negation == "aware" else [])
-    if "\n" not in brk or any(c in tok for tok in tokens for c in brk):
+    brk = str(rules["sentence_breaks"] if negation == "aware" else rules["clause_breaks"])
+    if "\n" not in brk or any(c in w for w in words for c in brk):
         return None
     return brk
 
@@ -218,22 +434,30 @@ def _rows_by_word(strings: pa.Array, words: list[str], sure: bool = True) -> lis
     return out
 
 
-def _affirmed(strings: pa.Array, rows: np.ndarray, word: str) -> np.ndarray:
-    """The rows (of ``strings``, each holding ``word``) where an occurrence is not negated:
-    more occurrences than negated occurrences (``str.count`` as :func:`keyword_counts`).
+def _triggered(strings: pa.Array, word: str) -> np.ndarray:
+    """Which strings (sentences holding ``word``) need reading: :meth:`_Reader.prefilter` (one
+    RE2 search); the others read every occurrence as affirmed. All, if RE2 refuses the pattern."""
+    try:
+        return np.asarray(pc.match_substring_regex(strings, _reader().prefilter(word)), dtype=bool)
+    except pa.ArrowException:  # pragma: no cover - RE2 takes the patterns of the data file
+        return np.ones(len(strings), dtype=bool)
 
-    Negated occurrences are disjoint matches each holding an occurrence, so they never
-    outnumber the occurrences: a text's count is positive exactly when one of its clauses'
-    is, and a clause without any negated-pattern match is affirmed without counting."""
-    pat = _negated_pattern(word, negation_rules())
-    sub = strings.take(pa.array(rows))
-    neg = np.asarray(pc.match_substring_regex(sub, pat), dtype=bool)
-    if not neg.any():
+
+def _affirmed(strings: pa.Array, rows: np.ndarray, word: str) -> np.ndarray:
+    """The rows (of ``strings``, distinct sentences each holding ``word``) with an affirmed
+    occurrence: at once those in which nothing can negate it (:func:`_triggered`), the others by
+    the reader's rules (:meth:`_Reader.affirmed`, one call per distinct sentence)."""
+    if not word or not len(rows) or word in _reader().need_words:
         return rows
-    s = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([sub.filter(pa.array(neg))]))).astype("str")
-    keep = s.str.count(re.escape(word)).to_numpy(dtype=np.int64) > s.str.count(pat).to_numpy(dtype=np.int64)
-    ok = ~neg
-    ok[np.flatnonzero(neg)[keep]] = True
+    sub = strings.take(pa.array(rows))
+    trig = _triggered(sub, word)
+    if not trig.any():
+        return rows
+    rd = _reader()
+    texts = sub.filter(pa.array(trig)).to_pylist()
+    keep = np.fromiter((rd.affirmed(s, word) > 0 for s in texts), dtype=bool, count=len(texts))
+    ok = ~trig
+    ok[np.flatnonzero(trig)[keep]] = True
     return rows[ok]
 
 
@@ -257,16 +481,16 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     ``text``; a missing label drops the text): one row per label, sorted, where the text of a
     label is its texts joined with a newline (as :func:`texts_by`), without building that join.
 
-    Vectorised over distinct clauses instead of texts. The texts (with a label) are cut after
-    each clause break of ``data/negation.yaml`` (:func:`_clauses`; when a word or cue contains
-    a break character, :func:`_clause_breaks`, the whole texts are counted instead); when few
-    texts hold a word, only those are cut (:func:`_texts_to_split`). The distinct clauses
-    holding any word are found with one alternation, the words of each with hierarchical
-    alternation (:func:`_rows_by_word`); under ``"aware"`` a clause holding a word counts when
-    it has more occurrences than negated occurrences (:func:`_affirmed`). A text or label has a
-    word when one of its clauses has it: the clause counts are never negative and add up to the
-    text's, since no occurrence or negated occurrence spans a break. A few words (at most
-    :data:`FEW_WORDS`) under ``"plain"`` without ``groups`` are searched in the whole texts
+    Vectorised over distinct pieces instead of texts. The texts (with a label) are cut after
+    each clause break (``"plain"``) or sentence break (``"aware"``) of ``data/negation.yaml``
+    (:func:`_clauses`; when a word contains such a break character, :func:`_clause_breaks`, the
+    whole texts are counted instead); when few texts hold a word, only those are cut
+    (:func:`_texts_to_split`). The distinct pieces holding any word are found with one
+    alternation, the words of each with hierarchical alternation (:func:`_rows_by_word`); under
+    ``"aware"`` a sentence holding a word counts when one of its occurrences is affirmed
+    (:func:`_affirmed`). A text or label has a word when one of its pieces has it: no occurrence
+    spans a break, and no rule of the reader looks across a sentence break. A few words (at
+    most :data:`FEW_WORDS`) under ``"plain"`` without ``groups`` are searched in the whole texts
     instead, one RE2 literal search per word (cheaper than cutting for so few words).
 
     >>> t = pd.Series(["双方未达成调解协议。被害人表示谅解", "不予谅解"])
@@ -393,5 +617,5 @@ def texts_by(docs: pd.DataFrame, key: str = "case_id", text_col: str = "text") -
     return docs.groupby(key, sort=True)[text_col].agg(lambda s: "\n".join(s.dropna().astype(str))).astype("str")
 
 
-__all__ = ["NEGATIONS", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words", "negation_rules",
-           "tag_categories", "texts_by"]
+__all__ = ["NEGATIONS", "READINGS", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words",
+           "negation_rule_table", "negation_rules", "read_occurrences", "reading", "tag_categories", "texts_by"]

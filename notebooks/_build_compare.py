@@ -169,9 +169,34 @@ display(compare.variant_summary(diff, by=("county", "model", "variant")).round(2
 '''),
     md("""
 **怎样读 / How to read.** 绿条长、红条短的变体值得采用；条形为零说明在这些数据上变体不改变结果。
-注意：合成数据的生成器在写否定的和解表述时，总是同时写明“未赔偿”，所以 `negation="aware"` 在合成数据上几乎没有差别——
-这不是说真实卷宗里也没有差别。
 *What to do:* 有希望的变体先在试点县的真实数据上对照人工核查结果，再决定是否改为常规规则。
+"""),
+    md("""
+### 3.1 否定读法：公布的字面读法 vs `negation="aware"` / Plain vs negation-aware reading
+
+乐清模型1第二步“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书”按字面（子串）执行时，“未达成调解协议”“不予谅解”
+“调解协议未达成”，以及询问笔录里的提问“你是否谅解对方？”都会把**没有拿到赔偿**的被害人剔除。`negation="aware"`
+按否定的**辖域**读每一处关键词（`jiuzhu_methods.keywords.read_occurrences`，规则见 `data/negation.yaml`、`docs/negation.md`）：
+否定词只管它所在分句里紧随其后的关键词；“无条件谅解”“已赔偿未成年被害人”“不仅已赔偿”不是否定，“不是不谅解”是双重否定；
+条件句、提问、辩解不算肯定。合成县的卷宗按 `negation_phrasings` 参数写入这些表述（一部分否定的和解表述不带“未赔偿”字样）。
+下表先给读法在标注句上的准确率，再给各模型在合成县上两种读法的差别（比较变体的种子上的均值，每县每模型一行）。
+"""),
+    code('''
+from jiuzhu_methods import negation_eval
+
+display(Markdown("**标注句上的准确率 / accuracy on the labelled sentences** (`data/negation_sentences.yaml`)"))
+display(negation_eval.reader_accuracy(by="label"))
+negation = compare.negation_table(records)
+display(negation.round(2))
+display(Markdown(compare.negation_sentence(negation)))
+'''),
+    md("""
+**怎样读 / How to read.** `workload_plain`/`workload_aware` 是两种读法下的线索条数，`d_tp` 是多找到的应救助人员，`d_fp` 是多出的误报。
+字面读法剔除了卷宗里写着“未达成调解协议”“不予谅解”的未获赔偿被害人，否定读法把他们找回来；卷宗写明已和解、已谅解
+（包括“无条件谅解”）的被害人两种读法都剔除。只对关键词打标签、不据此剔除的模型（魏都第四步）线索条数不变，只是标签变了。
+书面达成调解协议但没有履行的被害人，两种读法都剔除（“虽达成调解协议，但至今未履行”里调解协议是肯定的）：这要靠规则本身
+（如灌云规则一对“未履行”的处理），不是读法能解决的。
+*What to do:* 在真实卷宗上，先抽查字面规则剔除的文书里有多少是否定或提问，再决定是否采用否定读法。
 """),
     md("""
 ## 4 没有任何模型找到的应救助人员 / Eligible persons no model finds

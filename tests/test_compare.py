@@ -263,3 +263,84 @@ def test_sweep_drops_follow_the_sweep_direction():
     # delay runs 0 → 12: recall 0.3 at 0 months and 0.6 at 12 is a rise of +0.3
     sw2 = sw.assign(sweep="delay", point=[0.0, 6.0, 12.0])
     assert compare.sweep_drops(sw2).iloc[0]["d_recall"] == pytest.approx(0.3)
+
+
+# --------------------------------------------------------------------------- negation (plain vs aware)
+def test_negation_table_and_sentence_from_the_records():
+    rec = pd.DataFrame([
+        _rec("yueqing", 1, "yueqing.m1", tp=2, workload=10),
+        _rec("yueqing", 1, "yueqing.m1", tp=5, workload=14, variant="negation=aware", param="negation", value="aware"),
+        _rec("yueqing", 2, "yueqing.m1", tp=4, workload=10),
+        _rec("yueqing", 2, "yueqing.m1", tp=6, workload=12, variant="negation=aware", param="negation", value="aware"),
+        _rec("panan", 1, "yueqing.m1", tp=1, workload=3),
+        _rec("panan", 1, "yueqing.m1", tp=1, workload=3, variant="negation=aware", param="negation", value="aware"),
+        _rec("yueqing", 1, "weidu.screen", tp=3, workload=8),
+        _rec("yueqing", 1, "weidu.screen", tp=3, workload=8, variant="negation=aware", param="negation", value="aware"),
+        _rec("yueqing", 1, "shanxian.screen", tp=3, workload=8),   # no negation variant: not in the table
+        _rec("yueqing", 1, "shanxian.screen", tp=4, workload=9, variant="linkage=id", param="linkage", value="id"),
+    ])
+    t = compare.negation_table(rec).set_index(["county", "model"])
+    assert set(t.index.get_level_values("model")) == {"yueqing.m1", "weidu.screen"}
+    r = t.loc[("yueqing", "yueqing.m1")]
+    # seed 1: tp 2 → 5 (+3), fp 8 → 9 (+1); seed 2: tp 4 → 6 (+2), fp 6 → 6 (0): means +2.5, +0.5
+    assert r["seeds"] == 2
+    assert (r["workload_plain"], r["workload_aware"]) == (10, 13)
+    assert (r["d_tp"], r["d_fp"]) == (2.5, 0.5)
+    text = compare.negation_sentence(compare.negation_table(rec))
+    # summed over the counties: yueqing.m1 10 + 3 = 13 → 13 + 3 = 16 clues, +2.5 persons; weidu unchanged
+    assert "yueqing.m1 的线索从 13 条变为 16 条，应救助人员 +2.5 名、误报 +0.5 条" in text
+    assert "yueqing.m1 goes from 13 to 16 clues (+2.5 eligible persons, +0.5 wrongly flagged)" in text
+    assert "weidu.screen 不变" in text and "weidu.screen unchanged" in text
+    assert "No run compared" in compare.negation_sentence(compare.negation_table(rec.iloc[[0, 8]]))
+    same = rec.loc[rec["model"] == "weidu.screen"]
+    assert "changes no model's clues" in compare.negation_sentence(compare.negation_table(same))
+
+
+@pytest.fixture(scope="module")
+def yueqing_small():
+    from jiuzhu_methods.synth import generate
+
+    return generate("yueqing", scale=0.02, seed=7)
+
+
+def test_plain_and_aware_clues_of_yueqing_m1_differ_on_a_generated_county(yueqing_small):
+    from jiuzhu_methods import run_model
+    from jiuzhu_methods.evaluate import evaluate
+
+    pool = yueqing_small
+    plain = run_model("yueqing.m1", pool)
+    aware = run_model("yueqing.m1", pool, negation="aware")
+    p, a = set(plain.clues["id_number"]), set(aware.clues["id_number"])
+    # aware removes only victims whose documents affirm a settlement: it keeps everyone plain keeps …
+    assert p <= a
+    # … and gives back victims removed for a negated or questioned mention (the lists differ)
+    assert len(a - p) > 0
+    assert evaluate(aware, pool)["tp"] >= evaluate(plain, pool)["tp"]
+
+
+def test_generated_documents_carry_the_negation_phrasings(yueqing_small):
+    from jiuzhu_methods.keywords import contains_any, read_occurrences
+    from jiuzhu_methods.synth import generate
+    from jiuzhu_methods.synth.profiles import package_yaml
+
+    bank = package_yaml("templates.yaml")["negation_phrasings"]
+    fixed = [x for k, v in bank.items() for x in v if "{" not in x and x]
+    docs = yueqing_small["proc_documents"]["text"]
+    seen = [x for x in fixed if docs.str.contains(x, regex=False).any()]
+    assert len(seen) >= 5, seen
+    # a literal reading counts 调解协议/已赔偿/谅解 in documents that the aware reading does not
+    words = ["调解协议", "已赔偿", "谅解"]
+    assert (contains_any(docs, words) & ~contains_any(docs, words, negation="aware")).sum() > 10
+    # 无条件谅解 is in the documents and is read as affirmed
+    d = docs[docs.str.contains("无条件谅解", regex=False)]
+    assert len(d) and read_occurrences(d.iloc[0], "谅解")["reading"].eq("affirmed").any()
+    # with both shares 0 no such phrasing is written (the ordinary templates only), and the
+    # generator stays deterministic
+    off = generate("yueqing", scale=0.02, seed=7,
+                   overrides={"negation_phrasings": {"negated_without_unpaid": 0.0, "affirmed_cue_words": 0.0}})
+    t_off = off["proc_documents"]["text"]
+    assert not any(t_off.str.contains(x, regex=False).any() for x in ["被害人不同意谅解犯罪嫌疑人", "被害人对犯罪嫌疑人无条件谅解",
+                                                                      "双方调解协议至今未能达成"])
+    assert len(t_off) == len(docs)      # the same case files, other wording
+    again = generate("yueqing", scale=0.02, seed=7)
+    assert again["proc_documents"]["text"].equals(docs)

@@ -235,3 +235,188 @@ def test_stable_order_is_the_stable_argsort(top):
     p[50:100] = 0
     assert (K._stable_order(p, top) == np.argsort(p, kind="stable")).all()
     assert K._stable_order(p[:0], top).tolist() == []
+
+
+# ---- the negation-aware reader (issue 15 item 5): scope, exception words, markers ----------------
+# Each pair (sentence, keyword) is read through the public functions: contains_any(..., "aware")
+# and keyword_hits(..., "aware") must say True exactly for the affirmed ones; plain says True for all.
+AFFIRMED = [
+    ("被害人对犯罪嫌疑人无条件谅解", "谅解"),          # 无条件: a word, not the negation 无
+    ("犯罪嫌疑人已赔偿未成年被害人医疗费", "已赔偿"),  # 未成年 after the keyword is no 未成 cue
+    ("被告人不仅已赔偿被害人损失，还赔礼道歉", "已赔偿"),  # 不仅 is no 不
+    ("无论法院如何判决，本人都谅解被告人", "谅解"),    # 无论, 如何
+    ("被害人不是不谅解，只希望对方悔过", "谅解"),       # double negation: 不是 + 不
+    ("被告人并非未赔偿，而是赔偿数额有争议", "赔偿"),   # 并非 + 未; the second 赔偿 is an amount
+    ("虽达成调解协议，但至今未履行", "调解协议"),       # contrast: the agreement was reached
+    ("被告人已赔偿部分医药费，其余款项尚未支付", "已赔偿"),  # partially performed
+    ("经抢救无效死亡", "死亡"),                         # 无效 is no negation of 死亡
+    ("被害人尚未成年", "未成年"),                       # 尚未 overlaps the keyword: no cue for it
+    ("被告人并无赔偿能力", "无赔偿能力"),               # 并无 overlaps the keyword
+    ("被害人家庭经济困难，无力承担医疗费用", "医疗费"),  # a need word: the negation states the need
+    ("不予谅解又谅解", "谅解"),                         # the second occurrence is not in the cue's scope
+]
+NEGATED = [
+    ("双方未达成调解协议", "调解协议"),
+    ("被害人表示不予谅解", "谅解"),
+    ("被害人家属拒绝谅解", "谅解"),
+    ("经调解，调解协议未达成", "调解协议"),             # cue after the keyword
+    ("谅解书未签", "谅解"),
+    ("调解协议均未达成", "调解协议"),                   # 均未 does not swallow the 未 of 未达成
+    ("犯罪嫌疑人未取得被害人谅解", "谅解"),             # 5 characters between cue and keyword
+    ("被告人至今未与被害人达成调解协议", "调解协议"),   # 6 = the window
+    ("赔偿款至今未支付", "赔偿"),
+    ("被告人未赔偿也未取得谅解", "谅解"),               # 也未 governs 谅解 (the first 未 is about 赔偿)
+    ("被害人不是未成年人", "未成年"),                   # a cue before a keyword that holds one
+]
+NONE = [
+    ("如赔偿到位则予以谅解", "谅解"),                   # conditional
+    ("如果对方赔偿到位，我可以谅解他", "谅解"),         # the condition spans the comma
+    ("问：你是否谅解对方？", "谅解"),                   # question
+    ("问：对方赔偿了吗", "赔偿"),                       # question particle
+    ("犯罪嫌疑人辩称其已赔偿部分医药费", "已赔偿"),     # contested claim
+    ("被告人虽有赔偿意愿", "赔偿"),                     # modifier: the wish, not the act
+]
+
+
+@pytest.mark.parametrize("text,word,want", [(t, w, True) for t, w in AFFIRMED] + [(t, w, False) for t, w in NEGATED + NONE])
+def test_aware_reads_scope(text, word, want):
+    s = pd.Series([text, "无关的一句话"])
+    assert K.contains_any(s, [word], negation="aware").tolist() == [want, False]
+    assert K.keyword_hits(s, [word], negation="aware")[word].tolist() == [want, False]
+    assert K.keyword_hits(s, [word, "无关"], negation="aware", groups=pd.Series(["g", "h"]))[word].tolist() == [want, False]
+    assert K.contains_any(s, [word]).tolist() == [True, False]          # plain: a substring
+
+
+def test_aware_readings_and_reasons():
+    # the three readings and why (read_occurrences is what docs/negation.md shows)
+    assert K.reading("双方未达成调解协议", "调解协议") == "negated"
+    assert K.reading("如赔偿到位则予以谅解", "谅解") == "none"
+    assert K.reading("被害人无条件谅解", "谅解") == "affirmed"
+    assert K.reading("被害人表示谅解", "调解协议") == "absent"
+    # 询问笔录: the question asserts nothing, the answer refuses → negated, not affirmed
+    r = K.read_occurrences("问：你是否谅解对方？答：我不谅解。", "谅解")
+    assert r[["reading", "reason", "cues"]].values.tolist() == [["none", "question", ""], ["negated", "negation", "不"]]
+    assert K.read_occurrences("被害人不是不谅解", "谅解")["reason"].tolist() == ["double negation"]
+    assert K.read_occurrences("被害人不是不谅解", "谅解")["cues"].tolist() == ["不是、不"]
+    # the condition ends at the full stop: the second sentence is a fact
+    assert K.read_occurrences("如赔偿到位则予以谅解。被害人表示谅解", "谅解")["reading"].tolist() == ["none", "affirmed"]
+    # ... and at a scope break (但) within the sentence
+    assert K.read_occurrences("如赔偿到位则予以谅解，但被告人未赔偿，被害人仍谅解", "谅解")["reading"].tolist() == \
+        ["none", "affirmed"]
+
+
+def test_aware_window_is_a_scope_limit(monkeypatch):
+    # "被告人未能取得被害人家属的谅解": 8 characters between 未能 and 谅解 — beyond the window of 6 the
+    # cue is taken to govern another verb (affirmed, a known miss); a window of 8 reaches it
+    text = "被告人未能取得被害人家属的谅解"
+    assert K.reading(text, "谅解") == "affirmed"
+    rules = {**K.negation_rules(), "window": 8}
+    monkeypatch.setattr(K, "_reader", lambda: K._Reader(rules))
+    assert K.reading(text, "谅解") == "negated"
+
+
+def test_aware_keyword_counts_counts_affirmed_occurrences():
+    t = pd.Series(["谅解，不予谅解，无条件谅解", "如谅解则谅解", None, "谅解"])
+    # 3 occurrences, one negated → 2; a condition covers both → 0; no text → 0; one affirmed → 1
+    assert K.keyword_counts(t, "谅解", negation="aware").tolist() == [2, 0, 0, 1]
+    assert K.keyword_counts(t, "谅解").tolist() == [3, 2, 0, 1]
+
+
+def test_negation_rules_are_data_with_sources():
+    table = K.negation_rule_table()
+    assert {"window", "before", "after", "not_cues", "scope_breaks", "conditionals", "questions", "claims",
+            "modifiers_after", "need_words", "double_gap", "window_after"} <= set(table["rule"])
+    assert (table["description"].str.len() > 10).all() and (table["source"].str.len() > 3).all()
+    assert K.negation_rules()["window"] == 6
+    # the exception words the issue names are there
+    assert {"未成年", "无条件", "不仅", "无论", "不但", "未来", "无偿"} <= set(K.negation_rules()["not_cues"])
+
+
+def test_bad_rules_are_a_clear_error():
+    with pytest.raises(ValueError, match="clause break"):
+        K._Reader({**K.negation_rules(), "before": ["未，"]})
+    with pytest.raises(ValueError, match="sentence_breaks"):
+        K._Reader({**K.negation_rules(), "sentence_breaks": "。"})
+
+
+# randomised over the characters of cues, markers and exception words: keyword_hits (sentences,
+# RE2 prefilter) equals keyword_counts (the reader on whole texts) under "aware"
+_RICH = "谅解未不是否如果若无条件成年但又辩称吗达协议"
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(alphabet=_RICH + "，。？\n", max_size=30)), min_size=1, max_size=10),
+       words=st.lists(st.text(alphabet=_RICH, min_size=1, max_size=3), min_size=1, max_size=6))
+def test_keyword_hits_property_aware_rich_alphabet(texts, words):
+    t = pd.Series(texts, dtype="str")
+    pd.testing.assert_frame_equal(K.keyword_hits(t, words, negation="aware"), _reference(t, words, "aware"))
+
+
+# ---- the labelled sentence set (data/negation_sentences.yaml) and the accuracy table --------------
+from jiuzhu_methods import negation_eval as E  # noqa: E402
+
+
+def test_labelled_sentence_set_is_large_and_varied():
+    s = E.load_sentences()
+    assert len(s) >= 200
+    assert {"affirmed", "negated", "negated-after", "double-negated", "contrast", "conditional", "partially-performed",
+            "cue-inside-word", "question", "claim"} <= set(s["kind"])
+    assert {"调解协议", "已赔偿", "谅解", "和解", "赔偿"} <= set(s["keyword"])
+    assert set(s["origin"]) == {"generator template", "hand-written"}
+    assert set(s["label"]) == set(E.LABELS)
+    # 磐安 / 魏都 library words are in it too
+    from jiuzhu_methods.models import panan, weidu
+    lib = {w for c in panan.keyword_library().values() for g in c.values() for w in g}
+    lib |= {w for ws in weidu.keyword_library().values() for w in ws}
+    assert len(set(s["keyword"]) & lib) >= 15
+
+
+def test_reader_accuracy_table(capsys):
+    acc = E.reader_accuracy()
+    with capsys.disabled():          # the table, visible in `pytest -s` and `-rA` output
+        print("\nnegation readers on the labelled sentences (data/negation_sentences.yaml)\n")
+        print(E.accuracy_markdown(acc))
+        print()
+        print(E.accuracy_markdown(E.reader_accuracy(by="label")))
+    print(E.accuracy_markdown(acc))  # captured as well, so that -rA shows it
+    overall = acc.set_index("kind").loc["overall"]
+    assert overall["aware_accuracy"] > overall["plain_accuracy"]
+    assert overall["aware_wrong_where_plain_right"] == 0
+    by_label = E.reader_accuracy(by="label").set_index("label")
+    # plain is right on every affirmation (it counts every occurrence); aware must be too
+    assert by_label.loc["affirmed", "plain_accuracy"] == 1.0
+    assert by_label.loc["affirmed", "aware_accuracy"] == 1.0
+    # per kind: aware is at least as good as plain everywhere, and strictly better where plain fails
+    per = acc.set_index("kind").drop(index="overall")
+    assert (per["aware_accuracy"] >= per["plain_accuracy"]).all()
+    for kind in ("negated", "negated-after", "conditional", "question", "contrast"):
+        assert per.loc[kind, "aware_accuracy"] > per.loc[kind, "plain_accuracy"], kind
+
+
+def test_reader_accuracy_on_a_small_hand_set():
+    # 3 rows: plain right on the affirmed one only (1/3); aware right on all three (3/3)
+    s = pd.DataFrame({"sentence": ["被害人无条件谅解", "被害人不予谅解", "如赔偿到位则谅解"],
+                      "keyword": ["谅解"] * 3, "label": ["affirmed", "negated", "none"],
+                      "kind": ["cue-inside-word", "negated", "conditional"], "origin": ["hand-written"] * 3,
+                      "note": [""] * 3})
+    acc = E.reader_accuracy(s).set_index("kind")
+    assert acc.loc["overall", ["n", "plain_correct", "aware_correct"]].tolist() == [3, 1, 3]
+    assert acc.loc["negated", "plain_accuracy"] == 0.0 and acc.loc["negated", "aware_accuracy"] == 1.0
+    assert E.reader_errors(s, negation="plain")["label"].tolist() == ["negated", "none"]
+    with pytest.raises(ValueError):
+        E.reader_accuracy(s, by="colour")
+
+
+def test_bad_sentence_file_is_a_clear_error(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("sentences:\n  - {sentence: 被害人谅解, keyword: 调解协议, label: affirmed, kind: x, origin: hand-written}\n",
+                 encoding="utf-8")
+    with pytest.raises(ValueError, match="does not occur"):
+        E.load_sentences(p)
+    p.write_text("sentences:\n  - {sentence: 被害人谅解, keyword: 谅解, label: maybe, kind: x, origin: hand-written}\n",
+                 encoding="utf-8")
+    with pytest.raises(ValueError, match="label"):
+        E.load_sentences(p)
+    p.write_text("other: 1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sentences"):
+        E.load_sentences(p)

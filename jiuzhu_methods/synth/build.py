@@ -378,7 +378,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ documents
     def documents(self, frames):
-        w = docs_mod.Writer(self.rng(16))
+        w = docs_mod.Writer(self.rng(16), phrasings=self.prof.get("negation_phrasings"))
         pop, ev, vic, h = self.pop, self.ev, self.vic, self.h
         crim = ev[ev["kind"] == "criminal"]
         hard = h.groupby("pid")["hardship"].max()

@@ -30,11 +30,49 @@ def cn_date(d: np.datetime64) -> str:
 
 
 class Writer:
-    """Fills templates with a numpy Generator (one draw per choice, in a fixed order)."""
+    """Fills templates with a numpy Generator (one draw per choice, in a fixed order).
 
-    def __init__(self, rng: np.random.Generator):
+    ``phrasings``: the profile entry ``negation_phrasings`` (shares ``negated_without_unpaid``,
+    ``affirmed_cue_words``; ``None`` = 0, 0). Its choices are drawn from a stream spawned off
+    ``rng`` (:meth:`numpy.random.Generator.spawn`, which does not advance ``rng``), so with both
+    shares 0 every document is what it was without them."""
+
+    def __init__(self, rng: np.random.Generator, phrasings: dict | None = None):
         self.rng = rng
         self.t = package_yaml("templates.yaml")
+        self.phrasings = {"negated_without_unpaid": 0.0, "affirmed_cue_words": 0.0, **(phrasings or {})}
+        self.phr = rng.spawn(1)[0]
+
+    # -- negation phrasings (templates.yaml negation_phrasings) -----------------------------
+    def phrasing_kind(self, case: dict, v0: dict) -> str:
+        """Which phrasing bank a case file takes: ``"negated"`` (a case that mentions settlement
+        in negated form, written without any explicit 未赔偿-type word), ``"affirmed"`` (a settled
+        case with an affirmation holding a cue character) or ``""`` (the ordinary templates)."""
+        p = self.phrasings
+        if not case["settled"] and case["mention"]:
+            return "negated" if self.phr.random() < float(p["negated_without_unpaid"]) else ""
+        if case["settled"]:
+            return "affirmed" if self.phr.random() < float(p["affirmed_cue_words"]) else ""
+        return ""
+
+    def rephrase(self, kind: str, slot: str, current: str, slots: dict, *, paid: bool = False,
+                 minor: bool = False) -> str:
+        """``current`` (the ordinary template's text for ``slot``), or — in a case file of phrasing
+        ``kind`` (:meth:`phrasing_kind`) — a phrase of ``negation_phrasings`` for that slot: under
+        ``"negated"`` every slot that has a ``negated_<slot>`` bank (an empty forgiveness, claim or
+        answer stays empty); under ``"affirmed"`` the forgiveness, and the settlement of a paid case
+        (``affirmed_settle_minor`` when the first victim is under 18)."""
+        bank = self.t["negation_phrasings"]
+        key = ""
+        if kind == "negated" and f"negated_{slot}" in bank and (current or slot in ("settle", "comp")):
+            key = f"negated_{slot}"
+        elif kind == "affirmed" and slot == "forgive":
+            key = "affirmed_forgive"
+        elif kind == "affirmed" and slot == "settle" and paid:
+            key = "affirmed_settle_minor" if minor else "affirmed_settle"
+        if not key:
+            return current
+        return _fill(bank[key][int(self.phr.integers(0, len(bank[key])))], slots)
 
     def pick(self, options):
         if not options:
@@ -80,6 +118,9 @@ class Writer:
         else:  # the file never mentions settlement or forgiveness
             settle, forgive = self.pick(t["silent_settle"]), ""
         settle, forgive = _fill(settle, slots), _fill(forgive, slots)
+        kind = self.phrasing_kind(case, v0)   # negation phrasings (templates.yaml negation_phrasings)
+        settle = self.rephrase(kind, "settle", settle, slots, paid=case["settled_paid"], minor=v0["age"] < 18)
+        forgive = self.rephrase(kind, "forgive", forgive, slots)
 
         outcomes: dict[int, str] = {}
         tmpl = self.pick(t["incident"][case["charge"]])
@@ -93,6 +134,7 @@ class Writer:
         inc0 = incident(v0)
         base = {**slots, "victim": v0["name"], "incident": inc0, "settle": settle, "forgive": forgive,
                 "family": self.family(v0), "comp": self.pick(t["comp_none"]) if not case["settled"] else ""}
+        base["comp"] = self.rephrase(kind, "comp", base["comp"], slots)
         head = "提请批准逮捕书" if case["stage"] == "审查逮捕" else "起诉意见书"
         docs.append((head, _fill(self.pick(t["documents"][head]), base)))
         paid_key = "paid" if case["settled_paid"] else "unpaid"
@@ -102,6 +144,8 @@ class Writer:
                   "incident": incident(v), "family": self.family(v),
                   "victim_comp": _fill(self.pick(t["victim_comp"][paid_key]), slots),
                   "victim_forgive": self.pick(t["victim_forgive"][forgive_key])}
+            for slot in ("victim_comp", "victim_forgive"):
+                vs[slot] = self.rephrase(kind, slot, vs[slot], slots)
             vs["forgive_qa"] = f"问：你是否谅解对方？答：{vs['victim_forgive']}。" if forgive_key != "silent" else \
                 f"问：你还有什么要求？答：{vs['victim_forgive']}。"
             docs.append(("询问笔录", _fill(self.pick(t["documents"]["询问笔录"]), vs)))
@@ -119,10 +163,13 @@ class Writer:
             docs.append(("道路交通事故认定书", _fill(self.pick(t["documents"]["道路交通事故认定书"]),
                                               {**base, "fault_suspect": fs, "fault_victim": fv,
                                                "fault_victim_text": "无责任" if fv == "无责任" else f"负事故{fv}"})))
-        docs.append(("讯问笔录", _fill(self.pick(t["documents"]["讯问笔录"]), {
-            **base, "verb": "骗" if case["charge"] == "诈骗罪" else "伤害",
-            "claim": _fill(self.pick(t["claim_paid"]), slots) if (not case["settled_paid"] and self.rng.random() < 0.2) else "",
-            "suspect_comp": _fill(self.pick(t["suspect_comp"][paid_key]), slots)})))
+        interrogation = self.pick(t["documents"]["讯问笔录"])
+        qs = {**base, "verb": "骗" if case["charge"] == "诈骗罪" else "伤害",
+              "claim": _fill(self.pick(t["claim_paid"]), slots) if (not case["settled_paid"] and self.rng.random() < 0.2) else "",
+              "suspect_comp": _fill(self.pick(t["suspect_comp"][paid_key]), slots)}
+        for slot in ("claim", "suspect_comp"):
+            qs[slot] = self.rephrase(kind, slot, qs[slot], slots)
+        docs.append(("讯问笔录", _fill(interrogation, qs)))
         if case["settled"]:
             docs.append(("和解协议书", _fill(self.pick(t["documents"]["和解协议书"]), base)))
             if self.rng.random() < 0.7:
@@ -131,6 +178,7 @@ class Writer:
             docs.append(("起诉书", _fill(self.pick(t["documents"]["起诉书"]), base)))
             award_text = f"，被告人赔偿附带民事诉讼原告人经济损失共计{case['award']:.0f}元" if case["award"] > 0 else ""
             jc = self.pick(t["judgment_comp"]["settled" if case["settled"] else ("unsettled" if case["mention"] else "silent")])
+            jc = self.rephrase(kind, "judgment_comp", jc, slots)
             docs.append(("刑事判决书", _fill(self.pick(t["documents"]["刑事判决书"]),
                                          {**base, "judgment_comp": jc, "award_text": award_text})))
         return docs
