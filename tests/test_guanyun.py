@@ -30,10 +30,16 @@ def test_screen_published_reading(pool):
     r = guanyun.screen(pool)
     # candidates: P1 A, P3 B, P4 C, P5 D, P6 E, P7 F, P8 I, P9 J (not P2 X, a suspect) + PT1 G, PT3 A (not PT2 H, 其他)
     assert list(r.funnel["step"]) == ["case_types", "lookup", "rule1", "rule2", "rule3", "lock"]
-    # rule1 drops C (谅解书) and D (执行完毕); rule2 drops I, J (not found, no fact) and A's petition
-    # (its lookup window 2022-06..12 holds no snapshot of A); rule3 drops E (法院 决定救助)
-    assert list(r.funnel["n_out"]) == [10, 10, 8, 5, 4, 4]
-    assert r.funnel.loc[2, "detail"] == {"removed_enforcement_paid": 1, "removed_settlement": 1}
+    # rule1 drops C (her 谅解书 states 已获赔偿) and D (E1 执行完毕, the award J4 of his own case C4);
+    # rule2 drops I, J (not found, no fact); A's petition (2022-06-01) is found: 农村低保 as it stood
+    # that day is its 2022-04 snapshot, which lists her; rule3 drops E (法院 决定救助); lock keeps one
+    # clue for A's two records
+    assert list(r.funnel["n_out"]) == [10, 10, 8, 6, 5, 4]
+    # A's D1b states 调解协议 but also 未达成/未赔偿 (non-performance): kept, and counted as such
+    assert r.funnel.loc[2, "detail"] == {"removed_enforcement_paid": 1, "removed_settlement": 1,
+                                         "enforcement_tie": {"case": 1, "cause": 0},
+                                         "kept_settlement_not_performed": 1}
+    assert r.funnel.loc[5, "detail"] == {"duplicates_removed": 1}
     assert names(r.clues) == who("A", "B", "F", "G")
     c = r.clues.set_index("name")
     assert c.loc[N["A"], "source"] == "proc_parties" and c.loc[N["A"], "source_ref"] == "P1"
@@ -78,8 +84,10 @@ def test_screen_linkage_fallback(pool):
 @pytest.mark.parametrize("snapshot, clues, letters", [
     # any snapshot: B and J are on 农村低保 in 2023-06 → found
     ("any", ("A", "B", "F", "G", "J"), ("F", "I")),
-    # only the last snapshot (2023-06): A, B, J there; G's lists are from 2022-06 → G is not found
-    ("latest", ("A", "B", "F", "J"), ("F", "G", "I")),
+    # each list as it stands at its last snapshot: 农村低保 2023-06 (A, B, J); 困难妇女 and 持证残疾人
+    # were last exported 2022-06 and list G then → G found (a list not exported in 2023-06 is not
+    # an empty list)
+    ("latest", ("A", "B", "F", "G", "J"), ("F", "I")),
 ])
 def test_screen_snapshot_variants(pool, snapshot, clues, letters):
     r = guanyun.screen(pool, snapshot=snapshot)
@@ -100,8 +108,12 @@ def test_screen_negation_aware(pool):
 
 
 def test_screen_settlement_keywords(pool):
-    # keywords, plain: C1's 询问笔录 says "未达成调解协议" → 调解协议 hits → A removed (C still removed by 谅解)
-    assert names(guanyun.screen(pool, settlement="keywords").clues) == who("B", "F", "G")
+    # keywords, plain (case-wide): C1's 询问笔录 says "未达成调解协议" → 调解协议 hits → A's victim record P1
+    # removed (C still removed by 谅解); A stays a clue through her petition PT3 (no case, so no
+    # settlement test), found on 农村低保 as it stood on 2022-06-01
+    r = guanyun.screen(pool, settlement="keywords")
+    assert names(r.clues) == who("A", "B", "F", "G")
+    assert r.clues.set_index("name").loc[N["A"], "source_ref"] == "PT3"
     # keywords, negation-aware: the negated 调解协议 no longer counts → A back; F's 重伤 negated too
     assert names(guanyun.screen(pool, settlement="keywords", negation="aware").clues) == who("A", "B", "G")
 
