@@ -155,8 +155,10 @@ def test_compensated_victims_have_no_unpaid_termination(small):
     enf = small["court_enforcements"]
     app = _person_of(small, "court_enforcements", "applicant")
     e = enf.assign(person_id=enf["enforcement_id"].map(app))
-    comp = tv[tv["compensated"]]
-    m = comp.merge(e, on=["person_id", "judgment_id"], how="inner")
+    # (an enforcement without a judgment is no award: some creditors of plain debts are victims
+    # too, and pandas would pair a missing judgment_id with a missing one)
+    comp = tv[tv["compensated"]].dropna(subset=["judgment_id"])
+    m = comp.merge(e.dropna(subset=["judgment_id"]), on=["person_id", "judgment_id"], how="inner")
     bad = m[m["closure"].isin(["终结本次执行", "终结执行", "未结"]) | (m["amount_paid"] < m["amount_due"])]
     assert bad.empty, bad
     # and the victim's own enforcement is the one named in the truth
