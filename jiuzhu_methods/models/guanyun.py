@@ -294,7 +294,8 @@ class SnapshotCalendar:
     def __init__(self, reg: pd.DataFrame) -> None:
         col = linkage.column_index(reg["registry"])
         listed = np.asarray(col.values.isin(registry_names()).to_numpy(), dtype=bool)   # per distinct list
-        self.codes = col.codes
+        #: the list code of each row of the table, and the list names (``codes`` index them)
+        self.codes, self.names = col.codes, col.values
         codes = col.codes
         t = np.asarray(reg["as_of"].to_numpy(), dtype="datetime64[us]").view(np.int64)
         if len(t) > 1:
