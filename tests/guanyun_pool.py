@@ -6,13 +6,17 @@ Persons (valid IDs from identity.make_ids, area 320723):
 who    records                                                 expected (published reading)
 =====  =====================================================  ==========================================
 A      C1 故意伤害罪 被害人 (P1); petition PT3 涉法涉诉         clue (农村低保 2022-04), criminal_injury;
-       农村低保 2022-04 and 2023-06; enforcement E2 终本;        one clue although two records
-       judicial_aid 不予救助 (does not count)
+       (2022-06-01); 农村低保 2022-04 and 2023-06;               one clue although two records (the
+       enforcement E2 终本 of J1 (C1's judgment);               petition too finds 农村低保 as it stood on
+       judicial_aid 不予救助 (does not count);                   2022-06-01: its 2022-04 snapshot);
+       D1b "未达成调解协议，被告人未赔偿"                       rule 1 keeps her (no paid award; the
+                                                                 document's 调解协议 is contradicted)
 B      C2 交通肇事罪 近亲属 (P3), fault 次要责任;                 clue by case fact (死亡), not in pool →
        农村低保 only 2023-06 (after the window)                  also a suggestion letter; follow-up "newly"
-C      C3 故意伤害罪 被害人 (P4); 城市低保; 谅解书 in C3          removed by rule 1 (settlement document)
-D      C4 民事 赡养纠纷 申请人 (P5); 特困人员;                   removed by rule 1 (enforcement paid)
-       applicant of E1 执行完毕
+C      C3 故意伤害罪 被害人 (P4); 城市低保; 谅解书 in C3          removed by rule 1 (the 谅解书 states
+       saying 已获赔偿                                          已获赔偿; doc_type: its type)
+D      C4 民事 赡养纠纷 申请人 (P5); 特困人员;                   removed by rule 1 (the award of his own
+       applicant of E1 执行完毕 of J4 (C4's judgment)           case enforced in full)
 E      C5 诈骗罪 被害人 (P6); 持证残疾人 肢体二级;                removed by rule 3 (aided by 法院)
        judicial_aid 决定救助 法院
 F      C6 盗窃罪 被害人 (P7); no list; doc "未构成重伤"          plain: clue by case fact 重伤 (a literal
@@ -76,7 +80,7 @@ def build(with_truth: bool = False) -> DataPool:
         ("D1", "C1", "起诉书", "被告人谢晓故意伤害被害人安阿，致其轻伤二级。"),
         ("D1b", "C1", "询问笔录", "被害人称双方未达成调解协议，被告人未赔偿。"),
         ("D2", "C2", "起诉意见书", "犯罪嫌疑人驾车撞击行人，致其经抢救无效死亡。"),
-        ("D3", "C3", "谅解书", "被害人陈晨对被告人表示谅解。"),
+        ("D3", "C3", "谅解书", "被害人陈晨已获赔偿，对被告人表示谅解。"),
         ("D6", "C6", "询问笔录", "被害人范方称其手机被盗，经鉴定未构成重伤。"),
         ("D7", "C7", "起诉书", "致被害人殷一轻伤一级。"),
         ("D8", "C8", "起诉书", "致被害人金杰轻伤一级。"),
@@ -104,9 +108,13 @@ def build(with_truth: bool = False) -> DataPool:
     reg["id_number"] = reg["who"].map(I)
     reg["address"] = None
     reg["phone"] = None
+    judgments = pd.DataFrame([
+        ("J1", "刑事", "故意伤害罪", "2021-12-01", "C1"),
+        ("J4", "民事", "赡养纠纷", "2021-12-01", "C4"),
+    ], columns=["judgment_id", "kind", "cause", "effective_on", "case_id"])
     enf = pd.DataFrame([
-        ("E1", None, "D", "X", "执行完毕", 5000.0, 5000.0, "2022-01-01", "2022-02-01"),
-        ("E2", None, "A", "X", "终结本次执行", 8000.0, 0.0, "2022-01-01", "2022-02-01"),
+        ("E1", "J4", "D", "X", "执行完毕", 5000.0, 5000.0, "2022-01-01", "2022-02-01"),
+        ("E2", "J1", "A", "X", "终结本次执行", 8000.0, 0.0, "2022-01-01", "2022-02-01"),
     ], columns=["enforcement_id", "judgment_id", "app", "resp", "closure", "amount_due", "amount_paid",
                 "filed_on", "closed_on"])
     enf["applicant_name"] = enf["app"].map(N)
@@ -121,7 +129,8 @@ def build(with_truth: bool = False) -> DataPool:
     aid["id_number"] = aid["who"].map(I)
     frames = {"proc_cases": cases, "proc_parties": parties.drop(columns="who"), "proc_documents": docs,
               "petitions": petitions.drop(columns="who"), "registries": reg.drop(columns="who"),
-              "court_enforcements": enf.drop(columns=["app", "resp"]), "judicial_aid": aid.drop(columns="who")}
+              "court_judgments": judgments, "court_enforcements": enf.drop(columns=["app", "resp"]),
+              "judicial_aid": aid.drop(columns="who")}
     if with_truth:
         frames.update(truth(parties, petitions, reg, enf, aid))
     return DataPool.from_frames(frames, meta={"county": "guanyun"})

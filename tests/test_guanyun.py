@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import MODELS, run_model
+from jiuzhu_methods import MODELS, DataPool, run_model
 from jiuzhu_methods.models import guanyun
 
 from guanyun_pool import NAMES, build, ids
@@ -30,10 +30,16 @@ def test_screen_published_reading(pool):
     r = guanyun.screen(pool)
     # candidates: P1 A, P3 B, P4 C, P5 D, P6 E, P7 F, P8 I, P9 J (not P2 X, a suspect) + PT1 G, PT3 A (not PT2 H, 其他)
     assert list(r.funnel["step"]) == ["case_types", "lookup", "rule1", "rule2", "rule3", "lock"]
-    # rule1 drops C (谅解书) and D (执行完毕); rule2 drops I, J (not found, no fact) and A's petition
-    # (its lookup window 2022-06..12 holds no snapshot of A); rule3 drops E (法院 决定救助)
-    assert list(r.funnel["n_out"]) == [10, 10, 8, 5, 4, 4]
-    assert r.funnel.loc[2, "detail"] == {"removed_enforcement_paid": 1, "removed_settlement": 1}
+    # rule1 drops C (her 谅解书 states 已获赔偿) and D (E1 执行完毕, the award J4 of his own case C4);
+    # rule2 drops I, J (not found, no fact); A's petition (2022-06-01) is found: 农村低保 as it stood
+    # that day is its 2022-04 snapshot, which lists her; rule3 drops E (法院 决定救助); lock keeps one
+    # clue for A's two records
+    assert list(r.funnel["n_out"]) == [10, 10, 8, 6, 5, 4]
+    # A's D1b states 调解协议 but also 未达成/未赔偿 (non-performance): kept, and counted as such
+    assert r.funnel.loc[2, "detail"] == {"removed_enforcement_paid": 1, "removed_settlement": 1,
+                                         "enforcement_tie": {"case": 1, "cause": 0},
+                                         "kept_settlement_not_performed": 1}
+    assert r.funnel.loc[5, "detail"] == {"duplicates_removed": 1}
     assert names(r.clues) == who("A", "B", "F", "G")
     c = r.clues.set_index("name")
     assert c.loc[N["A"], "source"] == "proc_parties" and c.loc[N["A"], "source_ref"] == "P1"
@@ -78,8 +84,10 @@ def test_screen_linkage_fallback(pool):
 @pytest.mark.parametrize("snapshot, clues, letters", [
     # any snapshot: B and J are on 农村低保 in 2023-06 → found
     ("any", ("A", "B", "F", "G", "J"), ("F", "I")),
-    # only the last snapshot (2023-06): A, B, J there; G's lists are from 2022-06 → G is not found
-    ("latest", ("A", "B", "F", "J"), ("F", "G", "I")),
+    # each list as it stands at its last snapshot: 农村低保 2023-06 (A, B, J); 困难妇女 and 持证残疾人
+    # were last exported 2022-06 and list G then → G found (a list not exported in 2023-06 is not
+    # an empty list)
+    ("latest", ("A", "B", "F", "G", "J"), ("F", "I")),
 ])
 def test_screen_snapshot_variants(pool, snapshot, clues, letters):
     r = guanyun.screen(pool, snapshot=snapshot)
@@ -100,8 +108,12 @@ def test_screen_negation_aware(pool):
 
 
 def test_screen_settlement_keywords(pool):
-    # keywords, plain: C1's 询问笔录 says "未达成调解协议" → 调解协议 hits → A removed (C still removed by 谅解)
-    assert names(guanyun.screen(pool, settlement="keywords").clues) == who("B", "F", "G")
+    # keywords, plain (case-wide): C1's 询问笔录 says "未达成调解协议" → 调解协议 hits → A's victim record P1
+    # removed (C still removed by 谅解); A stays a clue through her petition PT3 (no case, so no
+    # settlement test), found on 农村低保 as it stood on 2022-06-01
+    r = guanyun.screen(pool, settlement="keywords")
+    assert names(r.clues) == who("A", "B", "F", "G")
+    assert r.clues.set_index("name").loc[N["A"], "source_ref"] == "PT3"
     # keywords, negation-aware: the negated 调解协议 no longer counts → A back; F's 重伤 negated too
     assert names(guanyun.screen(pool, settlement="keywords", negation="aware").clues) == who("A", "B", "G")
 
@@ -528,3 +540,295 @@ def test_screen_run_parts_go_with_the_result(pool):
     del s
     gc.collect()
     assert key not in guanyun._SCREEN_RUNS
+
+
+# ============================================================== issue 15: the published rules read right
+def _ids(n, seq0=500):
+    from jiuzhu_methods import identity
+    births = np.array([f"19{50 + i}-0{1 + i % 9}-2{i % 8}" for i in range(n)], dtype="datetime64[D]")
+    return [str(x) for x in identity.make_ids(np.array(["320723"] * n), births, np.arange(seq0, seq0 + n))]
+
+
+def _registry(rows):
+    """rows: (record_id, registry, name, id_number, as_of)."""
+    reg = pd.DataFrame(rows, columns=["record_id", "registry", "name", "id_number", "as_of"])
+    return reg.assign(agency="民政局", detail=None, address=None, phone=None)
+
+
+# ------------------------------------------------ item 1: 平台检索 as the registries stand at the case
+def _lookup_pool(accepted, reg_rows):
+    """One 故意伤害罪 case K accepted on ``accepted`` with one victim 潘一 (no document, so no case
+    fact); ``reg_rows``: (registry, who, as_of) with who "V" (the victim) or "O" (someone else)."""
+    v, o = _ids(2)
+    cases = pd.DataFrame({"case_id": ["K"], "business": ["刑事检察"], "stage": ["审查起诉"], "charge": ["故意伤害罪"],
+                          "accepted_on": [accepted], "county_code": ["320723"]})
+    parties = pd.DataFrame({"record_id": ["PV"], "case_id": ["K"], "role": ["被害人"], "name": ["潘一"],
+                            "id_number": [v], "fault": [None]})
+    who = {"V": ("潘一", v), "O": ("欧二", o)}
+    reg = _registry([(f"R{i}", r, *who[w], d) for i, (r, w, d) in enumerate(reg_rows)])
+    return DataPool.from_frames({"proc_cases": cases, "proc_parties": parties, "registries": reg})
+
+
+def test_lookup_registry_as_it_stood_at_the_case_date():
+    # accepted 2022-06-15; 农村低保 was last refreshed 2022-05-01 before that day, and that snapshot
+    # lists him: the platform holds him → found, a clue by the registry, no 社会救助建议函.
+    # (The old reading searched 2022-06 … 2022-12 only: no hit, no clue, a letter.)
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-05-01")])
+    r = guanyun.screen(p)
+    assert names(r.clues) == ["潘一"] and names(r.lists["suggestion_letters"]) == []
+    c = r.clues.iloc[0]
+    assert c["matched_registries"] == "农村低保" and c["hardship_basis"] == "registry"
+    assert str(c["first_match_on"].date()) == "2022-05-01"
+    assert r.funnel.set_index("step").loc["lookup", "detail"]["found"] == 1
+
+
+def test_lookup_case_after_the_last_snapshot():
+    # accepted 2023-08-10, the pool's last snapshot is 2023-06-01 (listing him): as the list stood
+    # that day → found (the old window 2023-08 … 2024-02 held no snapshot at all)
+    p = _lookup_pool("2023-08-10", [("农村低保", "V", "2023-05-01"), ("农村低保", "V", "2023-06-01")])
+    r = guanyun.screen(p)
+    assert names(r.clues) == ["潘一"]
+    # only the latest snapshot at or before the day is the list as it stood: 2023-06 in window, 2023-05 not
+    lm = r.lists["lookup_matches"].set_index("registry_record_id")
+    assert lm["in_window"].to_dict() == {"R0": False, "R1": True}
+
+
+def test_lookup_a_later_refresh_without_him_means_he_left_the_list():
+    # 农村低保 2022-04 lists him; its 2022-05 refresh (before the case, 2022-06-15) lists someone else,
+    # not him: the list as it stood no longer holds him → not found → a letter, no clue
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-04-01"), ("农村低保", "O", "2022-05-01")])
+    r = guanyun.screen(p)
+    assert names(r.clues) == [] and names(r.lists["suggestion_letters"]) == ["潘一"]
+    # each list has its own calendar: 城市低保 refreshed 2022-06-01 (someone else) does not hide his
+    # 农村低保 of 2022-05 (that list's latest snapshot before the case)
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-05-01"), ("城市低保", "O", "2022-06-01")])
+    assert names(guanyun.screen(p).clues) == ["潘一"]
+
+
+def test_lookup_later_snapshots_inside_the_window():
+    # accepted 2022-06-15, window to 2022-12-01 (6 months from the case month): on the list only from
+    # 2022-09 → found; only from 2023-03 → not found at screening (a letter) but 接续救助 later
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-09-01")])
+    assert names(guanyun.screen(p).clues) == ["潘一"]
+    p = _lookup_pool("2022-06-15", [("农村低保", "O", "2022-06-01"), ("农村低保", "V", "2023-03-01")])
+    r = guanyun.screen(p)
+    assert names(r.clues) == [] and names(r.lists["suggestion_letters"]) == ["潘一"]
+    # the follow-up (period="after") reads the snapshots after the window: 2023-03 → "newly"
+    frame = r.lists["suggestion_letters"].assign(matched_registries="", in_pool=False, recommended_agencies="",
+                                                 clue_id="x")
+    fu = guanyun.follow_up(frame, p)
+    assert fu["status"].tolist() == ["newly"] and fu["new_registries"].tolist() == ["农村低保"]
+
+
+def test_lookup_follow_up_and_screen_do_not_overlap():
+    # as-stood 2022-05 and later 2022-09 are the screen's; 2023-03 the follow-up's; never both
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-05-01"), ("农村低保", "V", "2022-09-01"),
+                                    ("农村低保", "V", "2023-03-01")])
+    a = guanyun.amount(p)
+    fu = a.lists["follow_up"]
+    assert fu["status"].tolist() == ["still"] and str(fu["last_seen"].iloc[0].date()) == "2023-03-01"
+    lm = a.lists["lookup_matches"].set_index("registry_record_id")
+    assert lm["in_window"].to_dict() == {"R0": True, "R1": True, "R2": False}
+    frame = pd.DataFrame({"name": ["潘一"], "id_number": [p["proc_parties"]["id_number"].iloc[0]],
+                          "case_date": pd.to_datetime(["2022-06-15"]).astype("datetime64[us]")})
+    screen_rows = set(guanyun.registry_matches(frame, p)["registry_record_id"])
+    after_rows = set(guanyun.registry_matches(frame, p, period="after")["registry_record_id"])
+    assert screen_rows == {"R0", "R1"} and after_rows == {"R2"}
+    with pytest.raises(ValueError, match="period"):
+        guanyun.registry_matches(frame, p, period="later")
+
+
+@pytest.mark.parametrize("snapshot, found", [
+    # "window" (default): 农村低保 as it stood on 2022-06-15 is its 2022-05 snapshot, without him
+    ("window", False),
+    # "latest": each list's own last snapshot — 农村低保 2023-06 lists him
+    ("latest", True),
+    # "any": some snapshot lists him
+    ("any", True),
+])
+def test_lookup_snapshot_variants(snapshot, found):
+    p = _lookup_pool("2022-06-15", [("农村低保", "V", "2022-04-01"), ("农村低保", "O", "2022-05-01"),
+                                    ("农村低保", "V", "2023-06-01"), ("城市低保", "O", "2023-09-01")])
+    # (城市低保's later 2023-09 snapshot is not 农村低保's: "latest" is per list, not the pool's last month)
+    assert (names(guanyun.screen(p, snapshot=snapshot).clues) == ["潘一"]) == found
+
+
+def test_snapshot_calendar_shuffled_equals_grouped():
+    # the calendar reads run starts of a grouped table and every row of a shuffled one: same answers
+    rows = [(f"R{i}", r, "某", None, d) for i, (r, d) in enumerate(
+        [("农村低保", "2022-01-01")] * 3 + [("农村低保", "2022-03-01")] * 2 + [("城市低保", "2022-02-01")] * 4
+        + [("不在数据要素中的名单", "2022-04-01")])]
+    reg = _registry(rows).astype({"as_of": "datetime64[us]", "registry": "str"})
+    grouped = guanyun.SnapshotCalendar(reg)
+    shuffled = reg.iloc[[9, 0, 5, 3, 6, 1, 7, 4, 8, 2]].reset_index(drop=True)
+    mixed = guanyun.SnapshotCalendar(shuffled)
+    day = lambda s: guanyun._days(np.array([s], dtype="datetime64[us]"))[0]   # noqa: E731
+    for cal, tab in ((grouped, reg), (mixed, shuffled)):
+        code = {v: int(np.flatnonzero(cal.names.to_numpy() == v)[0]) for v in ("农村低保", "城市低保")}
+        c = np.array([code["农村低保"]])
+        # 农村低保 has 2022-01 and 2022-03: on 2022-02-15 it stood as of 2022-01; on 2022-03-15 as of 2022-03
+        assert cal.stood(c, day("2022-01-01"), day("2022-02-15")).tolist() == [True]
+        assert cal.stood(c, day("2022-01-01"), day("2022-03-15")).tolist() == [False]
+        assert cal.stood(c, day("2022-03-01"), day("2022-03-15")).tolist() == [True]
+        assert cal.stood(c, day("2022-03-01"), day("2022-02-15")).tolist() == [False]   # after the date
+        # last snapshots per list; the unlisted name has none
+        assert cal.is_last(c, day("2022-03-01")).tolist() == [True]
+        assert cal.is_last(np.array([code["城市低保"]]), day("2022-02-01")).tolist() == [True]
+
+
+# ------------------------------------------------ items 2 and 3: 研判规则一 per victim and per case
+# Everyone below is on 农村低保 in the 2022-03 snapshot (so rule 2 keeps whoever rule 1 keeps) and
+# no one was aided (rule 3 keeps all). Cases accepted 2022-03-10.
+#
+# case  charge / parties                       documents, enforcements           rule 1 (content)
+# K1    故意伤害罪 被害人 朴一 (甲), 齐二 (乙)    谅解书 "本人朴一已获赔偿…"          朴一 removed; 齐二 kept
+# K2    故意伤害罪 被害人 宋三, 近亲属 宋四      起诉书 "已赔偿被害人全部经济损失"    both removed (one victim)
+# K3    故意伤害罪 被害人 于五                   和解协议书 … 至今分文未得，协议未履行  kept (not performed)
+# K4    故意伤害罪 被害人 韦六                   和解协议书 (分期赔偿) + 询问笔录      kept (not performed,
+#                                              "至今分文未得"                       in another document)
+# K5    诈骗罪 被害人 吴七, 武八                起诉书 "已赔偿被害人经济损失"        both kept (names none of
+#                                              (names neither)                    two victims)
+# K6    故意伤害罪 被害人 何九                   own award JK6 终本 10000 of 80000;   kept
+#                                              unrelated debts paid in full (no
+#                                              judgment; JD 买卖合同纠纷)
+# K7    故意伤害罪 被害人 贺十                   own award JK7 执行完毕               removed (tie: case)
+# K8    民事 机动车交通事故责任纠纷 申请人 孔十一  JC8 (民事, same 案由, no case no.)    removed (tie: cause)
+#                                              执行完毕
+# K9    故意伤害罪 被害人 魏十三                 询问笔录 "被告人没有一次性赔偿"       plain: removed (literal);
+#                                                                                 aware: kept
+# PT    petition 涉法涉诉 彭十二                 JP (刑事 故意伤害罪, no case) 执行完毕  removed (tie: cause)
+RULE1 = ["朴一", "齐二", "宋三", "宋四", "于五", "韦六", "吴七", "武八", "何九", "贺十", "孔十一", "魏十三", "彭十二"]
+
+
+def _rule1_pool():
+    I = dict(zip(RULE1, _ids(len(RULE1), 700)))
+    case_rows = [("K1", "故意伤害罪"), ("K2", "故意伤害罪"), ("K3", "故意伤害罪"), ("K4", "故意伤害罪"), ("K5", "诈骗罪"),
+                 ("K6", "故意伤害罪"), ("K7", "故意伤害罪"), ("K8", "机动车交通事故责任纠纷"), ("K9", "故意伤害罪")]
+    cases = pd.DataFrame(case_rows, columns=["case_id", "charge"]).assign(
+        business=lambda d: np.where(d["case_id"] == "K8", "民事检察", "刑事检察"),
+        stage=lambda d: np.where(d["case_id"] == "K8", "执行监督", "审查起诉"),
+        accepted_on="2022-03-10", county_code="320723")
+    party_rows = [("K1", "被害人", "朴一"), ("K1", "被害人", "齐二"), ("K2", "被害人", "宋三"), ("K2", "近亲属", "宋四"),
+                  ("K3", "被害人", "于五"), ("K4", "被害人", "韦六"), ("K5", "被害人", "吴七"), ("K5", "被害人", "武八"),
+                  ("K6", "被害人", "何九"), ("K7", "被害人", "贺十"), ("K8", "申请人", "孔十一"), ("K9", "被害人", "魏十三")]
+    parties = pd.DataFrame(party_rows, columns=["case_id", "role", "name"]).assign(
+        record_id=lambda d: [f"Q{i}" for i in range(len(d))], id_number=lambda d: d["name"].map(I), fault=None)
+    docs = pd.DataFrame([
+        ("K1", "谅解书", "谅解书。本人朴一已获赔偿，对被告人表示谅解。"),
+        ("K1", "询问笔录", "询问笔录（被害人齐二）。被害人陈述被打伤经过。"),
+        ("K2", "起诉书", "起诉书。被告人故意伤害他人，案发后已赔偿被害人全部经济损失。"),
+        ("K3", "和解协议书", "和解协议书。甲方于五，乙方某某。双方达成和解协议，约定分期赔偿五万元，至今分文未得，协议未履行。"),
+        ("K4", "和解协议书", "和解协议书。甲方韦六，乙方某某。双方达成和解协议，乙方分期赔偿五万元。"),
+        ("K4", "询问笔录", "询问笔录（被害人韦六）。协议是签了，可说好的钱至今分文未得。"),
+        ("K5", "起诉书", "起诉书。被告人诈骗多名老人钱款，案发后已赔偿被害人经济损失。"),
+        ("K5", "询问笔录", "询问笔录（被害人吴七）。被骗走养老钱。"),
+        ("K5", "询问笔录", "询问笔录（被害人武八）。被骗走积蓄。"),
+        ("K9", "询问笔录", "询问笔录（被害人魏十三）。被告人没有一次性赔偿。"),
+    ], columns=["case_id", "doc_type", "text"]).assign(doc_id=lambda d: [f"W{i}" for i in range(len(d))])
+    judgments = pd.DataFrame([
+        ("JK6", "刑事", "故意伤害罪", "K6"), ("JK7", "刑事", "故意伤害罪", "K7"), ("JD", "民事", "买卖合同纠纷", None),
+        ("JC8", "民事", "机动车交通事故责任纠纷", None), ("JP", "刑事", "故意伤害罪", None),
+    ], columns=["judgment_id", "kind", "cause", "case_id"]).assign(effective_on="2021-12-01")
+    enf = pd.DataFrame([
+        ("EK6", "JK6", "何九", "终结本次执行", 80000.0, 10000.0),
+        ("ED1", None, "何九", "执行完毕", 20000.0, 20000.0),      # a sales debt, no judgment in the pool
+        ("ED2", "JD", "何九", "执行完毕", 30000.0, 30000.0),      # a sales debt, judgment of no case of his
+        ("EK7", "JK7", "贺十", "执行完毕", 50000.0, 50000.0),
+        ("EC8", "JC8", "孔十一", "执行完毕", 60000.0, 60000.0),
+        ("EP", "JP", "彭十二", "执行完毕", 40000.0, 40000.0),
+    ], columns=["enforcement_id", "judgment_id", "applicant_name", "closure", "amount_due", "amount_paid"]).assign(
+        applicant_id_number=lambda d: d["applicant_name"].map(I), respondent_name="某某", respondent_id_number=None,
+        filed_on="2022-01-01", closed_on="2022-02-01")
+    petitions = pd.DataFrame({"petition_id": ["PT"], "name": ["彭十二"], "id_number": [I["彭十二"]], "category": ["涉法涉诉"],
+                              "received_on": ["2022-03-10"], "text": ["信访人彭十二反映赔偿问题。"]})
+    reg = _registry([(f"R{i}", "农村低保", n, I[n], "2022-03-01") for i, n in enumerate(RULE1)])
+    return DataPool.from_frames({"proc_cases": cases, "proc_parties": parties, "proc_documents": docs,
+                                 "court_judgments": judgments, "court_enforcements": enf, "petitions": petitions,
+                                 "registries": reg})
+
+
+@pytest.fixture(scope="module")
+def rule1_pool():
+    return _rule1_pool()
+
+
+def test_rule1_published_reading_per_victim(rule1_pool):
+    r = guanyun.screen(rule1_pool)
+    # kept: 齐二 (甲's 谅解书 does not name 乙), 于五 and 韦六 (their settlement was never performed),
+    # 吴七 and 武八 (a document naming neither of two victims shows neither was paid), 何九 (his own
+    # award ended 终本; the paid debts are not the award of his case)
+    assert names(r.clues) == sorted(["齐二", "于五", "韦六", "吴七", "武八", "何九"])
+    # removed by settlement: 朴一 (his 谅解书 states 已获赔偿), 宋三 and 宋四 (the 起诉书 of a one-victim
+    # case states 已赔偿 — whatever its type), 魏十三 (the literal 一次性赔偿 of "没有一次性赔偿"); by a paid
+    # enforcement of the award: 贺十 (JK7 carries K7), 孔十一 and 彭十二 (no judgment carries K8 or a
+    # petition: the same cause)
+    d = r.funnel.set_index("step").loc["rule1", "detail"]
+    assert d == {"removed_enforcement_paid": 3, "removed_settlement": 4, "enforcement_tie": {"case": 1, "cause": 2},
+                 "kept_settlement_not_performed": 2}
+    # nobody the platform holds is on the letter list
+    assert names(r.lists["suggestion_letters"]) == []
+
+
+def test_rule1_negation_aware_settlement_words(rule1_pool):
+    # aware: "没有一次性赔偿" is negated → 魏十三 kept; the rest as published
+    r = guanyun.screen(rule1_pool, negation="aware")
+    assert names(r.clues) == sorted(["齐二", "于五", "韦六", "吴七", "武八", "何九", "魏十三"])
+
+
+def test_rule1_doc_type_variant_keeps_the_earlier_reading(rule1_pool):
+    # settlement="doc_type": a 和解协议书/谅解书 anywhere in the case removes every party of it, whatever
+    # it says: K1 (both 朴一 and 齐二), K3 (于五), K4 (韦六); an 起诉书 saying 已赔偿 (K2, K5) or a
+    # 询问笔录 (K9) removes nobody. The enforcement test is the award of the case, as in the default.
+    r = guanyun.screen(rule1_pool, settlement="doc_type")
+    assert names(r.clues) == sorted(["宋三", "宋四", "吴七", "武八", "何九", "魏十三"])
+    d = r.funnel.set_index("step").loc["rule1", "detail"]
+    assert d == {"removed_enforcement_paid": 3, "removed_settlement": 4, "enforcement_tie": {"case": 1, "cause": 2}}
+
+
+def test_paid_enforcements_only_the_award_of_the_case(rule1_pool):
+    cand = guanyun._candidates(rule1_pool)
+    e = guanyun.paid_enforcements(cand, rule1_pool)
+    got = dict(zip(cand.loc[e.index, "name"], zip(e["enforcement_id"], e["tie"])))
+    assert got == {"贺十": ("EK7", "case"), "孔十一": ("EC8", "cause"), "彭十二": ("EP", "cause")}
+    # 何九's case K6 has its own judgment JK6 (终本): no other judgment can stand for it, even one of the
+    # same cause — a second 故意伤害罪 judgment without a case number, paid, still does not remove him
+    j = pd.concat([rule1_pool["court_judgments"], pd.DataFrame({
+        "judgment_id": ["JX"], "kind": ["刑事"], "cause": ["故意伤害罪"], "case_id": [None], "effective_on": ["2021-12-01"]})])
+    en = rule1_pool["court_enforcements"]
+    en = pd.concat([en, en.loc[en["enforcement_id"] == "ED1"].assign(enforcement_id="EX", judgment_id="JX")])
+    p = rule1_pool.replace(court_judgments=j.astype(rule1_pool["court_judgments"].dtypes.to_dict()),
+                           court_enforcements=en)
+    assert "何九" not in set(cand.loc[guanyun.paid_enforcements(cand, p).index, "name"])
+    # the public pair of rule 1, as the screen reads it
+    by_enf, by_settle = guanyun.compensated_rows(cand, rule1_pool)
+    assert sorted(cand.loc[by_enf, "name"]) == sorted(["贺十", "孔十一", "彭十二"])
+    assert sorted(cand.loc[by_settle, "name"]) == sorted(["朴一", "宋三", "宋四", "魏十三"])
+
+
+def test_settlement_statements_who_a_document_speaks_for(rule1_pool):
+    cand = guanyun._candidates(rule1_pool)
+    s = guanyun.settlement_statements(cand, rule1_pool).set_index(cand["name"])
+    # one victim: every document of the case speaks for him and his 近亲属 (宋四 is not named at all)
+    assert s.loc["宋四", "stated"] and s.loc["宋四", "settled"]
+    # several victims: only the one named (朴一), never the other (齐二); none when nobody is named (K5)
+    assert s.loc["朴一", "settled"] and not s.loc["齐二", "stated"]
+    assert not s.loc["吴七", "stated"] and not s.loc["武八", "stated"]
+    # stated and not performed: in the same document (于五) or in another one (韦六)
+    assert s.loc["于五", "stated"] and s.loc["于五", "non_performance"] and not s.loc["于五", "settled"]
+    assert s.loc["韦六", "stated"] and s.loc["韦六", "non_performance"] and not s.loc["韦六", "settled"]
+    # a petition has no case file: nothing stated
+    assert not s.loc["彭十二", "stated"]
+    # several victims, a document naming both speaks for both
+    docs = pd.concat([rule1_pool["proc_documents"], pd.DataFrame({
+        "doc_id": ["WX"], "case_id": ["K5"], "doc_type": ["刑事判决书"], "text": ["被告人已赔偿被害人吴七、武八经济损失。"]})],
+        ignore_index=True)
+    s2 = guanyun.settlement_statements(cand, rule1_pool.replace(proc_documents=docs)).set_index(cand["name"])
+    assert s2.loc["吴七", "settled"] and s2.loc["武八", "settled"] and not s2.loc["齐二", "stated"]
+
+
+def test_settlement_word_lists_are_data():
+    c = guanyun.params()["compensation"]
+    for key in ("compensation_stated", "non_performance", "victim_roles"):
+        assert c[key]["value"] and c[key]["description"] and c[key]["source"]
+    assert {"已赔偿", "和解协议"} <= set(c["compensation_stated"]["value"])
+    assert {"未履行", "分文未得"} <= set(c["non_performance"]["value"])

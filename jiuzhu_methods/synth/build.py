@@ -8,7 +8,7 @@ from .. import schema
 from ..pool import DataPool
 from . import documents as docs_mod
 from .noise import merge_noise, noisy_ids, noisy_names
-from .outcomes import eligibility, event_outcomes, harmed_outcomes, harmed_parties, needs
+from .outcomes import eligibility, event_outcomes, harmed_outcomes, harmed_parties, needs, victim_settlement
 from .population import Population, build_population
 from .profiles import COUNTIES, apply_overrides, load_noise, load_profile, package_yaml
 from .registries import (AGENCY, AID_AGENCY, background_memberships, case_memberships, finish_memberships,
@@ -16,6 +16,8 @@ from .registries import (AGENCY, AID_AGENCY, background_memberships, case_member
 from .story import _choice, _pick, draw_events, victim_facts
 
 PROVINCE_ABBR = {"江苏省": "苏", "浙江省": "浙", "山东省": "鲁", "河南省": "豫"}
+#: share of background debt enforcements whose creditor (申请执行人) is a harmed party of some event — assumption
+VICTIM_CREDITOR_SHARE = 0.1
 ADMIN_CAUSES = np.array(["行政处罚", "工伤认定", "房屋征收补偿", "社会保险待遇", "行政强制", "最低生活保障待遇"])
 
 
@@ -68,6 +70,7 @@ class _Builder:
         ev, vic = draw_events(self.rng(2), prof, pop, self.days)
         vic = victim_facts(self.rng(3), prof, pop, ev, vic, self.start)
         ev = event_outcomes(self.rng(4), prof, ev, self.days)
+        ev, vic = victim_settlement(self.rng(9), ev, vic)
         harmed, kin = harmed_parties(self.rng(5), pop, vic)
         harmed["age"] = pop.age_at(self.start + harmed["t0"].to_numpy() * np.timedelta64(1, "D"), harmed["pid"].to_numpy())
         h = harmed_outcomes(self.rng(6), prof, pop, ev, harmed, vic, self.days)
@@ -217,6 +220,12 @@ class _Builder:
         resp = np.where(rng.random(nd) < 0.3, _pick(rng, offenders, nd) if len(offenders) else _pick(rng, adults, nd),
                         _pick(rng, adults, nd))
         appl = _pick(rng, adults, nd)
+        # some creditors are harmed parties too: a debt they collect in full is no compensation
+        # for their harm (研判规则一 counts only the award of the case); own stream, so the other
+        # draws stay as they were
+        alt = self.rng(31)
+        by_victim = alt.random(nd) < VICTIM_CREDITOR_SHARE
+        appl = np.where(by_victim, _pick(alt, np.unique(h["pid"].to_numpy()), nd), appl)
         can = rng.random(nd) < 0.5
         cfg = self.prof["enforcement"]
         clo = np.where(can, _choice(rng, cfg["can_pay"], nd), _choice(rng, cfg["cannot_pay"], nd)).astype(object)
@@ -387,6 +396,11 @@ class _Builder:
         vv["male"] = pop.male[vv["pid"].to_numpy()]
         vv["poor"] = pop.poor[vv["pid"].to_numpy()] > 0
         vv["hardship"] = vv["pid"].map(hard).fillna(0).astype(int).to_numpy()
+        # the 近亲属 who act for each victim (a dead victim's family, a minor's parent): named in
+        # the settlement documents they sign
+        kin = self.kin
+        kin_names = pd.Series(pop.name[kin["pid"].to_numpy()], index=kin["vrow"].to_numpy()).groupby(level=0).agg(list)
+        vv["kin"] = kin_names.reindex(vv.index).to_numpy()
         by_event: dict = {}
         for rec in vv.to_dict("records"):
             by_event.setdefault(rec["event"], []).append(rec)

@@ -49,9 +49,10 @@ class Writer:
         in negated form, written without any explicit 未赔偿-type word), ``"affirmed"`` (a settled
         case with an affirmation holding a cue character) or ``""`` (the ordinary templates)."""
         p = self.phrasings
-        if not case["settled"] and case["mention"]:
+        settled = self.settlement_status(case, v0) != "none"   # the first victim's, whom the file names
+        if not settled and case["mention"]:
             return "negated" if self.phr.random() < float(p["negated_without_unpaid"]) else ""
-        if case["settled"]:
+        if settled:
             return "affirmed" if self.phr.random() < float(p["affirmed_cue_words"]) else ""
         return ""
 
@@ -101,26 +102,63 @@ class Writer:
             key = "ordinary"
         return self.pick(f[key])
 
+    @staticmethod
+    def settlement_status(case: dict, v: dict) -> str:
+        """和解 of one victim: ``"paid"`` (settled and paid), ``"unpaid"`` (settled on paper, the
+        money not paid) or ``"none"``. The victim's own ``settled``/``settled_paid`` when the
+        record has them (:func:`.outcomes.victim_settlement`), else the case's."""
+        settled = bool(v["settled"]) if "settled" in v else bool(case["settled"])
+        paid = bool(v["settled_paid"]) if "settled_paid" in v else bool(case["settled_paid"])
+        return "paid" if paid else ("unpaid" if settled else "none")
+
+    def _settle_texts(self, status: str, mention: bool, slots: dict) -> tuple[str, str]:
+        """(settlement sentence, forgiveness sentence) for one victim's status."""
+        t = self.t
+        if status == "paid":
+            settle, forgive = self.pick(t["settle_yes"]), self.pick(t["forgive_yes"])
+        elif status == "unpaid":
+            settle, forgive = self.pick(t["settle_unpaid"]), self.pick(t["forgive_yes"])
+        elif mention:
+            settle = self.pick(t["settle_no"])
+            forgive = self.pick(t["forgive_no"]) if self.rng.random() < 0.6 else ""
+        else:  # the file never mentions settlement or forgiveness
+            settle, forgive = self.pick(t["silent_settle"]), ""
+        return _fill(settle, slots), _fill(forgive, slots)
+
     def case_documents(self, case: dict, victims: list[dict]) -> list[tuple[str, str]]:
-        """(doc_type, text) pairs for one criminal case file."""
+        """(doc_type, text) pairs for one criminal case file.
+
+        Settlement is per victim (:meth:`settlement_status`): the head documents, the 讯问笔录,
+        the 起诉书 and the 刑事判决书 tell the first victim's (they name him); each victim's
+        询问笔录 tells his own; each settled victim gets his own 和解协议书 (and often a 谅解书)
+        naming him and the 近亲属 who act for him (``v["kin"]``). An unpaid settlement says so
+        (未履行, 至今未支付, 分文未得)."""
         t, docs = self.t, []
         v0 = victims[0]
         amount = f"{case['amount']:.0f}"
         slots = {"county": case["county_name"], "suspect": case["suspect"], "charge": case["charge"],
                  "date": case["date"], "place": case["place"], "amount": amount, "years": int(self.rng.integers(1, 11))}
-        if case["settled_paid"]:
-            settle, forgive = self.pick(t["settle_yes"]), self.pick(t["forgive_yes"])
-        elif case["settled"]:
-            settle, forgive = self.pick(t["settle_unpaid"]), self.pick(t["forgive_yes"])
-        elif case["mention"]:
-            settle = self.pick(t["settle_no"])
-            forgive = self.pick(t["forgive_no"]) if self.rng.random() < 0.6 else ""
-        else:  # the file never mentions settlement or forgiveness
-            settle, forgive = self.pick(t["silent_settle"]), ""
-        settle, forgive = _fill(settle, slots), _fill(forgive, slots)
+        status = {id(v): self.settlement_status(case, v) for v in victims}
+        s0 = status[id(v0)]
         kind = self.phrasing_kind(case, v0)   # negation phrasings (templates.yaml negation_phrasings)
-        settle = self.rephrase(kind, "settle", settle, slots, paid=case["settled_paid"], minor=v0["age"] < 18)
-        forgive = self.rephrase(kind, "forgive", forgive, slots)
+
+        def kind_of(v):
+            """The case file's phrasing for victim ``v``: negated phrasings speak for victims who
+            got nothing, affirmed ones for victims who settled."""
+            sv = status[id(v)]
+            return kind if (kind == "negated") == (sv == "none") else ""
+
+        texts: dict[int, tuple[str, str]] = {}
+
+        def settle_of(v):
+            if id(v) not in texts:
+                settle, forgive = self._settle_texts(status[id(v)], case["mention"], slots)
+                k = kind_of(v)
+                settle = self.rephrase(k, "settle", settle, slots, paid=status[id(v)] == "paid", minor=v["age"] < 18)
+                texts[id(v)] = (settle, self.rephrase(k, "forgive", forgive, slots))
+            return texts[id(v)]
+
+        settle, forgive = settle_of(v0)
 
         outcomes: dict[int, str] = {}
         tmpl = self.pick(t["incident"][case["charge"]])
@@ -133,19 +171,20 @@ class Writer:
 
         inc0 = incident(v0)
         base = {**slots, "victim": v0["name"], "incident": inc0, "settle": settle, "forgive": forgive,
-                "family": self.family(v0), "comp": self.pick(t["comp_none"]) if not case["settled"] else ""}
-        base["comp"] = self.rephrase(kind, "comp", base["comp"], slots)
+                "family": self.family(v0), "comp": self.pick(t["comp_none"]) if s0 == "none" else ""}
+        base["comp"] = self.rephrase(kind_of(v0), "comp", base["comp"], slots)
         head = "提请批准逮捕书" if case["stage"] == "审查逮捕" else "起诉意见书"
         docs.append((head, _fill(self.pick(t["documents"][head]), base)))
-        paid_key = "paid" if case["settled_paid"] else "unpaid"
-        forgive_key = "affirm" if case["settled"] else ("refuse" if case["mention"] else "silent")
+        comp_key = {"paid": "paid", "unpaid": "settled_unpaid", "none": "unpaid"}
         for v in victims[:12]:
+            sv = status[id(v)]
+            forgive_key = "affirm" if sv != "none" else ("refuse" if case["mention"] else "silent")
             vs = {**base, "victim": v["name"], "age": int(v["age"]), "sex": "男" if v["male"] else "女",
-                  "incident": incident(v), "family": self.family(v),
-                  "victim_comp": _fill(self.pick(t["victim_comp"][paid_key]), slots),
+                  "incident": incident(v), "family": self.family(v), "forgive": settle_of(v)[1],
+                  "victim_comp": _fill(self.pick(t["victim_comp"][comp_key[sv]]), slots),
                   "victim_forgive": self.pick(t["victim_forgive"][forgive_key])}
             for slot in ("victim_comp", "victim_forgive"):
-                vs[slot] = self.rephrase(kind, slot, vs[slot], slots)
+                vs[slot] = self.rephrase(kind_of(v), slot, vs[slot], slots)
             vs["forgive_qa"] = f"问：你是否谅解对方？答：{vs['victim_forgive']}。" if forgive_key != "silent" else \
                 f"问：你还有什么要求？答：{vs['victim_forgive']}。"
             docs.append(("询问笔录", _fill(self.pick(t["documents"]["询问笔录"]), vs)))
@@ -163,22 +202,29 @@ class Writer:
             docs.append(("道路交通事故认定书", _fill(self.pick(t["documents"]["道路交通事故认定书"]),
                                               {**base, "fault_suspect": fs, "fault_victim": fv,
                                                "fault_victim_text": "无责任" if fv == "无责任" else f"负事故{fv}"})))
+        paid_key = "paid" if s0 == "paid" else "unpaid"
         interrogation = self.pick(t["documents"]["讯问笔录"])
         qs = {**base, "verb": "骗" if case["charge"] == "诈骗罪" else "伤害",
-              "claim": _fill(self.pick(t["claim_paid"]), slots) if (not case["settled_paid"] and self.rng.random() < 0.2) else "",
+              "claim": _fill(self.pick(t["claim_paid"]), slots) if (s0 != "paid" and self.rng.random() < 0.2) else "",
               "suspect_comp": _fill(self.pick(t["suspect_comp"][paid_key]), slots)}
         for slot in ("claim", "suspect_comp"):
-            qs[slot] = self.rephrase(kind, slot, qs[slot], slots)
+            qs[slot] = self.rephrase(kind_of(v0), slot, qs[slot], slots)
         docs.append(("讯问笔录", _fill(interrogation, qs)))
-        if case["settled"]:
-            docs.append(("和解协议书", _fill(self.pick(t["documents"]["和解协议书"]), base)))
+        for v in victims:
+            if status[id(v)] == "none":
+                continue
+            kin = v.get("kin")
+            kin = [k for k in kin if k] if isinstance(kin, (list, tuple, np.ndarray)) else []
+            party = f"{v['name']}（近亲属{'、'.join(kin)}）" if kin else v["name"]
+            sv = {**base, "victim": v["name"], "party": party, "incident": incident(v), "settle": settle_of(v)[0]}
+            docs.append(("和解协议书", _fill(self.pick(t["documents"]["和解协议书"]), sv)))
             if self.rng.random() < 0.7:
-                docs.append(("谅解书", _fill(self.pick(t["documents"]["谅解书"]), base)))
+                docs.append(("谅解书", _fill(self.pick(t["documents"]["谅解书"]), sv)))
         if case["has_judgment"]:
             docs.append(("起诉书", _fill(self.pick(t["documents"]["起诉书"]), base)))
             award_text = f"，被告人赔偿附带民事诉讼原告人经济损失共计{case['award']:.0f}元" if case["award"] > 0 else ""
-            jc = self.pick(t["judgment_comp"]["settled" if case["settled"] else ("unsettled" if case["mention"] else "silent")])
-            jc = self.rephrase(kind, "judgment_comp", jc, slots)
+            jkey = {"paid": "settled", "unpaid": "settled_unpaid"}.get(s0, "unsettled" if case["mention"] else "silent")
+            jc = self.rephrase(kind_of(v0), "judgment_comp", self.pick(t["judgment_comp"][jkey]), slots)
             docs.append(("刑事判决书", _fill(self.pick(t["documents"]["刑事判决书"]),
                                          {**base, "judgment_comp": jc, "award_text": award_text})))
         return docs

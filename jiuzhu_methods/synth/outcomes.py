@@ -40,11 +40,18 @@ def harmed_parties(rng, pop: Population, vic: pd.DataFrame) -> tuple[pd.DataFram
     return harmed, kin
 
 
+#: share of settlements whose money is actually paid (the rest stay on paper: 未履行)
+SETTLEMENT_PAID = 0.85
+#: in a settled event with several victims, the chance that each victim after the first settles
+#: too (the offender settles with some victims, not always with all) — assumption
+CO_VICTIM_SETTLES = 0.6
+
+
 def event_outcomes(rng, prof: dict, ev: pd.DataFrame, days: int) -> pd.DataFrame:
     ev = ev.copy()
     k = len(ev)
     crim = (ev["kind"] == "criminal").to_numpy()
-    ev["settled_paid"] = ev["settled"].to_numpy() & (rng.random(k) < 0.85)
+    ev["settled_paid"] = ev["settled"].to_numpy() & (rng.random(k) < SETTLEMENT_PAID)
     ev["stage"] = np.where(crim, _choice(rng, prof["criminal_stage"], k), "")
     ev["accepted"] = np.minimum(ev["t0"].to_numpy() + rng.integers(10, 41, size=k), days - 1)
     lo, hi = prof["judgment_delay_days"]
@@ -59,11 +66,43 @@ def event_outcomes(rng, prof: dict, ev: pd.DataFrame, days: int) -> pd.DataFrame
     return ev
 
 
+def victim_settlement(rng, ev: pd.DataFrame, vic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """和解 per victim: which direct victims (``vic`` rows) settled with the offender and were paid.
+
+    The first victim of an event keeps the event's draw (``settled``, ``settled_paid``); in a
+    settled event each further victim settles with probability :data:`CO_VICTIM_SETTLES`, and a
+    settlement is paid with probability :data:`SETTLEMENT_PAID`. The relatives of a dead victim
+    inherit his settlement (:func:`harmed_parties` copies the victim's row). The event's
+    ``award_event`` becomes "a judgment and at least one victim without a settlement" (only an
+    unsettled victim is awarded damages, :func:`harmed_outcomes`). Returns (ev, vic) copies.
+    """
+    ev, vic = ev.copy(), vic.copy()
+    e = ev.set_index("event")
+    m = len(vic)
+    u_settle, u_paid = rng.random(m), rng.random(m)
+    first = ~vic["event"].duplicated().to_numpy()
+    ev_settled = e["settled"].reindex(vic["event"]).to_numpy(dtype=bool)
+    ev_paid = e["settled_paid"].reindex(vic["event"]).to_numpy(dtype=bool)
+    settled = ev_settled & (first | (u_settle < CO_VICTIM_SETTLES))
+    vic["settled"] = settled
+    vic["settled_paid"] = settled & np.where(first, ev_paid, u_paid < SETTLEMENT_PAID)
+    unsettled = pd.Series(~settled).groupby(vic["event"].to_numpy()).any()
+    ev["award_event"] = ev["has_judgment"].to_numpy() & unsettled.reindex(ev["event"]).fillna(False).to_numpy(dtype=bool)
+    return ev, vic
+
+
 def harmed_outcomes(rng, prof: dict, pop: Population, ev: pd.DataFrame, harmed: pd.DataFrame,
                     vic: pd.DataFrame, days: int) -> pd.DataFrame:
+    # settlement is the victim's own (victim_settlement; his relatives' when he died), when given
+    own = [c for c in ("settled", "settled_paid") if c in harmed.columns]
     h = harmed.drop(columns=[c for c in ("charge", "kind", "t0") if c in harmed.columns]).merge(
-        ev[["event", "charge", "kind", "t0", "offender", "settled", "settled_paid", "can_pay", "stage", "accepted",
-            "effective", "has_judgment", "award_event", "voluntary"]], on="event", how="left")
+        ev[[c for c in ["event", "charge", "kind", "t0", "offender", "settled", "settled_paid", "can_pay", "stage",
+                        "accepted", "effective", "has_judgment", "award_event", "voluntary"] if c not in own]],
+        on="event", how="left")
+    if own:
+        h["settled"] = h["settled"].astype(bool)
+        h["settled_paid"] = h["settled_paid"].astype(bool)
+        h["award_event"] = h["has_judgment"].to_numpy(dtype=bool) & ~h["settled"].to_numpy()
     m = len(h)
     wage = float(prof["avg_monthly_wage"])
     sev = h["sev"].to_numpy()
