@@ -220,21 +220,51 @@ def evidence_columns(evidence: dict) -> list[str]:
     return list(dict.fromkeys(cols))
 
 
+def _evidence_array(frame: pd.DataFrame, item: str, evidence: dict) -> np.ndarray:
+    """:func:`evidence_text` as a numpy array of Python strings (one per row of ``frame``)."""
+    spec = evidence[item]
+    n = len(frame)
+    parts = []
+    if spec.get("words"):
+        col = f"kw_words_{item}"
+        w = frame[col].fillna("").astype("str").to_numpy(dtype=object) if col in frame.columns \
+            else np.full(n, "", dtype=object)
+        parts.append(np.where(w != "", "文书含" + w + "等字样", ""))
+    for flag, phrase in (spec.get("flags") or {}).items():
+        on = frame[flag].fillna(False).to_numpy(dtype=bool) if flag in frame.columns else np.zeros(n, dtype=bool)
+        parts.append(np.where(on, str(phrase), ""))
+    return _join_nonempty(parts, n, "、")
+
+
+def _join_nonempty(parts: list[np.ndarray], n: int, sep: str) -> np.ndarray:
+    """Per row, the non-empty strings of ``parts`` (object arrays of length ``n``) joined with ``sep``."""
+    out = np.full(n, "", dtype=object)
+    for part in parts:
+        part = part.astype(object)
+        both = (out != "") & (part != "")
+        out = np.where(both, out + sep + part, np.where(part != "", part, out))
+    return out
+
+
 def evidence_text(frame: pd.DataFrame, item: str, evidence: dict) -> pd.Series:
     """What was found for one evidence item on each row of ``frame`` (a graded victims frame):
     文书含"w1""w2"等字样 for the item's keyword words the case file contains (column
     ``kw_words_<item>``, written by the keyword step), then the phrase of each of its flags that
     is true, joined with "、"; "" where nothing was found. Vectorised over rows."""
-    spec = evidence[item]
-    parts = []
-    if spec.get("words"):
-        w = frame[f"kw_words_{item}"].fillna("").astype("str") if f"kw_words_{item}" in frame.columns \
-            else pd.Series("", index=frame.index, dtype="str")
-        parts.append(("文书含" + w + "等字样").where(w != "", ""))
-    for flag, phrase in (spec.get("flags") or {}).items():
-        on = frame[flag].fillna(False).astype(bool) if flag in frame.columns else pd.Series(False, index=frame.index)
-        parts.append(pd.Series(np.where(on.to_numpy(dtype=bool), str(phrase), ""), index=frame.index, dtype="str"))
-    return _concat_parts(parts, frame.index, sep="、")
+    return pd.Series(_evidence_array(frame, item, evidence), index=frame.index, dtype="str")
+
+
+def _distinct_rows_of(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of one row per distinct combination of ``cols``, each row's combination number):
+    the rows of ``frame`` told apart by those columns only (missing values equal to each other)."""
+    n = len(frame)
+    combo = np.zeros(n, dtype=np.int64)
+    for c in cols:
+        codes, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+        combo = combo * (len(uniques) + 1) + codes
+        combo = np.unique(combo, return_inverse=True)[1].ravel()   # kept dense: no overflow
+    _, first, inverse = np.unique(combo, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def render_reason(template: Any, frame: pd.DataFrame, evidence: dict | None = None) -> pd.Series:
@@ -243,37 +273,44 @@ def render_reason(template: Any, frame: pd.DataFrame, evidence: dict | None = No
     "未见记录" where none was. A template without placeholders is the same text on every row.
 
     Reasons drawn from keyword features so say what was read (文书含"谅解"等字样), not what it
-    would mean if it were true (issue #15 item 4)."""
+    would mean if it were true (issue #15 item 4).
+
+    A reason depends on a row only through the evidence columns its placeholders read
+    (:func:`evidence_columns`): each distinct combination of them is rendered once."""
     evidence = reason_evidence() if evidence is None else evidence
     text = "" if template is None or (isinstance(template, float) and np.isnan(template)) else str(template)
-    out = pd.Series("", index=frame.index, dtype="str")
     if "{" not in text:
         return pd.Series(text, index=frame.index, dtype="str")
-    cache: dict[str, pd.Series] = {}
+    placeholders = _placeholder_items(text, evidence)
+    items = list(dict.fromkeys(x for its in placeholders for x in its))
+    cols = [c for c in evidence_columns({x: evidence[x] for x in items}) if c in frame.columns]
+    first, inverse = _distinct_rows_of(frame, cols)
+    sub = frame[cols].iloc[first]
+    found = {x: _evidence_array(sub, x, evidence) for x in items}
+    out = np.full(len(sub), "", dtype=object)
     pos = 0
-    for m, items in zip(_PLACEHOLDER.finditer(text), _placeholder_items(text, evidence)):
-        for x in items:
-            if x not in cache:
-                cache[x] = evidence_text(frame, x, evidence)
-        found = _concat_parts([cache[x] for x in items], frame.index, sep="、")
-        out = out + text[pos:m.start()] + found.where(found != "", NOTHING_FOUND)
+    for m, its in zip(_PLACEHOLDER.finditer(text), placeholders):
+        f = _join_nonempty([found[x] for x in its], len(sub), "、")
+        out = out + text[pos:m.start()] + np.where(f != "", f, NOTHING_FOUND)
         pos = m.end()
-    return out + text[pos:]
+    out = out + text[pos:]
+    return pd.Series(out[inverse] if len(frame) else np.zeros(0, dtype=object), index=frame.index, dtype="str")
 
 
 def _leaf_reasons(frame: pd.DataFrame, tree: dict, evidence: dict) -> pd.Series:
     """``grade_reason`` of graded rows (``tree_leaf`` set by :func:`apply_tree`): each leaf's
     reason template rendered on its rows (one pass per leaf with placeholders, not per row)."""
-    out = frame["grade_reason"].astype("str").copy()
-    leaf = frame["tree_leaf"].astype("str")
+    out = frame["grade_reason"].astype("str").to_numpy(dtype=object).copy()
+    leaf = frame["tree_leaf"].astype("str").to_numpy(dtype=object)
+    cols = [c for c in evidence_columns(evidence) if c in frame.columns]
     for _path, node in _leaves(tree):
         tpl = node.get("reason", "")
         if not isinstance(tpl, str) or "{" not in tpl:
             continue
-        rows = (leaf == str(node["leaf"])).to_numpy(dtype=bool)
-        if rows.any():
-            out[rows] = render_reason(tpl, frame.loc[rows], evidence).to_numpy()
-    return out
+        rows = np.flatnonzero(leaf == str(node["leaf"]))
+        if len(rows):
+            out[rows] = render_reason(tpl, frame[cols].iloc[rows], evidence).to_numpy(dtype=object)
+    return pd.Series(out, index=frame.index, dtype="str")
 
 
 def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame:
