@@ -46,7 +46,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import yaml_io
+from . import linkage, yaml_io
 from .identity import _arrow as _as_arrow
 from .identity import _str_series
 
@@ -56,6 +56,9 @@ READINGS = ("affirmed", "negated", "none")
 #: up to this many distinct words, :func:`keyword_hits` without ``groups`` under ``"plain"``
 #: searches the whole texts once per word instead of cutting them into clauses
 FEW_WORDS = 4
+#: text columns with at least this many rows keep their cut into distinct pieces (:func:`text_pieces`)
+CACHE_MIN_TEXTS = 10_000
+_PIECES: dict = {}
 #: the rules of ``data/negation.yaml`` that are token lists, and the role each gives its tokens
 #: (``None``: the token only swallows the characters it covers — an exception word)
 _TOKEN_LISTS = {"before": "before", "after": "after", "not_cues": None, "scope_breaks": "scope",
@@ -461,6 +464,33 @@ def _affirmed(strings: pa.Array, rows: np.ndarray, word: str) -> np.ndarray:
     return rows[ok]
 
 
+class TextPieces:
+    """A text column cut after each break character (:func:`_clauses`): its distinct pieces
+    (``uniq``, an Arrow array), the distinct piece of every piece (``cid``) and the text each
+    piece comes from (``owner``, non-decreasing; every text has at least one piece)."""
+
+    def __init__(self, arr: pa.Array, brk: str) -> None:
+        parts, self.owner = _clauses(arr, brk)
+        enc = pc.dictionary_encode(parts)
+        self.uniq, self.cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)
+
+
+def text_pieces(text: pd.Series, brk: str) -> TextPieces | None:
+    """The :class:`TextPieces` of a pool's text column (``proc_documents.text``) at the breaks
+    ``brk``, kept for as long as the column's Arrow array lives (:func:`linkage.kept`), so that
+    the models reading subsets of one column (灌云's case files, 磐安's, 乐清's) cut and hash its
+    texts once; ``None`` for a column that is short (below :data:`CACHE_MIN_TEXTS`) or not
+    Arrow-backed (then the caller cuts what it reads). An Arrow array never changes, so an entry
+    is never stale."""
+    arr = getattr(text.array, "_pa_array", None)
+    if len(text) < CACHE_MIN_TEXTS or not isinstance(arr, pa.ChunkedArray):
+        return None
+    by_break = linkage.kept(_PIECES, arr, dict)
+    if brk not in by_break:
+        by_break[brk] = TextPieces(_arrow_text(text), brk)
+    return by_break[brk]
+
+
 def _stable_order(p: np.ndarray, top: int) -> np.ndarray:
     """``np.argsort(p, kind="stable")`` of non-negative integers below ``top``: as ``uint16``
     keys (numpy's stable sort of 16-bit integers is a radix sort, several times faster than the
@@ -473,7 +503,8 @@ def _stable_order(p: np.ndarray, top: int) -> np.ndarray:
     return np.argsort(p, kind="stable")
 
 
-def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", groups=None) -> pd.DataFrame:
+def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", groups=None,
+                 rows: np.ndarray | None = None) -> pd.DataFrame:
     """One boolean column per distinct word (first-appearance order): the text has an occurrence
     that counts under ``negation`` — exactly ``keyword_counts(text, w, negation=negation) > 0``.
 
@@ -493,6 +524,11 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     most :data:`FEW_WORDS`) under ``"plain"`` without ``groups`` are searched in the whole texts
     instead, one RE2 literal search per word (cheaper than cutting for so few words).
 
+    ``rows`` (positions in ``text``): read only those texts — the same as
+    ``keyword_hits(text.iloc[rows], …, groups=groups.iloc[rows])``, but a pool's long text column
+    is then cut once for all the models that read parts of it (:func:`text_pieces`). Without
+    ``groups`` the rows are those of ``rows``, in that order.
+
     >>> t = pd.Series(["双方未达成调解协议。被害人表示谅解", "不予谅解"])
     >>> keyword_hits(t, ["调解协议", "谅解"], negation="aware").to_dict("list")
     {'调解协议': [False, False], '谅解': [True, False]}
@@ -501,25 +537,46 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     """
     _check(negation)
     words = list(dict.fromkeys(words))
+    brk = _clause_breaks(words, negation)
+    few = negation == "plain" and groups is None and len(words) <= FEW_WORDS
+    pieces = text_pieces(text, brk) if words and brk is not None and not few else None
+    if rows is not None and pieces is None:   # nothing kept to read from: read the rows' texts
+        rows = np.asarray(rows, dtype=np.int64)
+        text = text.iloc[rows]
+        if groups is not None:
+            groups = groups.iloc[rows] if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)[rows]
+        rows = None
     if groups is None:
-        codes = np.arange(len(text), dtype=np.int64)
-        index = text.index
+        if rows is None:
+            codes = np.arange(len(text), dtype=np.int64)
+            index = text.index
+        else:
+            rows = np.asarray(rows, dtype=np.int64)
+            codes = np.full(len(text), -1, dtype=np.int64)
+            codes[rows] = np.arange(len(rows), dtype=np.int64)
+            index = text.index[rows]
     else:
         # a "str" Series is factorised as it is (Arrow hashing); anything else as Python objects
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            groups = groups.iloc[rows] if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)[rows]
         fast = isinstance(groups, pd.Series) and str(groups.dtype) == "str"
         codes, uniques = pd.factorize(groups if fast else pd.Series(np.asarray(groups, dtype=object)), sort=True)
         codes = np.asarray(codes, dtype=np.int64)
+        if rows is not None:
+            full = np.full(len(text), -1, dtype=np.int64)
+            full[rows] = codes
+            codes = full
         index = pd.Index(uniques)
     n = len(index)
     if not words or n == 0:
         return pd.DataFrame({w: np.zeros(n, dtype=bool) for w in words}, index=index)
-    if negation == "plain" and groups is None and len(words) <= FEW_WORDS:
+    if few:
         # a few plain words, one row per text: a text has a word when it holds it (count > 0),
         # one RE2 literal search per word over the texts beats cutting and hashing clauses
         arr = _arrow_text(text)
         return pd.DataFrame({w: np.asarray(pc.match_substring_regex(arr, re.escape(w)), dtype=bool) for w in words},
                             index=index)
-    brk = _clause_breaks(words, negation)
     if brk is None:  # a word or cue contains a break character: count on the whole texts
         if groups is None:
             whole = text
@@ -529,12 +586,24 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
             whole = texts_by(d, "_g", "_t").reindex(range(n)).fillna("")
         return pd.DataFrame({w: (keyword_counts(whole, w, negation=negation) > 0).to_numpy() for w in words},
                             index=index)
-    arr = _arrow_text(text)
-    read = _texts_to_split(arr, np.flatnonzero(codes >= 0), words)
-    parts, owner = _clauses(arr if len(read) == len(arr) else arr.take(pa.array(read)), brk)
-    owner = read[owner]
-    enc = pc.dictionary_encode(parts)
-    uniq, cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)
+    if pieces is not None:
+        # the column's kept cut: the pieces of the texts read (those with a code)
+        uniq, cid, owner = pieces.uniq, pieces.cid, pieces.owner
+        if (codes < 0).any():
+            sel = codes[owner] >= 0
+            cid, owner = cid[sel], owner[sel]
+            # only the distinct pieces of the texts read are searched (and, under "aware", read)
+            present = np.zeros(len(uniq), dtype=bool)
+            present[cid] = True
+            at = np.flatnonzero(present)
+            uniq, cid = uniq.take(pa.array(at)), (np.cumsum(present) - 1)[cid]
+    else:
+        arr = _arrow_text(text)
+        read = _texts_to_split(arr, np.flatnonzero(codes >= 0), words)
+        parts, owner = _clauses(arr if len(read) == len(arr) else arr.take(pa.array(read)), brk)
+        owner = read[owner]
+        enc = pc.dictionary_encode(parts)
+        uniq, cid = enc.dictionary, np.asarray(enc.indices, dtype=np.int64)
     # the distinct clauses holding any word at all (one RE2 alternation)
     anyhit = _any_word(uniq, words)
     cand = np.arange(len(uniq), dtype=np.int64) if anyhit is None else np.flatnonzero(anyhit)
@@ -617,5 +686,5 @@ def texts_by(docs: pd.DataFrame, key: str = "case_id", text_col: str = "text") -
     return docs.groupby(key, sort=True)[text_col].agg(lambda s: "\n".join(s.dropna().astype(str))).astype("str")
 
 
-__all__ = ["NEGATIONS", "READINGS", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words",
+__all__ = ["CACHE_MIN_TEXTS", "NEGATIONS", "READINGS", "TextPieces", "text_pieces", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words",
            "negation_rule_table", "negation_rules", "read_occurrences", "reading", "tag_categories", "texts_by"]

@@ -166,19 +166,20 @@ def column_index(s: pd.Series) -> ColumnIndex:
     arr = _arrow_of(s) if len(s) >= CACHE_MIN_ROWS else None
     if arr is None:
         return ColumnIndex.of(s)
-    return _kept(_COLUMNS, arr, lambda: ColumnIndex.of(s))
+    return kept(_COLUMNS, arr, lambda: ColumnIndex.of(s))
 
 
-def _peek(store: dict, obj):
-    """What :func:`_kept` keeps in ``store`` for ``obj``, or ``None``."""
+def peek(store: dict, obj):
+    """What :func:`kept` keeps in ``store`` for ``obj``, or ``None``."""
     hit = store.get(id(obj))
     return hit[1] if hit is not None and hit[0]() is obj else None
 
 
-def _kept(store: dict, obj, build):
+def kept(store: dict, obj, build):
     """``build()``, kept in ``store`` for as long as ``obj`` lives (keyed by its identity;
-    the entry goes when ``obj`` is collected, so an identity is never mistaken for another)."""
-    out = _peek(store, obj)
+    the entry goes when ``obj`` is collected, so an identity is never mistaken for another).
+    A side table of derived values of an immutable object (an Arrow array, a model result)."""
+    out = peek(store, obj)
     if out is not None:
         return out
     out = build()
@@ -198,7 +199,7 @@ def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
     otherwise only those rows are factorised (a large column is not indexed for a look at a
     few of its rows). For de-duplicating a selection of a pool table without its strings."""
     arr = _arrow_of(s)
-    col = _peek(_COLUMNS, arr) if arr is not None else None
+    col = peek(_COLUMNS, arr) if arr is not None else None
     if col is not None:
         return col.codes[rows]
     if arr is not None and arr.num_chunks == 1:
@@ -385,7 +386,7 @@ def _key_index(kv: pd.Series) -> pd.Index:
     kept by :func:`column_index`) the hash table is kept with it and built once."""
     if len(kv) < CACHE_MIN_ROWS // 5:
         return pd.Index(kv)
-    return _kept(_KEY_INDEXES, kv, lambda: pd.Index(kv))
+    return kept(_KEY_INDEXES, kv, lambda: pd.Index(kv))
 
 
 def _key_rows(lk: dict, rk: dict, on: list[str]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
@@ -778,4 +779,4 @@ def evaluate_linkage(pairs: pd.DataFrame, left_persons: pd.Series, right_persons
 
 
 __all__ = ["CACHE_MIN_ROWS", "FALLBACK_RULES", "LINKAGES", "ColumnIndex", "anti_join", "column_index",
-           "codes_at", "column_key", "dedupe_persons", "evaluate_linkage", "isin", "keys", "link", "linkable", "normalise_name", "semi_join"]
+           "codes_at", "column_key", "dedupe_persons", "evaluate_linkage", "isin", "kept", "keys", "link", "peek", "linkable", "normalise_name", "semi_join"]

@@ -206,6 +206,44 @@ def test_keyword_hits_property_by_group(texts, words, negation, data):
     assert list(got.columns) == list(want.columns)
 
 
+@settings(max_examples=150, deadline=None)
+@given(texts=_texts, words=_words, negation=st.sampled_from(K.NEGATIONS), data=st.data())
+def test_keyword_hits_of_some_rows_equal_those_rows_read_alone(texts, words, negation, data):
+    # rows=: the same frame as reading text.iloc[rows] (and groups.iloc[rows]), whether the
+    # column's cut is kept (CACHE_MIN_TEXTS 0: every Arrow column) or not (the rows read alone)
+    t = pd.Series(texts, dtype="str", index=np.arange(len(texts)) * 3)
+    rows = np.array(data.draw(st.permutations(range(len(texts))))[:data.draw(st.integers(0, len(texts)))], dtype=np.int64)
+    labels = pd.Series(data.draw(st.lists(st.sampled_from(["a", "b", None]), min_size=len(texts), max_size=len(texts))),
+                       dtype="str", index=t.index)
+    want = K.keyword_hits(t.iloc[rows], words, negation=negation)
+    want_g = K.keyword_hits(t.iloc[rows], words, negation=negation, groups=labels.iloc[rows])
+    for min_texts in (0, 10_000):
+        K.CACHE_MIN_TEXTS = min_texts
+        try:
+            pd.testing.assert_frame_equal(K.keyword_hits(t, words, negation=negation, rows=rows), want)
+            pd.testing.assert_frame_equal(K.keyword_hits(t, words, negation=negation, groups=labels, rows=rows), want_g)
+        finally:
+            K.CACHE_MIN_TEXTS = 10_000
+
+
+def test_a_long_columns_cut_is_kept_and_read_by_later_calls(monkeypatch):
+    # a pool's text column is cut once per break set, however many subsets are read from it
+    monkeypatch.setattr(K, "CACHE_MIN_TEXTS", 3)
+    monkeypatch.setattr(K, "FEW_WORDS", 0)       # the clause path even for three plain words
+    t = pd.concat([TEXTS, pd.Series(["被害人表示谅解", "不予谅解"], index=[6, 7])]).astype("str")
+    calls = []
+    real = K._clauses
+    monkeypatch.setattr(K, "_clauses", lambda arr, brk: calls.append(brk) or real(arr, brk))
+    a = K.keyword_hits(t, WORDS, rows=np.array([1, 6]))
+    b = K.keyword_hits(t, WORDS, rows=np.array([7, 0, 3]))
+    c = K.keyword_hits(t, WORDS, negation="aware", rows=np.array([7, 6]))
+    assert len(calls) == 2          # one cut at the clause breaks, one at the sentence breaks
+    assert a["谅解"].tolist() == [True, True] and list(a.index) == [1, 6]
+    assert b.to_dict("list") == {"调解协议": [False, True, False], "已赔偿": [False, True, False], "谅解": [True, False, True]}
+    assert c["谅解"].tolist() == [False, True]     # 不予谅解 negated, 表示谅解 affirmed
+    assert K.text_pieces(t.iloc[:2], "，") is None    # a short column is not kept
+
+
 @pytest.mark.parametrize("few", [0, 4, 10])
 def test_keyword_hits_few_plain_words_per_word_search(monkeypatch, few):
     # up to FEW_WORDS plain words without groups: one literal search per word (regex characters

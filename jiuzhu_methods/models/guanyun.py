@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 from .. import amount as amount_mod
 from .. import yaml_io
 from .. import keywords, linkage
-from ..linkage import _kept, _peek      # side tables keyed by an object's identity, dropped with it
+from ..linkage import kept, peek      # side tables keyed by an object's identity, dropped with it
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL_SCREEN = "guanyun.screen"
@@ -631,8 +631,9 @@ def document_words(pool, cases, words: list[str], *, negation: str = "plain") ->
     depend on the other words asked for)."""
     docs = pool["proc_documents"]
     pos = np.flatnonzero(linkage.isin(docs["case_id"], cases))
-    text = docs["text"].take(pos).fillna("").astype("str").reset_index(drop=True)
-    return pos, keywords.keyword_hits(text, list(dict.fromkeys(words)), negation=negation)
+    # read from the pool's column (its cut into clauses is kept for the other models, keywords.text_pieces)
+    hits = keywords.keyword_hits(docs["text"], list(dict.fromkeys(words)), negation=negation, rows=pos)
+    return pos, hits.reset_index(drop=True)
 
 
 def _fact_words(facts: str) -> dict[str, list[str]]:
@@ -999,7 +1000,7 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     res, ctx = _run_screen(pool, p)
     # what amount(pool, screen=res) reads instead of running the screen again (kept as long as
     # ``res`` lives): this pool, the lookup's pairs and the lookup row of each clue
-    _kept(_SCREEN_RUNS, res, lambda: _ScreenRun(res, pool, ctx))
+    kept(_SCREEN_RUNS, res, lambda: _ScreenRun(res, pool, ctx))
     return res
 
 
@@ -1028,7 +1029,7 @@ class _ScreenRun:
 
 
 #: the :class:`_ScreenRun` of each live :func:`screen` result, keyed by the result's identity
-#: and dropped with it (``linkage._kept``)
+#: and dropped with it (``linkage.kept``)
 _SCREEN_RUNS: dict = {}
 
 
@@ -1037,7 +1038,7 @@ def _given_screen(screen: ModelResult, pool, p: dict) -> _ScreenRun:
     output of :func:`screen` on ``pool`` with the screen parameters ``p`` of the amount."""
     if not isinstance(screen, ModelResult) or screen.model != MODEL_SCREEN:
         raise ValueError(f"screen= takes the result of {MODEL_SCREEN} (a ModelResult), not {screen!r}")
-    run = _peek(_SCREEN_RUNS, screen)
+    run = peek(_SCREEN_RUNS, screen)
     if run is None or run.pool() is not pool:
         raise ValueError(f"screen= takes a result of {MODEL_SCREEN} run in this session on this same pool; "
                          f"run it again (or leave screen= out and the amount runs the screen itself)")

@@ -639,14 +639,15 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
     neg = p["negation"]
     lib = p["keywords"]
-    docs = ctx.pool["proc_documents"]
+    all_docs = ctx.pool["proc_documents"]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
-    docs = docs[_isin(docs["case_id"], case_ids)]   # a str Index: its Arrow array is the value set
+    rows = np.flatnonzero(_isin(all_docs["case_id"], case_ids))   # a str Index: its Arrow array is the value set
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
                                    + list(p["compensated_words"])))
-    wh = keyword_hits(docs["text"], words_all, negation=neg, groups=docs["case_id"])
+    # read from the pool's column (its cut into clauses is kept for the other models, keywords.text_pieces)
+    wh = keyword_hits(all_docs["text"], words_all, negation=neg, groups=all_docs["case_id"], rows=rows)
     # one boolean matrix, cases (in frame order) × words; a case without documents has no hit
     at = wh.index.get_indexer(case_ids)
     hits = np.zeros((len(case_ids), len(wh.columns)), dtype=bool)
@@ -682,7 +683,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     for c in texts:
         add[c] = pd.Series(per_case[c][pos], dtype="str")
     out = pd.concat([out, add], axis=1)
-    detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(docs))}
+    detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(rows))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):
         has_family = _isin(out["case_id"], out.loc[out["role"] == "近亲属", "case_id"])

@@ -438,10 +438,12 @@ def _m1_cases(frame: pd.DataFrame, ctx: Context):
 
 def _m1_exclude(frame: pd.DataFrame, ctx: Context):
     p, pool = ctx.params, ctx.pool
-    docs = pool["proc_documents"]
-    docs = docs[isin(docs["case_id"], frame["case_id"])]
-    # keyword_counts(text, w) > 0 per word, for all the words at once (keywords.keyword_hits)
-    wh = keywords.keyword_hits(docs["text"], p["exclude_words"], negation=p["negation"])
+    all_docs = pool["proc_documents"]
+    at = np.flatnonzero(isin(all_docs["case_id"], frame["case_id"]))
+    docs = all_docs.take(at)
+    # keyword_counts(text, w) > 0 per word, for all the words at once (keywords.keyword_hits), read
+    # from the pool's column (its cut into clauses is kept for the other models, keywords.text_pieces)
+    wh = keywords.keyword_hits(all_docs["text"], p["exclude_words"], negation=p["negation"], rows=at)
     per_word = {w: wh[w] for w in wh.columns}
     hit = pd.Series(False, index=docs.index)
     for h in per_word.values():
