@@ -1057,7 +1057,7 @@ def referral_lists(net: ReferralNetwork, *, masked: bool = True) -> dict[str, pd
                                             model=("model", lambda s: "、".join(sorted(set(s)))),
                                             name=("name", "first"), id_number=("id_number", "first"),
                                             source=("source", "first"), source_ref=("source_ref", "first")).reset_index()
-    g["needs"] = g["person"].map(nd).fillna("").astype("str")
+    g["needs"] = g["person"].map(nd).astype("object").fillna("").astype("str")   # object first: an all-missing map is float64
     pneeds = net.needs.groupby("person")["need"].agg(set)
     g["serves"] = [("、".join(lab.get(x, x) for x in sorted(pneeds.get(p, set()) & sv.get(a, set()))))
                    for a, p in zip(g["agency"], g["person"])]
