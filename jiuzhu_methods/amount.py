@@ -40,7 +40,7 @@ from . import yaml_io
 PROFILES = ("guanyun", "yueqing", "panan", "shanxian", "weidu")
 
 
-def _check_scalar(name: str, value, *, allow_none: bool = False) -> float | None:
+def check_scalar(name: str, value, *, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
@@ -64,14 +64,14 @@ def explain(benchmark: float, case_type_coef: float, hardship_coef: float, addon
     >>> t["base"], t["addon"], t["uncapped"], t["final"], t["capped"]
     (70000.0, 50000.0, 96000.0, 90000.0, True)
     """
-    b = _check_scalar("benchmark", benchmark)
-    c = _check_scalar("case_type_coef", case_type_coef)
-    h = _check_scalar("hardship_coef", hardship_coef)
-    a = _check_scalar("addon_coef", addon_coef)
-    f = _check_scalar("fault_coef", fault_coef)
+    b = check_scalar("benchmark", benchmark)
+    c = check_scalar("case_type_coef", case_type_coef)
+    h = check_scalar("hardship_coef", hardship_coef)
+    a = check_scalar("addon_coef", addon_coef)
+    f = check_scalar("fault_coef", fault_coef)
     if f > 1:
         raise ValueError(f"fault_coef must be between 0 and 1, got {f}")
-    cp = _check_scalar("cap", cap, allow_none=True)
+    cp = check_scalar("cap", cap, allow_none=True)
     base = b * (c + h)
     addon = b * a
     before_fault = base + addon
@@ -119,7 +119,7 @@ def explain_series(benchmark, case_type_coef, hardship_coef, addon_coef=0.0, fau
         index = pd.RangeIndex(1)
     cols = {}
     for name, v in args.items():
-        s = v.astype("float64") if isinstance(v, pd.Series) else pd.Series(float(_check_scalar(name, v)), index=index)
+        s = v.astype("float64") if isinstance(v, pd.Series) else pd.Series(float(check_scalar(name, v)), index=index)
         if s.isna().any():
             raise ValueError(f"{name} has missing values")
         if (s < 0).any():
@@ -131,7 +131,7 @@ def explain_series(benchmark, case_type_coef, hardship_coef, addon_coef=0.0, fau
     if cap is None:
         out["cap"] = np.nan
     else:
-        cs = cap.astype("float64") if isinstance(cap, pd.Series) else pd.Series(float(_check_scalar("cap", cap)), index=index)
+        cs = cap.astype("float64") if isinstance(cap, pd.Series) else pd.Series(float(check_scalar("cap", cap)), index=index)
         if (cs < 0).any():
             raise ValueError("cap must not be negative")
         out["cap"] = cs
@@ -188,4 +188,4 @@ def cap_of(standard: dict) -> float | None:
     return float(c["months"]["value"]) * float(standard["average_monthly_wage"]["value"])
 
 
-__all__ = ["PROFILES", "aid_amount", "aid_amount_series", "cap_of", "explain", "explain_series", "load_standard"]
+__all__ = ["PROFILES", "aid_amount", "aid_amount_series", "cap_of", "check_scalar", "explain", "explain_series", "load_standard"]

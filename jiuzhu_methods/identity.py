@@ -231,10 +231,10 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     holds the distinct values in order of first appearance and ends with one missing value,
     and ``codes`` points missing rows at it, so that ``uniques.array.take(codes)`` gives ``s``
     back (:func:`_factorize` on the column's Arrow array)."""
-    codes, uniq = _factorize(_arrow(s))
+    codes, uniq = _factorize(as_arrow(s))
     codes[codes < 0] = len(uniq)
     u = pa.concat_arrays([uniq.cast(pa.large_string()), pa.nulls(1, pa.large_string())])
-    return codes, _str_series(u, pd.RangeIndex(len(u)))
+    return codes, str_series(u, pd.RangeIndex(len(u)))
 
 
 def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) -> pd.Series:
@@ -242,7 +242,7 @@ def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) ->
     return pd.Series(values.array.take(codes), index=like.index, name=name)
 
 
-def _arrow(x: pd.Series) -> pa.Array:
+def as_arrow(x: pd.Series) -> pa.Array:
     """The values of a ``str`` column as one Arrow string array: no copy when it is Arrow-backed
     in one chunk (``combine_chunks`` copies even then)."""
     arr = getattr(x.array, "_pa_array", None)
@@ -253,7 +253,7 @@ def _arrow(x: pd.Series) -> pa.Array:
     return arr
 
 
-def _str_series(a: pa.Array, index: pd.Index) -> pd.Series:
+def str_series(a: pa.Array, index: pd.Index) -> pd.Series:
     """An Arrow string array as a ``str`` column with ``index``."""
     return pd.Series(pd.array(a, dtype="str"), index=index)
 
@@ -284,7 +284,7 @@ def _nfkc(x: pd.Series) -> pd.Series:
     """NFKC per value of a ``str`` column (ASCII text is NFKC already, so only the rest is read)."""
     if len(x) == 0:
         return x
-    return _str_series(_nfkc_arrow(_arrow(x)), x.index)
+    return str_series(_nfkc_arrow(as_arrow(x)), x.index)
 
 
 #: an ID already in normal form (18 ASCII characters: 17 digits, then a digit or "X"):
@@ -318,7 +318,7 @@ def _normalise_arrow(a: pa.Array) -> pa.Array:
 
 def _normalise_distinct(x: pd.Series) -> pd.Series:
     """:func:`normalise` over a ``str`` column (the distinct values of a column)."""
-    return _str_series(_normalise_arrow(_arrow(x)), x.index)
+    return str_series(_normalise_arrow(as_arrow(x)), x.index)
 
 
 def normalise_series(s: pd.Series) -> pd.Series:
@@ -463,7 +463,7 @@ def _check_arrow(x: pa.Array, today: _dt.date | None = None) -> np.ndarray:
 
 def _check_distinct(x: pd.Series, today: _dt.date | None = None) -> pd.Series:
     """Reason codes of a ``str`` column of normalised numbers (see :func:`check_series`)."""
-    return pd.Series(_check_arrow(_arrow(x), today), index=x.index, dtype="str")
+    return pd.Series(_check_arrow(as_arrow(x), today), index=x.index, dtype="str")
 
 
 def check_series(s: pd.Series, *, reference: _dt.date | None = None, today: _dt.date | None = None,
@@ -515,7 +515,7 @@ def _usable_arrow(x: pa.Array) -> pa.Array:
 
 def _usable_distinct(x: pd.Series) -> pd.Series:
     """:func:`usable_ids` of a ``str`` column of normalised numbers."""
-    return _str_series(_usable_arrow(_arrow(x)), x.index)
+    return str_series(_usable_arrow(as_arrow(x)), x.index)
 
 
 def valid_series(s: pd.Series, **kw) -> pd.Series:
@@ -584,6 +584,8 @@ def make_ids(area: np.ndarray, birth: np.ndarray, order: np.ndarray) -> np.ndarr
 
 
 __all__ = [
+    "as_arrow",
+    "str_series",
     "REASONS",
     "area",
     "birth_date",

@@ -47,8 +47,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import linkage, yaml_io
-from .identity import _arrow as _as_arrow
-from .identity import _str_series
+from .identity import as_arrow as _as_arrow
+from .identity import str_series
 
 NEGATIONS = ("plain", "aware")
 #: what :func:`read_occurrences` says of one occurrence of a keyword
@@ -103,7 +103,7 @@ def negation_rule_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _check(negation: str) -> None:
+def check_negation(negation: str) -> None:
     if negation not in NEGATIONS:
         raise ValueError(f"negation must be one of {NEGATIONS}, not {negation!r}")
 
@@ -252,7 +252,7 @@ def keyword_counts(text: pd.Series, word: str, *, negation: str = "plain") -> pd
     """Occurrences of ``word`` in each text that count under ``negation``: all of them
     (``str.count``) under ``"plain"``, the affirmed ones (:func:`read_occurrences`) under
     ``"aware"`` — read once per distinct text. The definition :func:`keyword_hits` equals."""
-    _check(negation)
+    check_negation(negation)
     t = text.astype("str").fillna("")
     n = t.str.count(re.escape(word))
     if negation == "aware":
@@ -316,7 +316,7 @@ def _clause_breaks(words: list[str], negation: str) -> str | None:
 
 def _arrow_text(text: pd.Series) -> pa.Array:
     """The texts as one Arrow ``large_string`` array (missing → ""), without copying the
-    characters when the Series holds them in one chunk (:func:`identity._arrow`)."""
+    characters when the Series holds them in one chunk (:func:`identity.as_arrow`)."""
     arr = _as_arrow(text.astype("str").fillna(""))
     return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
 
@@ -535,7 +535,7 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     >>> keyword_hits(t, ["谅解"], groups=pd.Series(["B", "B"])).to_dict("index")
     {'B': {'谅解': True}}
     """
-    _check(negation)
+    check_negation(negation)
     words = list(dict.fromkeys(words))
     brk = _clause_breaks(words, negation)
     few = negation == "plain" and groups is None and len(words) <= FEW_WORDS
@@ -633,7 +633,7 @@ def keyword_hits(text: pd.Series, words: list[str], *, negation: str = "plain", 
     return pd.DataFrame({w: hit[:, j] for j, w in enumerate(words)}, index=index)
 
 
-def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
+def joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
     """Per row of the boolean matrix ``m`` (rows × names), the names of its true cells joined with
     ``sep`` in column order, as an Arrow ``large_string`` array: one ``nonzero`` (row-major, so
     sorted by row then column), the names taken by Arrow (no Python string per hit) and one
@@ -646,15 +646,15 @@ def _joined_true(m: np.ndarray, names: list[str], sep: str) -> pa.Array:
 
 def join_hits(hits: pd.DataFrame, names: list[str], sep: str = "、") -> pd.Series:
     """Per row, the ``names`` whose column in ``hits`` is true, joined with ``sep`` in the order
-    of ``names`` (each name once); "" when none. Vectorised (:func:`_joined_true`), not per row."""
+    of ``names`` (each name once); "" when none. Vectorised (:func:`joined_true`), not per row."""
     names = list(dict.fromkeys(names))
     m = np.column_stack([hits[nm].to_numpy(dtype=bool) for nm in names]) if names else np.zeros((len(hits), 0), bool)
-    return _str_series(_joined_true(m, names, sep), hits.index)
+    return str_series(joined_true(m, names, sep), hits.index)
 
 
 def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:
     """True where the text contains at least one (affirmed, with ``"aware"``) keyword."""
-    _check(negation)
+    check_negation(negation)
     if not len(words):
         return pd.Series(False, index=text.index)
     return pd.Series(keyword_hits(text, words, negation=negation).to_numpy().any(axis=1), index=text.index)
@@ -662,7 +662,7 @@ def contains_any(text: pd.Series, words: list[str], *, negation: str = "plain") 
 
 def matched_words(text: pd.Series, words: list[str], *, negation: str = "plain") -> pd.Series:
     """The keywords found in each text, joined with "、" in library order ("" when none)."""
-    _check(negation)
+    check_negation(negation)
     if not len(words):
         return pd.Series("", index=text.index, dtype="str")
     return join_hits(keyword_hits(text, words, negation=negation), list(words))
@@ -686,5 +686,5 @@ def texts_by(docs: pd.DataFrame, key: str = "case_id", text_col: str = "text") -
     return docs.groupby(key, sort=True)[text_col].agg(lambda s: "\n".join(s.dropna().astype(str))).astype("str")
 
 
-__all__ = ["CACHE_MIN_TEXTS", "NEGATIONS", "READINGS", "TextPieces", "text_pieces", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words",
-           "negation_rule_table", "negation_rules", "read_occurrences", "reading", "tag_categories", "texts_by"]
+__all__ = ["CACHE_MIN_TEXTS", "NEGATIONS", "READINGS", "TextPieces", "check_negation", "text_pieces", "contains_any", "join_hits", "keyword_counts", "keyword_hits", "matched_words",
+           "joined_true", "negation_rule_table", "negation_rules", "read_occurrences", "reading", "tag_categories", "texts_by"]

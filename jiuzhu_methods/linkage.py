@@ -85,8 +85,8 @@ def _normalise_name_distinct(x: pd.Series) -> pd.Series:
     that send pandas to ``re``), without the pandas wrapping; empty names missing."""
     if len(x) == 0:
         return x
-    a = pc.replace_substring_regex(identity._nfkc_arrow(identity._arrow(x)), _NAME_SEPARATORS, "")
-    return identity._str_series(pc.if_else(pc.greater(pc.utf8_length(a), 0), a, pa.scalar(None, a.type)), x.index)
+    a = pc.replace_substring_regex(identity._nfkc_arrow(identity.as_arrow(x)), _NAME_SEPARATORS, "")
+    return identity.str_series(pc.if_else(pc.greater(pc.utf8_length(a), 0), a, pa.scalar(None, a.type)), x.index)
 
 
 def normalise_name(s: pd.Series) -> pd.Series:
@@ -115,8 +115,8 @@ def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Seri
     (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``). Every distinct key is
     the key of some row when every distinct raw value is some row's (a :class:`ColumnIndex`'s
     values are its rows'): :func:`_candidates` relies on it."""
-    kc, kv = identity._factorize(identity._arrow(per_value))
-    return kc[codes], identity._str_series(kv, pd.RangeIndex(len(kv)))
+    kc, kv = identity._factorize(identity.as_arrow(per_value))
+    return kc[codes], identity.str_series(kv, pd.RangeIndex(len(kv)))
 
 
 #: columns shorter than this are not cached (recomputing them costs less than keeping them)
@@ -254,11 +254,11 @@ def _birth_digits_arrow(a: pa.Array) -> pa.Array:
     other = identity._mask(pc.and_(pc.equal(pc.utf8_length(a), 18), pc.invert(pc.string_is_ascii(a))))
     if other.any():
         pos = np.flatnonzero(other)
-        v = identity._str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
+        v = identity.str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
         digits = v.where(v.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
         s = pd.to_datetime(digits.str.slice(_BIRTH_DIGITS.start, _BIRTH_DIGITS.stop), format="%Y%m%d",
                            errors="coerce").dt.strftime("%Y%m%d").astype("str")
-        birth = pc.replace_with_mask(birth, pa.array(other), identity._arrow(s).cast(birth.type))
+        birth = pc.replace_with_mask(birth, pa.array(other), identity.as_arrow(s).cast(birth.type))
     return birth
 
 
@@ -267,9 +267,9 @@ def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:
     of the ID digits (readable even when the check digit is wrong, :func:`_birth_digits_arrow`)
     and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"), the birth date token.
     Normalised values hold no whitespace, so a pattern's ``$`` is the end of the value."""
-    a = identity._arrow(norm)
-    return (identity._str_series(_birth_digits_arrow(a), norm.index),
-            identity._str_series(_birth_token_arrow(a), norm.index))
+    a = identity.as_arrow(norm)
+    return (identity.str_series(_birth_digits_arrow(a), norm.index),
+            identity.str_series(_birth_token_arrow(a), norm.index))
 
 
 def _id_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
@@ -290,7 +290,7 @@ def column_key(s: pd.Series, key: str) -> tuple[np.ndarray, pd.Series]:
     return _id_of(col) if key == "_id" else _name_of(col)
 
 
-def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", name_col: str = "name",
+def key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", name_col: str = "name",
                birth_col: str | None = None, phone_col: str | None = "phone",
                address_col: str | None = "address") -> dict[str, tuple[np.ndarray, pd.Series]]:
     """The keys of :func:`keys` that ``need`` names (``"_id"``, ``"_name"``, ``"_birth"``,
@@ -323,7 +323,7 @@ def _key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", 
             else:
                 def per_value(v):
                     birth, birth_token = parts()
-                    return identity._str_series(pc.coalesce(identity._arrow(birth), identity._arrow(birth_token)), birth.index)
+                    return identity.str_series(pc.coalesce(identity.as_arrow(birth), identity.as_arrow(birth_token)), birth.index)
                 out["_birth"] = col.key("_birth", per_value)
     if "_name" in need:
         if name_col in df.columns:
@@ -365,7 +365,7 @@ def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
     >>> keys(df)[["_id", "_name", "_birth", "_phone", "_has_id"]].values.tolist()
     [['33038219800101007X', '张三', '19800101', '13800000002', True], [nan, '李四', '19800101', nan, False]]
     """
-    kc = _key_codes(df, frozenset(_KEYS), id_col=id_col, name_col=name_col, birth_col=birth_col,
+    kc = key_codes(df, frozenset(_KEYS), id_col=id_col, name_col=name_col, birth_col=birth_col,
                     phone_col=phone_col, address_col=address_col)
     out = pd.DataFrame({k: kc[k][1].reindex(range(len(kc[k][1]) + 1)).array.take(
         np.where(kc[k][0] < 0, len(kc[k][1]), kc[k][0])) for k in _KEYS}, index=df.index)
@@ -373,7 +373,7 @@ def keys(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name",
     return out
 
 
-def _check(linkage: str) -> None:
+def check_linkage(linkage: str) -> None:
     if linkage not in LINKAGES:
         raise ValueError(f"linkage must be one of {LINKAGES}, not {linkage!r}")
 
@@ -424,7 +424,7 @@ def _positions_in(few: pd.Series, many: pd.Series) -> np.ndarray:
     ``many`` probed)."""
     if len(many) >= CACHE_MIN_ROWS // 5 and len(few) * _PROBE_SHARE < len(many):
         return _key_index(many).get_indexer(few)
-    at = pc.index_in(identity._arrow(many), value_set=identity._arrow(few))
+    at = pc.index_in(identity.as_arrow(many), value_set=identity.as_arrow(few))
     at = pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
     out = np.full(len(few), -1, dtype=np.intp)
     found = np.flatnonzero(at >= 0)
@@ -504,9 +504,9 @@ def _needs(linkage: str) -> frozenset:
 
 
 def _side_keys(left, right, linkage, left_cols, right_cols):
-    _check(linkage)
+    check_linkage(linkage)
     need = _needs(linkage)
-    return _key_codes(left, need, **(left_cols or {})), _key_codes(right, need, **(right_cols or {}))
+    return key_codes(left, need, **(left_cols or {})), key_codes(right, need, **(right_cols or {}))
 
 
 def _pairs(left, right, linkage, left_cols, right_cols):
@@ -585,7 +585,7 @@ def _value_set(values, like: pa.DataType):
     value, which dominates for thousands of values."""
     if isinstance(values, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)) and values.dtype == "str":
         # already Arrow strings (a column, or its ``.array``): no copy out
-        return identity._arrow(pd.Series(values if isinstance(values, pd.api.extensions.ExtensionArray)
+        return identity.as_arrow(pd.Series(values if isinstance(values, pd.api.extensions.ExtensionArray)
                                          else values.array)).cast(like)
     if not isinstance(values, (pd.Series, pd.Index, np.ndarray, list, tuple)):
         values = list(values)
@@ -608,7 +608,7 @@ def isin(s: pd.Series, values, *, at: np.ndarray | None = None) -> np.ndarray:
     (row positions), only those rows' answers, ``isin(s, values)[at]``, without spreading the
     answer over every row of a large column."""
     col = column_index(s)
-    arr = identity._arrow(col.values)
+    arr = identity.as_arrow(col.values)
     vs = _value_set(values, arr.type)
     if vs is None:
         per_value = col.values.isin(list(values)).to_numpy(dtype=bool)
@@ -737,7 +737,7 @@ def dedupe_persons(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str
     """One row per person: rows with the same valid ID collapse to the first; rows without a
     valid ID collapse by normalised name + birth date from the ID digits when both exist, and
     are otherwise kept as they are (never merged on the name alone)."""
-    k = _key_codes(df, frozenset({"_id", "_name", "_birth"}), id_col=id_col, name_col=name_col)
+    k = key_codes(df, frozenset({"_id", "_name", "_birth"}), id_col=id_col, name_col=name_col)
     idc, namec, birthc = k["_id"][0], k["_name"][0], k["_birth"][0]
     has = idc >= 0
     lone = ~has & ((namec < 0) | (birthc < 0))
@@ -779,4 +779,4 @@ def evaluate_linkage(pairs: pd.DataFrame, left_persons: pd.Series, right_persons
 
 
 __all__ = ["CACHE_MIN_ROWS", "FALLBACK_RULES", "LINKAGES", "ColumnIndex", "anti_join", "column_index",
-           "codes_at", "column_key", "dedupe_persons", "evaluate_linkage", "isin", "kept", "keys", "link", "peek", "linkable", "normalise_name", "semi_join"]
+           "check_linkage", "codes_at", "column_key", "dedupe_persons", "evaluate_linkage", "isin", "kept", "key_codes", "keys", "link", "peek", "linkable", "normalise_name", "semi_join"]

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .identity import _arrow
+from .identity import as_arrow
 
 StepFunc = Callable[[pd.DataFrame, "Context"], "pd.DataFrame | tuple[pd.DataFrame, dict]"]
 
@@ -109,7 +109,7 @@ class Pipeline:
 
 def _arrow_str(s: pd.Series) -> pa.Array:
     """A column's values as one Arrow string array, missing values as ""."""
-    return _arrow(s.astype("str").fillna(""))
+    return as_arrow(s.astype("str").fillna(""))
 
 
 def _extend_paths(frame: pd.DataFrame, tag: str) -> pd.Series:

@@ -141,7 +141,7 @@ def ref_keys(df, *, id_col="id_number", name_col="name", birth_col=None, phone_c
 
 
 def ref_link(left, right, *, linkage="id", left_cols=None, right_cols=None):
-    L._check(linkage)
+    L.check_linkage(linkage)
     lk = ref_keys(left, **(left_cols or {}))
     rk = ref_keys(right, **(right_cols or {}))
     lk["left"] = lk.index
@@ -637,5 +637,5 @@ def test_every_distinct_key_is_some_rows_key(cached, monkeypatch):
     df["birth_date"] = ["1980-01-02", None, "bad", "2001-12-31"] * 75
     for kw in ({}, {"birth_col": "birth_date"}, {"id_col": "nope", "name_col": "nope"}, {"phone_col": None}):
         for sub in (df, df.iloc[::3], df.iloc[:0]):
-            for key, (codes, kv) in L._key_codes(sub, frozenset(L._KEYS), **kw).items():
+            for key, (codes, kv) in L.key_codes(sub, frozenset(L._KEYS), **kw).items():
                 assert sorted(set(codes[codes >= 0].tolist())) == list(range(len(kv))), (key, kw)

@@ -5,6 +5,8 @@ import pytest
 import yaml
 
 from jiuzhu_methods import DataPool, identity, run_model, schema
+from jiuzhu_methods.core import collide, params, persons, registries
+from jiuzhu_methods.core import values as V
 from jiuzhu_methods.models import panan
 from jiuzhu_methods.steps import CLUE_COLUMNS
 
@@ -117,7 +119,7 @@ def test_keyword_library_six_categories_at_least_62_words():
 
 
 def test_every_parameter_has_description_and_source():
-    raw = panan._yaml("data/models/panan.yaml")
+    raw = params.data_file("data/models/panan.yaml")
     n = 0
     for sec, body in raw.items():
         if not isinstance(body, dict):
@@ -526,8 +528,8 @@ def test_registry_candidates_are_the_pairable_snapshot_groups(linkage):
     reg = messy_registry()
     groups = ["城市低保", "农村低保", "持证残疾人"]
     people = _reference_registry_people(reg, groups)
-    assert panan.registry_people(reg, groups).equals(people)
-    got = panan._registry_candidates(frame, reg, groups, linkage=linkage)
+    assert registries.registry_people(reg, groups).equals(people)
+    got = registries.registry_candidates(frame, reg, groups, linkage=linkage)
     # by hand: the rows of registry_people whose ID is 甲's, 乙's or 丙's (R3, R9 are repeats,
     # R5 is off the groups, 丁 is not in the frame, 戊 has nothing to pair on)
     want = ["R0", "R1", "R2", "R4", "R6", "R11", "R12"] + (["R13"] if linkage == "fallback" else [])
@@ -545,10 +547,10 @@ def test_first_snapshots_by_hand():
     # R3 repeats R0 (same registry, name, raw ID; address and phone do not count), R9 repeats
     # R8 (no ID: same name, address, phone), R14 repeats R13; R1, R2 and R12 are other spellings
     rows = np.array([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14])
-    assert panan._first_snapshots(reg, rows).tolist() == [0, 1, 2, 4, 6, 7, 8, 10, 11, 12, 13]
+    assert registries.first_snapshots(reg, rows).tolist() == [0, 1, 2, 4, 6, 7, 8, 10, 11, 12, 13]
     # among the rows given only: each is the first of its person there
-    assert panan._first_snapshots(reg, np.array([3, 9, 14])).tolist() == [3, 9, 14]
-    assert panan._first_snapshots(reg, np.array([], dtype=int)).tolist() == []
+    assert registries.first_snapshots(reg, np.array([3, 9, 14])).tolist() == [3, 9, 14]
+    assert registries.first_snapshots(reg, np.array([], dtype=int)).tolist() == []
 
 
 def test_collide_on_messy_spellings():
@@ -557,18 +559,20 @@ def test_collide_on_messy_spellings():
     frame = pd.DataFrame({"name": ["甲"], "id_number": [I[0]]}).astype("str")
     right = pd.DataFrame({"id_number": [I[0], I[0].lower(), "ｘ" + I[0][1:], I[1], "123", None, I[0] + "1", "  "],
                           "name": list("abcdefgh")}).astype("str")
-    got = panan._collide(frame, right, linkage="id", collect="name")
+    got = collide.collide(frame, right, linkage="id", collect="name")
     assert got.to_dict("records") == [{"hit": True, "match": "id", "confidence": 1.0, "collected": "a、b"}]
 
 
 def test_isin_and_join_groups_match_pandas():
     s = pd.Series(["a", None, "b", "c"], dtype="str")
+    # pandas' isin, except that a missing value never matches (even when the values hold one)
     for v in (["a", None], ["b"], [], {"c"}, pd.Series(["a", np.nan], dtype="str"), [1, "a"]):
-        assert panan._isin(s, v).tolist() == s.isin(v).tolist()
+        assert V.isin(s, v).tolist() == (s.isin(v) & s.notna()).tolist()
+    assert V.isin(s, ["a", None]).tolist() == [True, False, False, False]
     df = pd.DataFrame({"k": [3, 1, 3, np.nan, 1, 2], "v": ["a", "b", "c", "d", "e", "f"]})
     for sort in (True, False):
         want = df.groupby("k", sort=sort)["v"].agg("、".join)
-        got = panan._join_groups(df["k"], df["v"], sort=sort)
+        got = V.join_groups(df["k"], df["v"], sort=sort)
         assert got.to_dict() == want.to_dict() and list(got.index) == list(want.index)
 
 
@@ -591,7 +595,7 @@ def test_link_parts_is_one_link_per_table(linkage):
     app = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
     resp = {"id_col": "respondent_id_number", "name_col": "respondent_name"}
     parts = [(reg, None), (enf, app), (enf, resp)]
-    got = panan._link_parts(left, parts, linkage=linkage)
+    got = collide.link_parts(left, parts, linkage=linkage)
     for g, (r, c) in zip(got, parts):
         pd.testing.assert_frame_equal(g, panan.link(left, r, linkage=linkage, right_cols=c))
     # by hand: 甲 pairs with registry rows 5 and 9 (its ID in two spellings), 乙 with applicant
@@ -610,21 +614,21 @@ def test_link_parts_falls_back_to_one_link_each():
     left, reg, _enf = _link_parts_case()
     rev = reg.iloc[::-1]
     obj = reg.astype(object)
-    got = panan._link_parts(left, [(rev, None), (obj, None)], linkage="id")
+    got = collide.link_parts(left, [(rev, None), (obj, None)], linkage="id")
     assert [list(zip(g["left"], g["right"])) for g in got] == [[(0, 5), (0, 9)], [(0, 5), (0, 9)]]
     for g, r in zip(got, (rev, obj)):
         pd.testing.assert_frame_equal(g, panan.link(left, r, linkage="id"))
     # an empty table among others: no pairs for it, the others' as before
     empty = reg.iloc[:0]
-    got = panan._link_parts(left, [(empty, None), (reg, None)], linkage="id")
+    got = collide.link_parts(left, [(empty, None), (reg, None)], linkage="id")
     assert len(got[0]) == 0 and list(zip(got[1]["left"], got[1]["right"])) == [(0, 5), (0, 9)]
 
 
 def test_collide_reads_given_pairs():
     left, reg, _enf = _link_parts_case()
-    pairs = panan._link_parts(left, [(reg, None), (reg, None)], linkage="fallback")[0]
-    got = panan._collide(left, reg, linkage="fallback", collect="name", pairs=pairs)
-    pd.testing.assert_frame_equal(got, panan._collide(left, reg, linkage="fallback", collect="name"))
+    pairs = collide.link_parts(left, [(reg, None), (reg, None)], linkage="fallback")[0]
+    got = collide.collide(left, reg, linkage="fallback", collect="name", pairs=pairs)
+    pd.testing.assert_frame_equal(got, collide.collide(left, reg, linkage="fallback", collect="name"))
     # 甲 exact (twice, one name), 乙 nothing, 丙 by name + phone
     assert got["hit"].tolist() == [True, False, True]
     assert got["match"].tolist()[::2] == ["id", "name+phone"] and got["collected"].tolist() == ["甲", "", "丙"]
@@ -659,14 +663,14 @@ def test_category_words_by_hand():
                      [False, False, True, True],     # c, d → 乙：c；丙：d
                      [False, False, False, False],   # none → ""
                      [False, False, True, False]])   # c → 乙：c
-    got = panan._category_words(hits, ["a", "b", "c", "d"], cats)
+    got = V.category_words(hits, ["a", "b", "c", "d"], cats)
     assert got.tolist() == ["甲：b、a；丙：a", "乙：c；丙：d", "", "乙：c"]
     # as the per-category join of flags joined with "；"
     df = pd.DataFrame(hits, columns=list("abcd"))
     parts = [pd.Series(np.where(w != "", c + "：" + w, ""), dtype="str")
-             for c, ws in cats.items() for w in [panan._join_flags(df, list(dict.fromkeys(ws)), "、")]]
-    assert got.tolist() == panan._concat_parts(parts, df.index).tolist()
-    assert panan._category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []
+             for c, ws in cats.items() for w in [V.join_flags(df, list(dict.fromkeys(ws)), "、")]]
+    assert got.tolist() == V.concat_parts(parts, df.index).tolist()
+    assert V.category_words(hits[:0], ["a", "b", "c", "d"], cats).tolist() == []
 
 
 @pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
@@ -713,14 +717,14 @@ def test_collide_best_pair_by_position_is_the_label_reading():
                           "match": pd.array(["name+phone", "id", "name+birth_date", "name+address", "id", "id"],
                                             dtype="str"),
                           "confidence": [0.7, 1.0, 0.8, 0.6, 1.0, 1.0]})
-    got = panan._collide(frame, right, linkage="fallback", collect="registry", pairs=pairs)
+    got = collide.collide(frame, right, linkage="fallback", collect="registry", pairs=pairs)
     assert got["hit"].tolist() == [True, True, True, False]
     assert got["match"].tolist()[:3] == ["id", "id", "name+address"] and pd.isna(got["match"].iloc[3])
     assert got["confidence"].tolist()[:3] == [1.0, 1.0, 0.6] and np.isnan(got["confidence"].iloc[3])
     assert got["collected"].tolist() == ["A、D", "A、B、C", "A", ""]
     assert got["match"].dtype == "str" and got["hit"].dtype == bool
     # the same through the label path (a repeated label forces it)
-    ref = panan._collide(frame.set_axis([7, 3, 5, 5]), right, linkage="fallback", pairs=pairs[pairs["left"] != 5])
+    ref = collide.collide(frame.set_axis([7, 3, 5, 5]), right, linkage="fallback", pairs=pairs[pairs["left"] != 5])
     assert ref["match"].tolist()[:2] == ["id", "id"] and ref["confidence"].tolist()[:2] == [1.0, 1.0]
 
 
@@ -749,16 +753,16 @@ def test_duplicated_codes_as_frame_duplicated():
     rng = np.random.default_rng(3)
     cols = [rng.integers(0, 3, 500), rng.integers(0, 40, 500), rng.integers(0, 7, 500)]
     want = pd.DataFrame({k: c for k, c in enumerate(cols)}).duplicated().to_numpy()
-    got = panan._duplicated_codes(cols)
+    got = registries.duplicated_codes(cols)
     assert got.dtype == bool and (got == want).all() and 0 < got.sum() < 500
     # codes that do not pack into an int64 (and negative ones) go column by column, same answer
     big = [c * (2 ** 30) for c in cols]
-    assert (panan._duplicated_codes(big) == want).all()
+    assert (registries.duplicated_codes(big) == want).all()
     neg = [cols[0] - 1, cols[1], cols[2]]
-    assert (panan._duplicated_codes(neg) == want).all()
+    assert (registries.duplicated_codes(neg) == want).all()
     # (1, 0) and (0, 40) must not collide: the radix is the column's range
-    assert panan._duplicated_codes([np.array([1, 0]), np.array([0, 40])]).tolist() == [False, False]
-    assert panan._duplicated_codes([np.zeros(0, dtype=np.int64)] * 3).tolist() == []
+    assert registries.duplicated_codes([np.array([1, 0]), np.array([0, 40])]).tolist() == [False, False]
+    assert registries.duplicated_codes([np.zeros(0, dtype=np.int64)] * 3).tolist() == []
 
 
 def _social_referrals_reference(ctx, clues):

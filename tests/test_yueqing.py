@@ -41,6 +41,8 @@ import pandas as pd
 import pytest
 
 from jiuzhu_methods import DataPool, run_model
+from jiuzhu_methods.core import collide, params, persons, registries
+from jiuzhu_methods.core import values as core_values
 from jiuzhu_methods.identity import check_digit
 from jiuzhu_methods.models import yueqing
 
@@ -283,7 +285,7 @@ def test_m1_quoted_words_drop_under_both_readings(word, exclusion):
 def test_m1_exclusion_errors_and_data():
     with pytest.raises(ValueError, match="exclusion"):
         yueqing.m1(make_pool(), exclusion="contents")
-    raw = yueqing.load_params()["model1"]
+    raw = params.load_params()["model1"]
     assert raw["exclusion"]["value"] == "published"
     entries = raw["content_words"]["value"]
     assert raw["content_words"]["description"] and raw["content_words"]["source"]
@@ -457,8 +459,8 @@ def test_registry_prefilter_changes_nothing(pool, linkage):
     from jiuzhu_methods import linkage as lk
     left = pool["proc_parties"]
     regs = ["城市低保", "农村低保", "低保边缘家庭", "网格困难群体"]
-    full = yueqing.registry_rows(pool, regs)
-    small = yueqing.registry_rows(pool, regs, like=left, linkage=linkage)
+    full = registries.registry_rows(pool, regs)
+    small = registries.registry_rows(pool, regs, like=left, linkage=linkage)
     assert len(small) < len(full)
     a = lk.semi_join(left, full, linkage=linkage, collect="registry")
     b = lk.semi_join(left, small, linkage=linkage, collect="registry")
@@ -525,7 +527,7 @@ def test_registry_rows_equal_the_plain_masks(snapshots, reference, linkage):
                           pd.DataFrame({"name": ["老十五", "庚七"], "id_number": [OLD18, None]})],
                          ignore_index=True)
     regs = ["城市低保", "农村低保", "低保边缘家庭", "网格困难群体"]
-    got = yueqing.registry_rows(pool, regs, snapshots=snapshots, reference=reference, like=like,
+    got = registries.registry_rows(pool, regs, snapshots=snapshots, reference=reference, like=like,
                                 linkage=linkage or "id")
     want = _registry_rows_reference(pool, regs, snapshots=snapshots, reference=reference, like=like,
                                     linkage=linkage or "id")
@@ -538,13 +540,13 @@ def test_registry_rows_follow_the_table():
     # place, is read afresh (never an index of an earlier table)
     p1, p2 = make_pool(), _snapshot_pool()
     regs = ["城市低保"]
-    assert len(yueqing.registry_rows(p1, regs)) == 3
-    assert len(yueqing.registry_rows(p2, regs)) == len(_registry_rows_reference(p2, regs)) > 3
+    assert len(registries.registry_rows(p1, regs)) == 3
+    assert len(registries.registry_rows(p2, regs)) == len(_registry_rows_reference(p2, regs)) > 3
     like = p2["proc_parties"][["name", "id_number"]]
-    before = yueqing.registry_rows(p2, regs, like=like)
+    before = registries.registry_rows(p2, regs, like=like)
     reg = p2["registries"]
     reg["id_number"] = reg["id_number"].where(reg["name"] != before["name"].iloc[0], None)
-    after = yueqing.registry_rows(p2, regs, like=like)
+    after = registries.registry_rows(p2, regs, like=like)
     assert 0 < len(after) < len(before)
     pd.testing.assert_frame_equal(after, _registry_rows_reference(p2, regs, like=like))
 
@@ -553,10 +555,10 @@ def test_key_in_compares_linkage_keys():
     # " 330382197001010011 " and its 15-digit form share the usable ID; "12345" has none;
     # names compare without spaces and middle dots
     s = pd.Series([OLD18, " " + OLD18.lower() + " ", OLD15, "12345", None], dtype="str")
-    assert yueqing._key_in(s, "_id", pd.Series([OLD18])).tolist() == [True, True, True, False, False]
-    assert yueqing._key_in(s, "_id", pd.Series([], dtype="str")).tolist() == [False] * 5
+    assert registries.key_in(s, "_id", pd.Series([OLD18])).tolist() == [True, True, True, False, False]
+    assert registries.key_in(s, "_id", pd.Series([], dtype="str")).tolist() == [False] * 5
     names = pd.Series(["张 三", "阿依·古丽", None, "李四"], dtype="str")
-    assert yueqing._key_in(names, "_name", pd.Series(["张三", "阿依古丽"])).tolist() == [True, True, False, False]
+    assert registries.key_in(names, "_name", pd.Series(["张三", "阿依古丽"])).tolist() == [True, True, False, False]
 
 
 def test_first_entries_keeps_each_entry_earliest_snapshot():
@@ -566,8 +568,8 @@ def test_first_entries_keeps_each_entry_earliest_snapshot():
                         "id_number": [OLD18] * 5, "address": ["甲", "甲", "乙", "甲", "甲"],
                         "phone": pd.Series([None] * 5, dtype="str"),
                         "as_of": pd.to_datetime(["2022-02-01", "2022-01-01", "2022-01-01", "2022-03-01", None])})
-    assert yueqing._first_entries(reg, np.arange(5)).tolist() == [1, 2, 3]
-    assert yueqing._first_entries(reg, np.array([0, 3, 4])).tolist() == [0, 3]
+    assert registries.first_entries(reg, np.arange(5)).tolist() == [1, 2, 3]
+    assert registries.first_entries(reg, np.array([0, 3, 4])).tolist() == [0, 3]
 
 
 def test_person_key_by_hand():
@@ -576,8 +578,8 @@ def test_person_key_by_hand():
     bad = OLD18[:-1] + ("1" if OLD18[-1] != "1" else "2")
     df = pd.DataFrame({"name": ["张三", "张 三", "李 四", "王五"],
                        "id_number": [OLD18, OLD18[:6] + " " + OLD18[6:].lower(), bad, None]}, index=[5, 6, 7, 8])
-    assert yueqing.person_key(df).tolist() == [OLD18, OLD18, "~李四|19700101", "#3"]
-    assert yueqing.person_key(df.drop(columns="id_number")).tolist() == ["#0", "#1", "#2", "#3"]
+    assert persons.person_key(df).tolist() == [OLD18, OLD18, "~李四|19700101", "#3"]
+    assert persons.person_key(df.drop(columns="id_number")).tolist() == ["#0", "#1", "#2", "#3"]
 
 
 def _join_by_reference(keys, values):
@@ -594,11 +596,11 @@ def test_join_by_equals_the_groupby_join(n):
     rng = np.random.default_rng(n)
     keys = [f"p{k}" for k in rng.integers(0, max(n // 3, 1), n)]
     values = pd.Series(rng.choice(["城市低保", "农村低保", "孤儿", None], n), dtype="str")
-    got, want = yueqing.join_by(keys, values), _join_by_reference(keys, values)
+    got, want = core_values.join_by(keys, values), _join_by_reference(keys, values)
     assert got.index.tolist() == want.index.tolist()
     assert got.astype("str").tolist() == want.astype("str").tolist()
     # e.g. first-appearance order within a key, distinct values only
-    assert yueqing.join_by(["a", "b", "a", "a"], ["乙", "甲", "甲", "乙"]).to_dict() == {"b": "甲", "a": "乙、甲"}
+    assert core_values.join_by(["a", "b", "a", "a"], ["乙", "甲", "甲", "乙"]).to_dict() == {"b": "甲", "a": "乙、甲"}
 
 
 def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
@@ -610,22 +612,21 @@ def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
     frame = pd.DataFrame({"name": None, "id_number": None, "case_id": sorted(docs["case_id"].unique())},
                          dtype="str")
     got = yueqing.infer_needs(frame, pool)["needs"].tolist()
-    want = [",".join(n for n in yueqing._needs_table() if n in lib and tags.loc[c, n]) or "subsistence"
+    want = [",".join(n for n in params.needs_table() if n in lib and tags.loc[c, n]) or "subsistence"
             for c in frame["case_id"]]
     assert got == want and "medical" in got[0]   # C1: 住院治疗
 
 
-def test_isin_str_values_as_arrow_is_the_object_reading():
+def test_isin_str_values_are_the_object_reading():
     # str values (Series with a missing value and repeats, Index, the array of .unique()) are
     # used as their Arrow array; missing never matches either way, as with a list of the values
     s = pd.Series(["a", None, "b", "c", "甲"], dtype="str", index=[5, 6, 7, 8, 9])
     vals = pd.Series(["甲", None, "a", "a", "z"], dtype="str")
     expected = [True, False, False, False, True]
     for v in (vals, pd.Index(vals), vals.unique(), list(vals), vals.to_numpy(dtype=object)):
-        got = yueqing.isin(s, v)
+        got = core_values.isin(s, v)
         assert got.tolist() == expected and list(got.index) == [5, 6, 7, 8, 9] and got.dtype == bool
-    assert not yueqing.isin(s, pd.Series([None], dtype="str")).any()
-    assert yueqing._str_values(list(vals)) is None and len(yueqing._str_values(vals)) == 4
+    assert not core_values.isin(s, pd.Series([None], dtype="str")).any()
 
 
 def test_join_by_integer_keys_is_the_group_join():
@@ -634,7 +635,7 @@ def test_join_by_integer_keys_is_the_group_join():
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 40, 500)
     values = pd.Series(rng.choice(["甲", "乙", "b", "a", None], 500), dtype="str")
-    got = yueqing.join_by(keys, values)
+    got = core_values.join_by(keys, values)
     d = pd.DataFrame({"k": keys, "v": values}).dropna().drop_duplicates()
     joined = d.groupby("k", sort=False)["v"].agg("、".join)
     size = d.groupby("k", sort=False).size()
@@ -642,7 +643,7 @@ def test_join_by_integer_keys_is_the_group_join():
     assert got.tolist() == expected.tolist() and got.index.tolist() == expected.index.tolist()
     assert got.dtype == "str" and got.index.dtype == keys.dtype and got.index.name == "k" and got.name == "v"
     # the same through the general path (object keys)
-    general = yueqing.join_by(keys.astype(object), values)
+    general = core_values.join_by(keys.astype(object), values)
     assert general.tolist() == got.tolist() and general.index.tolist() == got.index.tolist()
-    assert len(yueqing.join_by(np.array([], dtype=np.int64), pd.Series([], dtype="str"))) == 0
+    assert len(core_values.join_by(np.array([], dtype=np.int64), pd.Series([], dtype="str"))) == 0
 

@@ -1379,7 +1379,7 @@ def amount(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     prof = _profile(pool, profile)
     std = amount_mod.load_standard(prof, overrides)
     if benchmark is not None:
-        amount_mod._check_scalar("benchmark", benchmark)
+        amount_mod.check_scalar("benchmark", benchmark)
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
          "settlement": settlement, "facts": facts, "death": death, "recipients": recipients, "profile": prof, "benchmark": benchmark, "addon": addon, "cap": cap,
          "overrides": overrides, "target": TARGET}

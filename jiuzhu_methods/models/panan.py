@@ -38,21 +38,22 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from .. import identity, privacy, yaml_io
-from ..identity import _str_series
-from ..keywords import _joined_true, keyword_hits
-from ..linkage import anti_join, codes_at, column_index, dedupe_persons, link, linkable
-from ..linkage import isin as isin_distinct
+from .. import privacy, yaml_io
+from ..identity import str_series
+from ..keywords import joined_true, keyword_hits
+from ..linkage import anti_join, dedupe_persons, link
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core.collide import collide, link_parts
+from ..core.params import data_file, needs_table
+from ..core.registries import registry_candidates, registry_people
+from ..core.values import category_words, has_item, isin, join_flags
 
 MODEL = "panan.screen"
 GRADES = ["红", "橙", "黄"]
@@ -79,14 +80,11 @@ FEATURES: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------- parameters
-@lru_cache(maxsize=None)
-def _yaml(path: str) -> dict:
-    return yaml_io.safe_load(resources.files("jiuzhu_methods").joinpath(path).read_text("utf-8"))
 
 
 def parameters() -> dict[str, dict[str, Any]]:
     """The published-reading parameters: ``{section: {name: value}}`` from data/models/panan.yaml."""
-    raw = _yaml("data/models/panan.yaml")
+    raw = data_file("data/models/panan.yaml")
     out: dict[str, Any] = {}
     for sec, body in raw.items():
         if not isinstance(body, dict):
@@ -100,16 +98,12 @@ def parameters() -> dict[str, dict[str, Any]]:
 
 def keyword_library() -> dict[str, dict[str, list[str]]]:
     """The 6-category library: ``{category: {group: [words]}}`` (data/keywords/panan.yaml)."""
-    raw = _yaml("data/keywords/panan.yaml")
+    raw = data_file("data/keywords/panan.yaml")
     return {c: {g: list(w) for g, w in v["groups"].items()} for c, v in raw["categories"].items()}
 
 
 def compensated_words() -> list[str]:
-    return list(_yaml("data/keywords/panan.yaml")["exclusions"]["compensated"]["words"])
-
-
-def _needs_table() -> dict:
-    return _yaml("data/needs.yaml")["needs"]
+    return list(data_file("data/keywords/panan.yaml")["exclusions"]["compensated"]["words"])
 
 
 def _amount_data() -> dict | None:
@@ -349,235 +343,16 @@ def apply_tree(features: pd.DataFrame, tree: dict | None = None) -> pd.DataFrame
     # each column: the leaves' values as strings (as the "str" dtype casts them), taken by Arrow
     take = pa.array(leaf, type=pa.int64())
     text = lambda k: pa.array([None if v[k] is None else str(v[k]) for v in values], type=pa.large_string())  # noqa: E731
-    return pd.DataFrame({c: _str_series(text(k).take(take), idx)
+    return pd.DataFrame({c: str_series(text(k).take(take), idx)
                          for k, c in enumerate(("grade", "tree_leaf", "tree_path", "grade_reason"))})
 
 
 # --------------------------------------------------------------------------- helpers
-def _isin(s: pd.Series, values) -> pd.Series:
-    """``s.isin(values)`` as a boolean Series (:func:`linkage.isin`: the value set built by one
-    Arrow call, which matters for thousands of case ids)."""
-    return pd.Series(isin_distinct(s, values), index=s.index, name=s.name)
-
-
-def _registry_candidates(frame: pd.DataFrame, reg: pd.DataFrame, groups: list[str] | None, *,
-                         linkage: str) -> pd.DataFrame:
-    """``registry_people(reg, groups)`` restricted to rows that can pair with ``frame``: the
-    pairs of ``link(frame, ·)`` are the same, but :func:`link` reads a few thousand rows
-    instead of millions. The rows are found on the whole pool table
-    (:func:`linkage.linkable`, :func:`linkage.isin`: array lookups on its cached column index),
-    and every row with the raw ID of a pairable row is kept too, so that each deduplication
-    group (same registry, name and raw ID; without an ID, same name, address and phone, which
-    pair alike) is kept whole and the same first rows are kept."""
-    listed = np.ones(len(reg), dtype=bool) if groups is None else isin_distinct(reg["registry"], groups)
-    pairable = listed & linkable(frame, reg, linkage=linkage)
-    ids = column_index(reg["id_number"])
-    same_id = np.zeros(len(ids.values), dtype=bool)
-    same_id[ids.codes[pairable]] = True
-    same_id[-1] = False  # the missing ID (last value) is no identity
-    rows = np.flatnonzero(listed & (pairable | same_id[ids.codes]))
-    return reg.iloc[_first_snapshots(reg, rows)].reset_index(drop=True)
-
-
-def _join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.Series:
-    """``values`` joined with ``sep`` per label, in row order within a label — the same as
-    ``groupby(labels, sort=sort)[values].agg(sep.join)`` (missing labels dropped; values must be
-    strings), computed by one stable sort and one Arrow ``binary_join``, not a call per group."""
-    labels = labels if isinstance(labels, (pd.Series, pd.Index, np.ndarray)) else np.asarray(labels, dtype=object)
-    codes, uniq = pd.factorize(labels, sort=sort)
-    keep = np.flatnonzero(codes >= 0)
-    codes = codes[keep]
-    order = keep[np.argsort(codes, kind="stable")]
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniq)))]).astype(np.int64)
-    vals = pa.array(np.asarray(values, dtype=object)[order], type=pa.large_string())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar(sep, pa.large_string()))
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq), dtype="str")
-
-
-#: the identity columns of a right-hand table a :func:`_link_parts` stack carries (the
-#: ``right_cols`` names of :func:`linkage.link` and the columns the stack gives them)
-_STACK_COLUMNS = {"id_col": "id_number", "name_col": "name", "phone_col": "phone", "address_col": "address"}
-
-
-def _sortable(index: pd.Index) -> bool:
-    return index.is_unique and index.is_monotonic_increasing
-
-
-def _link_parts(left: pd.DataFrame, parts: list[tuple[pd.DataFrame, dict | None]], *,
-                linkage: str) -> list[pd.DataFrame]:
-    """``[link(left, right, linkage=linkage, right_cols=cols) for right, cols in parts]``, by one
-    :func:`linkage.link` of ``left`` with the right tables stacked (their identity columns only,
-    renamed to ``id_number``/``name``/``phone``/``address``; an absent column is missing in its
-    rows), so ``left``'s linkage keys are computed once, not once per table. Each key is a
-    function of its row's own values, so the stack pairs as the tables do one by one; its pairs
-    are split by row range and their ``right`` labels put back. Where that is not certain (a
-    table whose labels are not unique and increasing, identity columns that are not all
-    ``str``, a ``birth_col``), the tables are linked one by one."""
-    cols = [dict(_STACK_COLUMNS, **{k: v for k, v in (c or {}).items()}) for _r, c in parts]
-    same = (len(parts) > 1 and all(set(c) == set(_STACK_COLUMNS) for c in cols)
-            and all(_sortable(r.index) for r, _c in parts)
-            and all(r[c[k]].dtype == "str" for (r, _c), c in zip(parts, cols) for k in _STACK_COLUMNS
-                    if c[k] is not None and c[k] in r.columns))
-    if not same:
-        return [link(left, r, linkage=linkage, right_cols=c) for r, c in parts]
-    stacked = pd.DataFrame({
-        out: pd.concat([r[c[k]].reset_index(drop=True) if c[k] is not None and c[k] in r.columns
-                        else pd.Series(None, index=range(len(r)), dtype="str") for (r, _c), c in zip(parts, cols)],
-                       ignore_index=True)
-        for k, out in _STACK_COLUMNS.items()})
-    pairs = link(left, stacked, linkage=linkage)
-    j = pairs["right"].to_numpy()
-    out, start = [], 0
-    for r, _c in parts:
-        m = (j >= start) & (j < start + len(r))
-        p = pairs.loc[m].reset_index(drop=True)
-        p["right"] = r.index.take(j[m] - start)
-        out.append(p)
-        start += len(r)
-    return out
-
-
-def _collide(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str, right_cols: dict | None = None,
-             collect: str | None = None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per row of ``frame``: hit, best match and confidence, and the collected values of
-    ``right[collect]``. ``pairs``: ``link(frame, right, …)`` when already made (:func:`_link_parts`)."""
-    out = pd.DataFrame(index=frame.index)
-    out["hit"] = False
-    out["match"] = pd.Series(None, index=frame.index, dtype="str")
-    out["confidence"] = np.nan
-    if collect:
-        out["collected"] = pd.Series("", index=frame.index, dtype="str")
-    if frame.empty or right.empty:
-        return out
-    if pairs is None:
-        pairs = link(frame, right, linkage=linkage, right_cols=right_cols)
-    if pairs.empty:
-        return out
-    if frame.index.is_unique:
-        # the best pair per row (highest confidence, then the first pair: a stable lexsort of
-        # the pairs, sorted by left and right already) set by position, not by label
-        at = frame.index.get_indexer(pairs["left"])
-        conf = pairs["confidence"].to_numpy(dtype="float64")
-        order = np.lexsort((-conf, at))
-        first = order[np.r_[True, at[order][1:] != at[order][:-1]]]
-        hit = np.zeros(len(frame), dtype=bool)
-        hit[at[first]] = True
-        which = np.full(len(frame), -1, dtype=np.int64)
-        which[at[first]] = first
-        match = identity._arrow(pairs["match"].astype("str")).take(pa.array(which, mask=which < 0))
-        confidence = np.full(len(frame), np.nan)
-        confidence[at[first]] = conf[first]
-        out["hit"] = hit
-        out["match"] = _str_series(match, frame.index)
-        out["confidence"] = confidence
-    else:
-        best = pairs.sort_values(["left", "confidence"], ascending=[True, False], kind="stable").drop_duplicates("left")
-        best = best.set_index("left")
-        out.loc[best.index, "hit"] = True
-        out.loc[best.index, "match"] = best["match"].astype("str")
-        out.loc[best.index, "confidence"] = best["confidence"]
-    if collect:
-        vals = pairs.assign(_v=right.loc[pairs["right"], collect].astype("str").to_numpy())
-        vals = vals.dropna(subset=["_v"]).drop_duplicates(["left", "_v"]).sort_values(["left", "_v"], kind="stable")
-        agg = _join_groups(vals["left"], vals["_v"], "、", sort=True)
-        out.loc[agg.index, "collected"] = agg
-    return out
-
-
-def registry_people(reg: pd.DataFrame, groups: list[str] | None = None) -> pd.DataFrame:
-    """One row per person per registry (of ``groups``, default all): the monthly snapshots repeat
-    the same person, and "on the list in any snapshot" needs each (registry, identity) once.
-    The models call :func:`_registry_candidates`, the same rows restricted to those that can
-    pair, a few thousand instead of millions."""
-    rows = np.arange(len(reg)) if groups is None else np.flatnonzero(isin_distinct(reg["registry"], groups))
-    return reg.iloc[_first_snapshots(reg, rows)].reset_index(drop=True)
-
-
-def _duplicated_codes(codes: list[np.ndarray]) -> np.ndarray:
-    """``DataFrame(codes).duplicated()`` (keep the first) of columns of non-negative integer
-    codes: the columns packed into one int64 per row (mixed radix, injective) when their
-    ranges allow, so one hash of a number per row instead of a factorisation per column."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    span = 1
-    for c in codes:
-        c = np.asarray(c, dtype=np.int64)
-        top = int(c.max()) + 1 if len(c) else 1
-        if (len(c) and c.min() < 0) or span * top >= 2 ** 62:   # not packable: per column
-            return np.array(pd.DataFrame({k: np.asarray(x) for k, x in enumerate(codes)}).duplicated(), dtype=bool)
-        key = key * top + c
-        span *= top
-    return np.array(pd.Series(key).duplicated(), dtype=bool)
-
-
-def _first_snapshots(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """The positions of ``rows`` (positions into ``reg``, in order) that are the first of their
-    person per registry: same registry, name and raw ID number; without an ID number, same
-    registry, name, address and phone (the person's only other identifiers). Registry and ID
-    are read as codes (:func:`linkage.column_index`, kept for a pool's table) and only the rows
-    kept are copied, so a few hundred thousand snapshot rows of 5.7 M cost array lookups."""
-    ids = column_index(reg["id_number"])
-    id_codes = ids.codes[rows]
-    has_id = id_codes != len(ids.values) - 1  # the last value is the missing one
-    dup = _duplicated_codes([column_index(reg["registry"]).codes[rows], id_codes, codes_at(reg["name"], rows)])
-    # without an ID number the phone and address are the person's only other identifiers: keep them apart
-    no_id = np.flatnonzero(~has_id)
-    if len(no_id):
-        extra = [c for c in ("registry", "name", "address", "phone") if c in reg.columns]
-        dup[no_id] = np.array(reg[extra].iloc[rows[no_id]].duplicated(), dtype=bool)   # those columns' rows only
-    return rows[~dup]
-
-
-def _concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
-    """Join the non-empty parts of each row with ``sep`` (vectorised over parts, not rows)."""
-    out = pd.Series("", index=index, dtype="str")
-    for part in parts:
-        part = part.fillna("").astype("str")
-        out = out + part.where(part == "", part + sep)
-    return out.str.removesuffix(sep)
-
-
-def _category_words(hits: np.ndarray, columns: list[str], categories: dict[str, list[str]]) -> np.ndarray:
-    """Per row of the boolean matrix ``hits`` (rows × words ``columns``): for each category (in
-    order) with a word that hits, ``类别：词、词`` (its words that hit, in the category's order,
-    each once), the categories joined with "；"; "" without a hit — what :func:`_concat_parts`
-    of the per-category :func:`_join_flags` gives, by one ``nonzero`` and one Arrow join over
-    the hits only: each hit's piece is its word led by "、", by ``类别：`` (first of its
-    category in the row) or by ``；类别：`` (first of a later category)."""
-    pos = {w: i for i, w in enumerate(columns)}
-    idx, cat_of, words = [], [], []
-    for k, (cat, ws) in enumerate(categories.items()):
-        ws = list(dict.fromkeys(ws))
-        idx += [pos[w] for w in ws]
-        cat_of += [k] * len(ws)
-        words += ws
-    names = list(categories)
-    n, v = hits.shape[0], len(idx)
-    rows, cols = np.nonzero(hits[:, idx]) if v else (np.zeros(0, np.intp), np.zeros(0, np.intp))
-    c = np.asarray(cat_of, dtype=np.intp)[cols]
-    new_row = np.ones(len(rows), dtype=bool)
-    new_row[1:] = rows[1:] != rows[:-1]
-    new_cat = new_row.copy()
-    new_cat[1:] |= c[1:] != c[:-1]
-    pieces = (["、" + w for w in words] + [names[k] + "：" + w for k, w in zip(cat_of, words)]
-              + ["；" + names[k] + "：" + w for k, w in zip(cat_of, words)])
-    kind = np.where(new_cat, np.where(new_row, 1, 2), 0)
-    vals = pa.array(pieces, type=pa.large_string()).take(pa.array(cols + kind * v, type=pa.int64()))
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("", pa.large_string()))
-    return joined.to_numpy(zero_copy_only=False)
 
 
 def word_hits(texts: pd.Series, words: list[str], negation: str) -> pd.DataFrame:
     """One boolean column per distinct word: the text has an (affirmed) occurrence."""
     return keyword_hits(texts, words, negation=negation)
-
-
-def _has_any(joined: pd.Series, names: list[str]) -> pd.Series:
-    """True where a "、"-joined list contains one of ``names`` as a whole item (vectorised regex)."""
-    if not names:
-        return pd.Series(False, index=joined.index)
-    alt = "|".join(re.escape(n) for n in names)
-    return joined.fillna("").astype("str").str.contains(f"(?:^|、)(?:{alt})(?:、|$)", regex=True).astype(bool)
 
 
 def _id_attributes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -596,13 +371,6 @@ def _ages(frame: pd.DataFrame, on: pd.Series, birth: pd.Series | None = None) ->
     years = on.dt.year - birth.dt.year
     before = (on.dt.month < birth.dt.month) | ((on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day))
     return (years - before.astype("int64")).astype("float64")
-
-
-def _join_flags(flags: pd.DataFrame, names: list[str], sep: str) -> pd.Series:
-    """For each row, the names whose flag column is true, joined with ``sep`` in the order of
-    ``names`` (vectorised: :func:`keywords._joined_true` over the true cells only)."""
-    m = np.column_stack([flags[n].to_numpy(dtype=bool) for n in names]) if len(names) else np.zeros((len(flags), 0), bool)
-    return _str_series(_joined_true(m, list(names), sep), flags.index)
 
 
 def _reference_date(pool, params: dict) -> pd.Timestamp:
@@ -641,7 +409,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     lib = p["keywords"]
     all_docs = ctx.pool["proc_documents"]
     case_ids = pd.Index(frame["case_id"].unique(), name="case_id")
-    rows = np.flatnonzero(_isin(all_docs["case_id"], case_ids))   # a str Index: its Arrow array is the value set
+    rows = np.flatnonzero(isin(all_docs["case_id"], case_ids))   # a str Index: its Arrow array is the value set
     # the case's text is all its documents (keywords.texts_by); each distinct word is matched
     # once per distinct clause of them (keywords.keyword_hits), then OR-ed into groups / joined per category
     words_all = list(dict.fromkeys([w for groups in lib.values() for ws in groups.values() for w in ws]
@@ -662,7 +430,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
         categories[cat] = list(dict.fromkeys(w for ws in groups.values() for w in ws))
         per_case[f"cat_{cat}"] = any_of(categories[cat])
     per_case["kw_compensated"] = any_of(list(p["compensated_words"]))
-    per_case["keywords_hit"] = _category_words(hits, list(wh.columns), categories)
+    per_case["keywords_hit"] = category_words(hits, list(wh.columns), categories)
     # the words each evidence item of the reasons names (文书含"w1""w2"等字样): per case, the
     # item's words that hit, quoted, in library order; groups absent from an overridden library
     # contribute no words (as their features are false)
@@ -673,7 +441,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
         if not spec.get("words"):
             continue
         ws = list(dict.fromkeys(w for g in spec["words"] for w in group_words.get(g, [])))
-        per_case[f"kw_words_{item}"] = _joined_true(hits[:, [col[w] for w in ws]], [f'"{w}"' for w in ws],
+        per_case[f"kw_words_{item}"] = joined_true(hits[:, [col[w] for w in ws]], [f'"{w}"' for w in ws],
                                                     "").to_numpy(zero_copy_only=False)
         texts.append(f"kw_words_{item}")
     # each row gets its case's columns (a left merge on case_id: frame order, columns appended)
@@ -686,7 +454,7 @@ def _step_keyword_features(frame: pd.DataFrame, ctx: Context):
     detail = {"by_category": {cat: int(out[f"cat_{cat}"].sum()) for cat in lib}, "documents": int(len(rows))}
     # the family applies after a death: drop the deceased 被害人 where 近亲属 exist
     if p["family_after_death"] and len(out):
-        has_family = _isin(out["case_id"], out.loc[out["role"] == "近亲属", "case_id"])
+        has_family = isin(out["case_id"], out.loc[out["role"] == "近亲属", "case_id"])
         drop = out["kw_death"] & has_family & (out["role"] == "被害人")
         detail["deceased_replaced_by_family"] = int(drop.sum())
         out = out[~drop].reset_index(drop=True)
@@ -697,26 +465,26 @@ def _step_registry_collision(frame: pd.DataFrame, ctx: Context):
     p = ctx.params
     lk = p["linkage"]
     frame = frame.reset_index(drop=True)
-    reg = _registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
+    reg = registry_candidates(frame, ctx.pool["registries"], p["key_groups"], linkage=lk)
     pet = ctx.pool["petitions"]
     pet = pet[pet["category"] == "涉法涉诉"].reset_index(drop=True)
     enf = ctx.pool["court_enforcements"]
     unpaid = enf[enf["closure"].isin(p["unpaid_closures"]) & (enf["amount_paid"] < enf["amount_due"])].reset_index(drop=True)
     applicant = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
     # the victims against the three tables: one link (their keys computed once), pairs split per table
-    reg_pairs, pet_pairs, enf_pairs = _link_parts(frame, [(reg, None), (pet, None), (unpaid, applicant)], linkage=lk)
-    r = _collide(frame, reg, linkage=lk, collect="registry", pairs=reg_pairs)
+    reg_pairs, pet_pairs, enf_pairs = link_parts(frame, [(reg, None), (pet, None), (unpaid, applicant)], linkage=lk)
+    r = collide(frame, reg, linkage=lk, collect="registry", pairs=reg_pairs)
     frame["registries"] = r["collected"] if "collected" in r else ""
     frame["registry_match"] = r["match"]
     frame["registry_confidence"] = r["confidence"]
     regs = frame["registries"].fillna("").astype("str")
-    frame["low_income"] = _has_any(regs, p["low_income"])
+    frame["low_income"] = has_item(regs, p["low_income"])
     frame["on_registry"] = r["hit"].astype(bool)
-    frame["special_registry"] = _has_any(regs, p["special_groups"])
-    frame["disabled_registry"] = _has_any(regs, ["持证残疾人"])
-    rp = _collide(frame, pet, linkage=lk, pairs=pet_pairs)
+    frame["special_registry"] = has_item(regs, p["special_groups"])
+    frame["disabled_registry"] = has_item(regs, ["持证残疾人"])
+    rp = collide(frame, pet, linkage=lk, pairs=pet_pairs)
     frame["petition_match"] = rp["hit"].astype(bool)
-    re_ = _collide(frame, unpaid, linkage=lk, right_cols=applicant, pairs=enf_pairs)
+    re_ = collide(frame, unpaid, linkage=lk, right_cols=applicant, pairs=enf_pairs)
     frame["enforcement_unpaid"] = re_["hit"].astype(bool)
     # the clue's own linkage quality: the best collision that contributed (a case-file-only clue is exact)
     conf = pd.concat([r["confidence"], rp["confidence"], re_["confidence"]], axis=1)
@@ -783,7 +551,7 @@ def _step_decision_tree(frame: pd.DataFrame, ctx: Context):
     full = pd.concat([frame, f[feat_cols], g], axis=1)
     # the leaves' reasons name the evidence found on each row (文书含"谅解"等字样), not a fact
     full["grade_reason"] = _leaf_reasons(full, p["decision_tree"], p["reason_evidence"])
-    full["special_group_kinds"] = _join_flags(pd.DataFrame({"老年人": f["elderly"], "未成年人": f["minor"],
+    full["special_group_kinds"] = join_flags(pd.DataFrame({"老年人": f["elderly"], "未成年人": f["minor"],
                                                             "妇女": f["women"], "残疾人": f["disabled_person"]}),
                                               ["老年人", "未成年人", "妇女", "残疾人"], "、")
     ctx.results["_graded_all"] = full
@@ -864,11 +632,11 @@ def _step_aid_stage(frame: pd.DataFrame, ctx: Context):
     frame = frame.copy()
     stage = frame["stage"].map(p["stage_map"]).astype("str")
     jud = ctx.pool["court_judgments"]
-    jud = jud[(jud["kind"] == "刑事") & _isin(jud["case_id"], frame["case_id"])]
+    jud = jud[(jud["kind"] == "刑事") & isin(jud["case_id"], frame["case_id"])]
     enf = ctx.pool["court_enforcements"]
-    enf_cases = jud.loc[_isin(jud["judgment_id"], enf["judgment_id"].dropna()), "case_id"]
-    stage = stage.where(~_isin(frame["case_id"], jud["case_id"]), p["court_stages"]["judgment"])
-    stage = stage.where(~_isin(frame["case_id"], enf_cases), p["court_stages"]["enforcement"])
+    enf_cases = jud.loc[isin(jud["judgment_id"], enf["judgment_id"].dropna()), "case_id"]
+    stage = stage.where(~isin(frame["case_id"], jud["case_id"]), p["court_stages"]["judgment"])
+    stage = stage.where(~isin(frame["case_id"], enf_cases), p["court_stages"]["enforcement"])
     frame["aid_stage"] = stage.fillna(frame["stage"].astype("str"))
     return frame, {"by_stage": {k: int(v) for k, v in frame["aid_stage"].value_counts().sort_index().items()}}
 
@@ -877,8 +645,8 @@ def needs_and_agencies(flags: pd.DataFrame, need_rules: dict) -> pd.DataFrame:
     """``needs`` (comma-separated need keys) and ``recommended_agencies`` ("、"-joined) from features.
 
     One boolean matrix per table (rows × needs, rows × agencies), each joined by
-    :func:`keywords._joined_true`, not a frame built column by column."""
-    table = _needs_table()
+    :func:`keywords.joined_true`, not a frame built column by column."""
+    table = needs_table()
     n = len(flags)
     needs_list = list(need_rules)
     nf = np.zeros((n, len(needs_list)), dtype=bool)
@@ -897,9 +665,9 @@ def needs_and_agencies(flags: pd.DataFrame, need_rules: dict) -> pd.DataFrame:
         for a in table.get(need, {}).get("agencies", []):
             af[:, col[a]] |= nf[:, k]
     labels = [table.get(nd, {}).get("label", nd) for nd in needs_list]
-    return pd.DataFrame({"needs": _str_series(_joined_true(nf, needs_list, ","), flags.index),
-                         "needs_zh": _str_series(_joined_true(nf, labels, "、"), flags.index),
-                         "recommended_agencies": _str_series(_joined_true(af, agencies, "、"), flags.index)},
+    return pd.DataFrame({"needs": str_series(joined_true(nf, needs_list, ","), flags.index),
+                         "needs_zh": str_series(joined_true(nf, labels, "、"), flags.index),
+                         "recommended_agencies": str_series(joined_true(af, agencies, "、"), flags.index)},
                         index=flags.index)
 
 

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import identity, linkage as lk
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .yueqing import dedupe, isin, join_agencies, join_by, load_params, map_unique, registry_rows
-from .yueqing import reference_date as _reference
+from ..core.params import load_params
+from ..core.persons import dedupe
+from ..core import registries
+from ..core.registries import registry_rows
+from ..core.values import isin, join_agencies, join_by, map_unique
 
 _NO_CONTACT = {"phone_col": None, "address_col": None}
 
@@ -172,13 +174,13 @@ def screen(pool, *, linkage: str = "id+name", snapshots: str = "any", reference_
     ``base`` (which part(s) of the 基础数据库) and ``recommended_agencies`` (民政局/乡村振兴局
     for group 1, 民政局 for 2 and 4, 残联 for 3).
     """
-    lk._check(linkage)
+    lk.check_linkage(linkage)
     spec = {str(k): dict(v) for k, v in _v("groups").items()}
     for g, regs in (groups or {}).items():
         if str(g) not in spec:
             raise ValueError(f"unknown group {g!r}; groups are {list(spec)}")
         spec[str(g)]["registries"] = list(regs)
-    params = {"linkage": linkage, "snapshots": snapshots, "reference": _reference(pool, reference_date),
+    params = {"linkage": linkage, "snapshots": snapshots, "reference": registries.reference_date(pool, reference_date),
               "base": _v("base"), "groups": spec}
     if snapshots not in ("any", "latest"):
         raise ValueError(f"snapshots must be 'any' or 'latest', not {snapshots!r}")

@@ -36,13 +36,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..identity import _arrow
+from ..identity import as_arrow
 from ..keywords import keyword_hits
-from ..linkage import _key_codes, anti_join, link
+from ..linkage import key_codes, anti_join, link
 from ..linkage import isin as isin_distinct
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from .panan import (_category_words, _collide, _has_any, _isin, _join_flags, _join_groups, _link_parts, _needs_table,
-                    _registry_candidates, _yaml)
+from ..core.collide import collide, link_parts
+from ..core.params import data_file, needs_table
+from ..core.registries import registry_candidates
+from ..core.values import category_words, has_item, isin, join_flags, join_groups
 
 MODEL = "weidu.screen"
 BASE_ROLES = {"civil": "民事监督申请人", "petition": "信访人", "suspect": "犯罪嫌疑人", "applicant": "执行申请人"}
@@ -51,13 +53,13 @@ DATA_KIND = {"proc_parties": "民事", "petitions": "信访", "court_enforcement
 
 
 def parameters() -> dict[str, dict[str, Any]]:
-    raw = _yaml("data/models/weidu.yaml")
+    raw = data_file("data/models/weidu.yaml")
     return {sec: {k: v["value"] for k, v in body.items() if isinstance(v, dict) and "value" in v}
             for sec, body in raw.items() if isinstance(body, dict)}
 
 
 def keyword_library() -> dict[str, list[str]]:
-    raw = _yaml("data/keywords/weidu.yaml")
+    raw = data_file("data/keywords/weidu.yaml")
     return {c: list(v["words"]) for c, v in raw["categories"].items()}
 
 
@@ -71,7 +73,7 @@ def _person_key(df: pd.DataFrame) -> pd.Series:
     """Same person key as :func:`linkage.dedupe_persons`: valid ID, else name + birth date, else
     the row — as integer codes (equal codes ⇔ same person; the key is only grouped on), from the
     keys' codes as ``dedupe_persons`` reads them, not spelled out as strings."""
-    k = _key_codes(df, frozenset({"_id", "_name", "_birth"}))
+    k = key_codes(df, frozenset({"_id", "_name", "_birth"}))
     idc, namec, birthc = (np.asarray(k[x][0], dtype=np.int64) for x in ("_id", "_name", "_birth"))
     has = idc >= 0
     lone = ~has & ((namec < 0) | (birthc < 0))
@@ -97,7 +99,7 @@ def _union_lists(rows: pd.DataFrame, col: str) -> pd.Series:
     items = pd.DataFrame({"_person": rows["_person"].to_numpy()[parent],
                           col: pd.Series(pc.list_flatten(parts).to_numpy(zero_copy_only=False), dtype="str")})
     items = items[items[col].notna() & (items[col] != "")].drop_duplicates().sort_values(["_person", col])
-    return _join_groups(items["_person"], items[col], "、")
+    return join_groups(items["_person"], items[col], "、")
 
 
 # --------------------------------------------------------------------------- steps
@@ -107,7 +109,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
     cases = pool["proc_cases"]
     parties = pool["proc_parties"]
     civil_cases = cases.loc[cases["business"].isin(p["civil_business"]), "case_id"]
-    civil = parties[_isin(parties["case_id"], civil_cases) & parties["role"].isin(p["civil_roles"])]
+    civil = parties[isin(parties["case_id"], civil_cases) & parties["role"].isin(p["civil_roles"])]
     civil = pd.DataFrame({"name": civil["name"], "id_number": civil["id_number"], "source": "proc_parties",
                           "source_ref": civil["record_id"], "source_field": "person", "case_id": civil["case_id"],
                           "base_role": BASE_ROLES["civil"]})
@@ -117,7 +119,7 @@ def _step_base_pool(frame: pd.DataFrame, ctx: Context):
                         "source_ref": pet["petition_id"], "source_field": "person",
                         "case_id": pd.Series(None, index=pet.index, dtype="str"), "base_role": BASE_ROLES["petition"]})
     crim_cases = cases.loc[cases["business"].isin(p["criminal_business"]), "case_id"]
-    sus = parties[_isin(parties["case_id"], crim_cases) & parties["role"].isin(p["suspect_roles"])]
+    sus = parties[isin(parties["case_id"], crim_cases) & parties["role"].isin(p["suspect_roles"])]
     sus = pd.DataFrame({"name": sus["name"], "id_number": sus["id_number"], "source": "proc_parties",
                         "source_ref": sus["record_id"], "source_field": "person", "case_id": sus["case_id"],
                         "base_role": BASE_ROLES["suspect"]})
@@ -142,24 +144,24 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     S = frame[frame["base_role"] == BASE_ROLES["suspect"]]
     applicant = {"id_col": "applicant_id_number", "name_col": "applicant_name"}
     respondent = {"id_col": "respondent_id_number", "name_col": "respondent_name"}
-    reg = _registry_candidates(A, ctx.pool["registries"], p["special_groups"], linkage=lk)
+    reg = registry_candidates(A, ctx.pool["registries"], p["special_groups"], linkage=lk)
     unpaid3 = unpaid
     if p["collision3_basis"] == "criminal":  # variant: only enforcements of criminal (附带民事) judgments
         jud = ctx.pool["court_judgments"]
         crim = jud.loc[jud["kind"] == "刑事", "judgment_id"]
-        unpaid3 = unpaid[_isin(unpaid["judgment_id"], crim)].reset_index(drop=True)
+        unpaid3 = unpaid[isin(unpaid["judgment_id"], crim)].reset_index(drop=True)
     # the three collisions as one link of the whole base pool (its keys computed once), the
     # pairs split per table and kept for the left rows each collision reads (A, or S)
-    pa_, pb, pc_ = _link_parts(frame, [(unpaid, applicant), (reg, None), (unpaid3, respondent)], linkage=lk)
+    pa_, pb, pc_ = link_parts(frame, [(unpaid, applicant), (reg, None), (unpaid3, respondent)], linkage=lk)
     in_a = frame.index.isin(A.index)
     pa_ = pa_[in_a[pa_["left"].to_numpy()]].reset_index(drop=True)
     pb = pb[in_a[pb["left"].to_numpy()]].reset_index(drop=True)
     in_s = frame.index.isin(S.index)
     pairs = pc_[in_s[pc_["left"].to_numpy()]].reset_index(drop=True)
     # 一: applicants/petitioners ∩ enforcement applicants whose case was not paid in full
-    ca = _collide(A, unpaid, linkage=lk, right_cols=applicant, collect="enforcement_id", pairs=pa_)
+    ca = collide(A, unpaid, linkage=lk, right_cols=applicant, collect="enforcement_id", pairs=pa_)
     # 二: the same people ∩ special groups
-    cb = _collide(A, reg, linkage=lk, collect="registry", pairs=pb)
+    cb = collide(A, reg, linkage=lk, collect="registry", pairs=pb)
     ab = A.copy()
     ab["hit_a"] = ca["hit"].astype(bool)
     ab["hit_b"] = cb["hit"].astype(bool)
@@ -195,12 +197,12 @@ def _step_collisions(frame: pd.DataFrame, ctx: Context):
     agg["enforcement_ids"] = _union_lists(allrows, "enforcement_ids").reindex(agg.index).fillna("")
     agg["registries"] = _union_lists(allrows, "registries").reindex(agg.index).fillna("")
     roles = allrows[["_person", "base_role"]].dropna().drop_duplicates()
-    agg["base_roles"] = _join_groups(roles["_person"], roles["base_role"], "、").reindex(agg.index).fillna("")
+    agg["base_roles"] = join_groups(roles["_person"], roles["base_role"], "、").reindex(agg.index).fillna("")
     first = allrows.drop_duplicates("_person").drop(columns=["hit_a", "hit_b", "hit_c", "enforcement_ids",
                                                              "registries", "confidence"])
     out = first.merge(agg, left_on="_person", right_index=True, how="left").drop(columns="_person")
     flags = pd.DataFrame({tags["a"]: out["hit_a"], tags["b"]: out["hit_b"], tags["c"]: out["hit_c"]})
-    out["collisions"] = _join_flags(flags, [tags["a"], tags["b"], tags["c"]], "、")
+    out["collisions"] = join_flags(flags, [tags["a"], tags["b"], tags["c"]], "、")
     out["path_tag"] = out["collisions"]
     out = out.reset_index(drop=True)
     detail = {"collision_1": int(ab["hit_a"].sum()), "collision_2": int(ab["hit_b"].sum()),
@@ -242,7 +244,7 @@ def _step_reverse(frame: pd.DataFrame, ctx: Context):
     # of the clues against both tables (their keys computed once); the petition pairs of the
     # rows kept, relabelled by their position among them (第四步 resets the index), are
     # link(out, petitions)
-    aid_pairs, pet_pairs = _link_parts(frame, [(aid, None), (pet, None)], linkage=p["linkage"])
+    aid_pairs, pet_pairs = link_parts(frame, [(aid, None), (pet, None)], linkage=p["linkage"])
     matched = np.zeros(len(frame), dtype=bool)
     matched[aid_pairs["left"].to_numpy()] = True
     other_only = 0
@@ -269,7 +271,7 @@ def _clue_texts(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     with a newline; :func:`keywords.keyword_hits` reads them without building that join."""
     pool = ctx.pool
     docs = pool["proc_documents"]
-    docs = docs[_isin(docs["case_id"], frame["case_id"].dropna())].dropna(subset=["text"])
+    docs = docs[isin(docs["case_id"], frame["case_id"].dropna())].dropna(subset=["text"])
     own = pd.DataFrame({"_clue": frame.index, "case_id": frame["case_id"]}).dropna(subset=["case_id"])
     parts = [own.merge(docs[["case_id", "text"]], on="case_id")[["_clue", "text"]]]
     pet = pool["petitions"].reset_index(drop=True)
@@ -297,11 +299,11 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     col = {w: i for i, w in enumerate(wh.columns)}
     for cat, words in lib.items():
         frame[cat] = hits[:, [col[w] for w in dict.fromkeys(words)]].any(axis=1)
-    frame["categories"] = _join_flags(frame, list(lib), "、")
-    frame["keywords_hit"] = pd.Series(_category_words(hits, list(wh.columns), lib), index=frame.index, dtype="str")
+    frame["categories"] = join_flags(frame, list(lib), "、")
+    frame["keywords_hit"] = pd.Series(category_words(hits, list(wh.columns), lib), index=frame.index, dtype="str")
     frame["n_categories"] = frame[list(lib)].sum(axis=1).astype("int64")
     # diversified aid: needs → agencies
-    table = _needs_table()
+    table = needs_table()
     need_flags = pd.DataFrame(index=frame.index)
     order: list[str] = []
     for need in p["default_needs"]:
@@ -318,10 +320,10 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
             add(need, m)
     regs = frame["registries"].fillna("").astype("str")
     for r, needs in p["registry_needs"].items():
-        m = _has_any(regs, [r])
+        m = has_item(regs, [r])
         for need in needs:
             add(need, m)
-    frame["needs"] = _join_flags(need_flags, order, ",")
+    frame["needs"] = join_flags(need_flags, order, ",")
     agencies: list[str] = []
     for need in order:
         for a in table.get(need, {}).get("agencies", []):
@@ -331,7 +333,7 @@ def _step_keyword_check(frame: pd.DataFrame, ctx: Context):
     for need in order:
         for a in table.get(need, {}).get("agencies", []):
             af[a] = af[a] | need_flags[need].astype(bool)
-    frame["recommended_agencies"] = _join_flags(af, agencies, "、")
+    frame["recommended_agencies"] = join_flags(af, agencies, "、")
     frame = frame.sort_values("n_categories", ascending=False, kind="stable")
     detail = {"by_category": {cat: int(frame[cat].sum()) for cat in lib}, "untagged": int((frame["n_categories"] == 0).sum())}
     return frame, detail
@@ -368,7 +370,7 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         m &= enf["amount_paid"].fillna(0) == 0
     if p["scope"] == "clues":
         reached = ctx.results.get("_reached_enforcements", set())
-        m &= _isin(enf["enforcement_id"], reached)
+        m &= isin(enf["enforcement_id"], reached)
     e = enf[m]
     ex = pd.DataFrame({"kind": "执行监督", "signal": "终结本次执行未穷尽财产调查",
                        "enforcement_id": e["enforcement_id"], "name": e["applicant_name"],
@@ -388,8 +390,8 @@ def supervision(ctx: Context, clues: pd.DataFrame) -> pd.DataFrame:
         q = clues[cat]
         if len(q):
             sa = ctx.pool["social_aid"].reset_index(drop=True)
-            reg = _registry_candidates(q, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
-            helped, on_list = _link_parts(q, [(sa, None), (reg, None)], linkage=p["linkage"])
+            reg = registry_candidates(q, ctx.pool["registries"], p["subsistence_registries"], linkage=p["linkage"])
+            helped, on_list = link_parts(q, [(sa, None), (reg, None)], linkage=p["linkage"])
             q = q[~q.index.isin(helped["left"]) & ~q.index.isin(on_list["left"])]
         parts.append(pd.DataFrame({"kind": "行政违法监督", "signal": "行政机关未及时帮扶受害人",
                                    "enforcement_id": None, "name": q["name"], "id_number": q["id_number"],
@@ -405,7 +407,7 @@ def _split_values(s: pd.Series, sep: str) -> pd.Series:
     values in row order (missing rows left out), as an object Series, by one Arrow
     ``split_pattern`` (the kernel pandas' ``str.split`` runs for a one-character literal) and
     a flatten."""
-    arr = _arrow(s.astype("str"))
+    arr = as_arrow(s.astype("str"))
     flat = pc.list_flatten(pc.split_pattern(arr, sep))
     return pd.Series(flat.to_numpy(zero_copy_only=False), dtype=object)
 
@@ -429,14 +431,14 @@ def governance(ctx: Context, clues: pd.DataFrame, sup: pd.DataFrame, funnel: pd.
         for cat in p["keywords"]:
             rows.append(("clues_by_category", "线索数量（按关键词类别）", cat, float(clues[cat].sum())))
         needs = _split_values(clues["needs"], ",")
-        labels = {k: v.get("label", k) for k, v in _needs_table().items()}
+        labels = {k: v.get("label", k) for k, v in needs_table().items()}
         for k, v in needs[needs != ""].value_counts().items():
             rows.append(("clues_by_need", "多元化救助需求人数", labels.get(k, k), float(v)))
         ag = _split_values(clues["recommended_agencies"], "、")
         for k, v in ag[ag != ""].value_counts().items():
             rows.append(("referrals_by_agency", "推送职能部门人数", str(k), float(v)))
         enf = ctx.pool["court_enforcements"]
-        reached = enf[_isin(enf["enforcement_id"], ctx.results.get("_reached_enforcements", set()))]
+        reached = enf[isin(enf["enforcement_id"], ctx.results.get("_reached_enforcements", set()))]
         rows.append(("unpaid_amount", "线索涉及执行未到位金额（元）", "全部",
                      float((reached["amount_due"] - reached["amount_paid"].fillna(0)).clip(lower=0).sum())))
     for k, v in (sup["kind"].value_counts().items() if len(sup) else []):

@@ -28,19 +28,18 @@ Examples
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from .. import identity, keywords, linkage as lk, privacy, yaml_io
+from .. import keywords, linkage as lk, privacy
 from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core.params import load_params, needs_table
+from ..core.persons import dedupe, person_key
+from ..core.registries import SNAPSHOTS, reference_date, registry_rows
+from ..core.values import isin, join_agencies, join_by, map_unique
 
-SNAPSHOTS = ("any", "latest")
 #: readings of 模型1 第二步: the three quoted words (published), or "等内容" read as content
 EXCLUSIONS = ("published", "content")
 _NO_CONTACT = {"phone_col": None, "address_col": None}
@@ -48,11 +47,6 @@ _APPLICANT = {"id_col": "applicant_id_number", "name_col": "applicant_name", "ph
 
 
 # --------------------------------------------------------------------------- parameters
-@lru_cache(maxsize=None)
-def load_params(county: str = "yueqing") -> dict:
-    """The parameter file ``data/models/<county>.yaml`` as a dict (values with description/source)."""
-    text = resources.files("jiuzhu_methods").joinpath(f"data/models/{county}.yaml").read_text("utf-8")
-    return yaml_io.safe_load(text)
 
 
 def _v(*path: str, county: str = "yueqing") -> Any:
@@ -80,193 +74,7 @@ def exclusion_words(exclusion: str = "published", exclude_words: list[str] | Non
     return list(dict.fromkeys(words))
 
 
-@lru_cache(maxsize=1)
-def _needs_table() -> dict:
-    text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return yaml_io.safe_load(text)["needs"]
-
-
 # --------------------------------------------------------------------------- shared helpers
-def reference_date(pool, explicit=None) -> pd.Timestamp | None:
-    """The run's reference date: ``explicit``, else ``pool.meta["reference_date"]``, else ``None``
-    (no upper bound). Never today's date."""
-    ref = explicit if explicit is not None else (pool.meta.get("reference_date") if pool is not None else None)
-    return None if ref is None else pd.Timestamp(ref)
-
-
-def isin(s: pd.Series, values) -> pd.Series:
-    """``s.isin(values)`` for string columns in one Arrow call (pandas' Arrow-backed
-    ``str.isin`` converts the values one by one, slow for long value lists); missing → False.
-    ``str`` values (a Series, Index or array) are used as their Arrow array, without a Python
-    object per value."""
-    v = _str_values(values)
-    if v is None:
-        v = pd.Series(values, dtype="object").dropna().astype("str").unique()
-    if len(v) == 0 or len(s) == 0:
-        return pd.Series(False, index=s.index)
-    if hasattr(s.array, "__arrow_array__"):
-        arr = pa.chunked_array(s.array.__arrow_array__())
-    else:
-        arr = pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
-    vs = v.cast(arr.type) if isinstance(v, pa.Array) else pa.array(v, type=arr.type)
-    hit = pc.is_in(arr, value_set=vs).to_numpy()
-    return pd.Series(np.array(hit, dtype=bool), index=s.index)
-
-
-def _str_values(values) -> pa.Array | None:
-    """The non-missing ``values`` as an Arrow array when they are ``str`` values (a ``str``
-    Series, Index or extension array), else ``None``. Repeated values stay: a value set may
-    hold a value twice."""
-    arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
-    if isinstance(arr, pd.api.extensions.ExtensionArray) and arr.dtype == "str":
-        return pc.drop_null(identity._arrow(pd.Series(arr)))
-    return None
-
-
-def _key_in(s: pd.Series, key: str, values: pd.Series) -> np.ndarray:
-    """Row mask: the linkage key ``key`` of ``s`` (``"_id"`` = ``identity.usable_ids``,
-    ``"_name"`` = ``linkage.normalise_name``) is one of ``values``. The key comes from the
-    column's :func:`linkage.column_key` (the key the joins read, kept with the pool column),
-    so a pool's 5.7 M registry rows are keyed once for every model and every join."""
-    codes, distinct = lk.column_key(s, key)
-    return np.append(isin(distinct, values).to_numpy(), False)[codes]  # code -1 (missing) → False
-
-
-def registry_rows(pool, registries: list[str], *, snapshots: str = "any", reference=None,
-                  like: pd.DataFrame | None = None, linkage: str = "id") -> pd.DataFrame:
-    """Rows of ``registries`` that count: any snapshot up to ``reference`` (``"any"``), or for
-    each registry only its last snapshot up to ``reference`` (``"latest"``); one row per
-    distinct entry (registry, name, ID, address, phone), the earliest snapshot's kept.
-
-    With ``like`` (the frame about to be linked to these rows), only the rows that could
-    match one of its records under ``linkage`` are returned — the same ID (``"id"``,
-    ``"id+name"``), or the same ID or name (``"fallback"``, whose rules all need the name):
-    the result of the join is unchanged, the work much smaller. Every rule is an array
-    lookup by the codes of the pool's column index; only the rows kept are taken."""
-    if snapshots not in SNAPSHOTS:
-        raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
-    reg = pool["registries"]
-    if like is None:
-        rows = np.arange(len(reg))
-    else:
-        # the distinct keys of ``like`` (lk.column_key: the values of identity.usable_ids /
-        # linkage.normalise_name without spreading them back to its rows)
-        ids = like["id_number"] if "id_number" in like.columns else pd.Series([], dtype="str")
-        cand = _key_in(reg["id_number"], "_id", lk.column_key(ids, "_id")[1])
-        if linkage == "fallback" and "name" in like.columns:
-            cand |= _key_in(reg["name"], "_name", lk.column_key(like["name"], "_name")[1])
-        rows = np.flatnonzero(cand)
-    registries = list(registries)
-    as_of = reg["as_of"]
-    ref = pd.Timestamp(reference) if reference is not None else None
-    keep = lk.isin(reg["registry"], registries, at=rows)     # the candidate rows only
-    if ref is not None:
-        keep &= (as_of.iloc[rows] <= ref).to_numpy(dtype=bool)
-    if snapshots == "latest" and keep.any():
-        # each registry's last snapshot up to the reference date, over the whole table
-        on_list = lk.isin(reg["registry"], registries)
-        ok = on_list & (as_of <= ref).to_numpy(dtype=bool) if ref is not None else on_list
-        last = as_of[ok].groupby(reg["registry"][ok]).max()
-        keep &= (as_of.iloc[rows] == reg["registry"].iloc[rows].map(last)).fillna(False).to_numpy(dtype=bool)
-    # the same entry repeats in every monthly snapshot: link each distinct entry once
-    return reg.iloc[_first_entries(reg, rows[keep])].sort_index()
-
-
-ENTRY = ["registry", "name", "id_number", "address", "phone"]
-
-
-def _first_entries(reg: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """Of the positions ``rows`` (increasing), those of the earliest snapshot of each distinct
-    entry (:data:`ENTRY` columns), in order of ``as_of`` — as ``reg.iloc[rows].sort_values(
-    "as_of", kind="stable").drop_duplicates(ENTRY)``, but on integer codes per raw value
-    (:func:`linkage.codes_at`: the pool's kept column index where there is one, e.g. ID and
-    registry, else the candidate rows' values factorised) instead of comparing strings."""
-    order = rows[np.argsort(reg["as_of"].iloc[rows].to_numpy(), kind="stable")]
-    codes = pd.DataFrame({c: lk.codes_at(reg[c], order) for c in ENTRY})
-    return order[~codes.duplicated().to_numpy()]
-
-
-def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
-    """A person key per row: the valid normalised ID, else name + birth date from the ID
-    digits when both exist, else the row itself (never the name alone) — as
-    :func:`jiuzhu_methods.linkage.dedupe_persons`. Names and birth dates are keyed only for
-    the rows without a valid ID (usually few)."""
-    none = pd.Series(None, index=df.index, dtype="str")
-    person = identity.usable_ids(df[id_col]) if id_col in df.columns else none
-    rest = np.flatnonzero(person.isna().to_numpy())
-    if len(rest):
-        k = lk.keys(df.iloc[rest], id_col=id_col, name_col=name_col, phone_col=None, address_col=None)
-        by_name = "~" + k["_name"] + "|" + k["_birth"]
-        person = person.copy()
-        person.iloc[rest] = by_name.where(by_name.notna(), "#" + pd.Series(rest, index=k.index).astype("str")).to_numpy()
-    return person.astype("str")
-
-
-def join_by(keys, values) -> pd.Series:
-    """The distinct ``values`` of each key joined with "、" in order of first appearance (a
-    Series indexed by key: keys with one value first, then the others, each in order of first
-    appearance). Vectorised: the values sorted by key become one Arrow list per key, joined
-    in one ``binary_join`` call (no Python function per group). Integer keys (row positions,
-    person codes: every caller in the models) and ``str`` values go by codes: the pairs
-    de-duplicated as integers, the strings taken by Arrow (:func:`_join_by_codes`)."""
-    k = np.asarray(keys)
-    v = pd.Series(values).astype("str")
-    if k.dtype.kind in "iu" and len(k) == len(v):
-        return _join_by_codes(k, v)
-    d = pd.DataFrame({"k": k, "v": v.to_numpy()}).dropna()
-    d = d.drop_duplicates()
-    codes, uniq = pd.factorize(d["k"])
-    counts = np.bincount(codes, minlength=len(uniq))
-    order = np.argsort(codes, kind="stable")
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    vals = pa.array(d["v"].to_numpy(dtype=object)[order], type=pa.large_string())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
-    out = pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq, name="k"), dtype="str", name="v")
-    multi = counts > 1
-    return pd.concat([out[~multi], out[multi]]) if multi.any() else out
-
-
-def _join_by_codes(keys: np.ndarray, values: pd.Series) -> pd.Series:
-    """:func:`join_by` of integer ``keys`` (never missing) and ``str`` ``values``: the same
-    pairs kept (first of each distinct (key, value), missing values dropped), in the same
-    order, without a Python string per value."""
-    vc, vu = pd.factorize(values)                        # -1: missing value
-    rows = np.flatnonzero(vc >= 0)
-    kc, ku = pd.factorize(keys)
-    pair = kc[rows].astype(np.int64) * (len(vu) + 1) + vc[rows]
-    rows = rows[~pd.Series(pair).duplicated().to_numpy()]    # the first of each (key, value)
-    codes, first = pd.factorize(kc[rows])                # keys in order of first appearance
-    counts = np.bincount(codes, minlength=len(first))
-    order = np.argsort(codes, kind="stable")
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    uniq = identity._arrow(pd.Series(vu, dtype="str"))
-    vals = uniq.take(pa.array(vc[rows][order], type=pa.int64())).cast(pa.large_string())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), vals), pa.scalar("、", pa.large_string()))
-    out = pd.Series(pd.array(joined, dtype="str"), index=pd.Index(ku[first], name="k"), name="v")
-    multi = counts > 1
-    return pd.concat([out[~multi], out[multi]]) if multi.any() else out
-
-
-def dedupe(frame: pd.DataFrame, collect: dict[str, str] | None = None) -> tuple[pd.DataFrame, int]:
-    """One row per person (first record kept). ``collect`` maps a column to an output column
-    holding the "、"-joined distinct values over that person's records (the same name
-    replaces the column). Returns (frame, rows merged)."""
-    collect = collect or {}
-    if frame.empty:
-        out = frame.copy()
-        for col, dst in collect.items():
-            if col in out.columns:
-                out[dst] = out[col].astype("str")
-        return out, 0
-    # one integer per person, hashed once for every collected column
-    codes, _ = pd.factorize(person_key(frame))
-    first = np.zeros(len(frame), dtype=bool)
-    first[np.unique(codes, return_index=True)[1]] = True
-    out = frame.loc[first].copy()
-    for col, dst in collect.items():
-        if col in frame.columns:
-            out[dst] = join_by(codes, frame[col]).reindex(codes[first]).astype("str").to_numpy()
-    return out, len(frame) - len(out)
 
 
 def semi(frame: pd.DataFrame, right: pd.DataFrame, *, linkage: str = "id", left_cols: dict | None = None,
@@ -326,7 +134,7 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
     (assumptions, documented there). Returns columns ``needs`` (comma-separated keys, the
     format of ``truth_victims.needs``), ``measures`` (Chinese labels) and ``need_agencies``.
     """
-    table = _needs_table()
+    table = needs_table()
     order = list(table)
     flags = pd.DataFrame(False, index=frame.index, columns=order)
     if len(frame):
@@ -383,26 +191,10 @@ def infer_needs(frame: pd.DataFrame, pool, *, linkage: str = "id", reference=Non
                          "need_agencies": ag.str.rstrip("、")}, index=frame.index)
 
 
-def map_unique(s: pd.Series, func) -> pd.Series:
-    """``func`` applied once per distinct value of ``s`` (few distinct values, many rows), as ``str``."""
-    u = s.dropna().unique()
-    return s.map(dict(zip(u, (func(v) for v in u)))).astype("str")
-
-
-def join_agencies(*parts: pd.Series | str, index) -> pd.Series:
-    """Agencies from several sources joined with "、", first occurrence kept, empty parts skipped."""
-    cols = [p if isinstance(p, pd.Series) else pd.Series(p, index=index, dtype="str") for p in parts]
-    s = cols[0].fillna("").astype("str")
-    for c in cols[1:]:
-        c = c.fillna("").astype("str")
-        s = s.where(c == "", s.where(s == "", s + "、") + c)
-    return map_unique(s, lambda v: "、".join(dict.fromkeys(x for x in v.split("、") if x)))
-
-
 def _check_common(linkage: str, negation: str | None = None, snapshots: str | None = None) -> None:
-    lk._check(linkage)
+    lk.check_linkage(linkage)
     if negation is not None:
-        keywords._check(negation)
+        keywords.check_negation(negation)
     if snapshots is not None and snapshots not in SNAPSHOTS:
         raise ValueError(f"snapshots must be one of {SNAPSHOTS}, not {snapshots!r}")
 

@@ -215,7 +215,7 @@ def id_attributes(s: pd.Series) -> pd.DataFrame:
     area, the values of 18 characters that are not ASCII IDs (``\\d`` there is any script's digit)."""
     codes, u = identity._distinct(identity._as_str(s))      # computed once per distinct value
     norm = identity._normalise_distinct(u)
-    a = identity._arrow(norm)
+    a = identity.as_arrow(norm)
     m = len(a)
     canon, b = identity._canonical(a)
     crow = np.flatnonzero(canon)
@@ -235,15 +235,15 @@ def id_attributes(s: pd.Series) -> pd.DataFrame:
     n18 = np.asarray(pc.fill_null(pc.utf8_length(a), 0).to_numpy(zero_copy_only=False)) == 18
     other = np.flatnonzero(~canon & n18)
     if len(other):
-        shaped[other] = identity._str_series(a.take(pa.array(other)), pd.RangeIndex(len(other))
+        shaped[other] = identity.str_series(a.take(pa.array(other)), pd.RangeIndex(len(other))
                                              ).str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool).to_numpy()
     area = pc.if_else(pa.array(shaped), pc.utf8_slice_codeunits(a, 0, 6), pa.scalar(None, a.type))
     sexes = pa.array(["女", "男"], type=pa.large_string()).take(pa.array(sex, mask=sex < 0))
-    per_value = {"birth_date": pd.Series(birth), "sex": identity._str_series(sexes, pd.RangeIndex(m)),
-                 "area": identity._str_series(area, pd.RangeIndex(m))}
+    per_value = {"birth_date": pd.Series(birth), "sex": identity.str_series(sexes, pd.RangeIndex(m)),
+                 "area": identity.str_series(area, pd.RangeIndex(m))}
     tok = np.flatnonzero(identity._tokens(a))           # usable: kept by usable_ids
     if len(tok):
-        read = _id_attributes_read(identity._str_series(a.take(pa.array(tok)), pd.RangeIndex(len(tok))))
+        read = _id_attributes_read(identity.str_series(a.take(pa.array(tok)), pd.RangeIndex(len(tok))))
         per_value["birth_date"].iloc[tok] = read["birth_date"].to_numpy()
         per_value["sex"].iloc[tok] = read["sex"].to_numpy()
     return pd.DataFrame({k: identity._spread(v, codes, s) for k, v in per_value.items()}, index=s.index)
