@@ -10,7 +10,7 @@ SCALE  ?= 0.02
 SEED   ?= 7
 JOBS   ?= 2
 
-.PHONY: install fonts test reports synth bench clean
+.PHONY: install fonts test reports synth bench clean notebooks
 .PHONY: calibrate
 .DEFAULT_GOAL := help
 
@@ -18,6 +18,7 @@ help:
 	@echo "make reports   - generate the five synthetic counties and write reports/ (creates .venv)"
 	@echo "make test      - run the whole test suite (creates .venv)"
 	@echo "make bench     - print the benchmarks (generator speed, model speed)"
+	@echo "make notebooks - render notebooks/NN_name.py (the source) into notebooks/NN_name.ipynb (committed, no outputs)"
 	@echo "make calibrate - reproduce the published figures at real size (scale 1, 5 seeds) -> reports/calibration.csv/.png"
 
 $(VENV)/.installed: pyproject.toml
@@ -51,6 +52,12 @@ test: install fonts
 # (a round of the five counties took 5-25 minutes on two shared cores, depending on load; --resume continues).
 calibrate: install fonts
 	$(JIUZHU) calibrate --scale 1 --seeds 5 --out reports
+
+# The notebooks' source is the jupytext percent file notebooks/NN_name.py; the committed .ipynb is its
+# rendering (cells, tags and notebook metadata from the .py; cell ids kept from the old .ipynb; no outputs).
+# tests/test_notebooks_source.py fails when the two differ.
+notebooks: install
+	$(VENV)/bin/jupytext --to ipynb --update notebooks/[0-9]*.py
 
 bench: install
 	$(PY) benchmarks/bench_synth.py
