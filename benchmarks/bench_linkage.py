@@ -3,7 +3,7 @@
 Usage: ``python benchmarks/bench_linkage.py POOL_DIR`` (a pool written by ``DataPool.write``,
 e.g. ``jiuzhu synth --county yueqing --scale 1 --out POOL_DIR``).
 
-Times :func:`jiuzhu_methods.linkage.keys` on ``registries`` and ``proc_parties``, the
+Times :func:`jiuzhu_methods.core.linkage.keys` on ``registries`` and ``proc_parties``, the
 vectorised identity functions on ``registries.id_number``, and ``link`` / ``semi_join``
 (``collect="registry"``) / ``anti_join`` / ``dedupe_persons`` of the victims in
 ``proc_parties`` against every ``registries`` snapshot row. Each timing is the best of
@@ -30,8 +30,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
 
-    from jiuzhu_methods import DataPool, identity
-    from jiuzhu_methods import linkage as L
+    from jiuzhu_methods import DataPool
+    from jiuzhu_methods.core import identity
+    from jiuzhu_methods.core import linkage as L
 
     pool = DataPool.read(args.pool)
     reg, parties = pool["registries"], pool["proc_parties"]

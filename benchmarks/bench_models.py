@@ -11,7 +11,7 @@ time (on a shared machine the wall time also counts the other processes' turns).
 nine together within a few seconds.
 
 The models run one after the other on one pool, as a user runs them: the first to touch a
-large column (灌云, the registry IDs) pays for its :func:`jiuzhu_methods.linkage.column_index`,
+large column (灌云, the registry IDs) pays for its :func:`jiuzhu_methods.core.linkage.column_index`,
 which every later model re-uses (it lives as long as the pool's Arrow arrays).
 
 ``guanyun.amount`` is handed the ``guanyun.screen`` result of the same round (``screen=``: its

@@ -17,7 +17,7 @@ import numpy as np
 
 
 def baseline(n: int) -> float:
-    from jiuzhu_methods import identity
+    from jiuzhu_methods.core import identity
 
     t = time.perf_counter()
     rng = np.random.default_rng(0)

@@ -80,7 +80,8 @@ def _row_keys(frame: pd.DataFrame) -> pd.Series:
 def traced_outputs(pool, variants: bool) -> dict:
     """For every run: its clues (keys, rule path, name, ID) and, step by step, the set of row
     keys that survived (recorded by wrapping :meth:`Pipeline.run` for the length of the run)."""
-    from jiuzhu_methods import run_model, steps
+    from jiuzhu_methods import run_model
+    from jiuzhu_methods.core import steps
 
     out, trace = {}, []
     original = steps.Pipeline.run
@@ -129,7 +130,7 @@ def _dropped_at(steps_: list, key: str) -> str:
 def explain(old: dict, new: dict, *, examples: int = 3) -> list[str]:
     """Lines saying, per run, which clues were gained and lost between ``old`` and ``new`` and
     at which step the other run dropped them (masked IDs and names)."""
-    from jiuzhu_methods import identity
+    from jiuzhu_methods.core import identity
 
     lines = []
     for run_key in sorted(set(old) | set(new), key=str):

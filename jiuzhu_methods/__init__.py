@@ -11,7 +11,7 @@ Public entry points (stable)::
 """
 from __future__ import annotations
 
-from .pool import DataPool
+from .io.pool import DataPool
 from .registry import MODELS, run_model
 
 __version__ = "0.1.0"

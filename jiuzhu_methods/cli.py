@@ -28,7 +28,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 def _cmd_screen(args: argparse.Namespace) -> int:
     from . import DataPool, run_model
-    from .evaluate import evaluate
+    from .evaluation.evaluate import evaluate
 
     pool = DataPool.read(args.pool)
     params = dict(kv.split("=", 1) for kv in args.param)
@@ -72,7 +72,7 @@ _EXTRA_COMMANDS: list = []
 def _load_extra() -> None:
     import importlib
 
-    for mod in ("jiuzhu_methods.runner", "jiuzhu_methods.loaders", "jiuzhu_methods.training", "jiuzhu_methods.calibrate"):
+    for mod in ("jiuzhu_methods.reporting.runner", "jiuzhu_methods.io.loaders", "jiuzhu_methods.training", "jiuzhu_methods.evaluation.calibrate"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     that does not exist) is one line on stdout and exit code 2, never a traceback."""
     _load_extra()
     args = build_parser().parse_args(argv)
-    from .loaders import LoadError
+    from .io.loaders import LoadError
 
     try:
         return int(args.func(args) or 0)

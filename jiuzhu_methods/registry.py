@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable
 
-from .steps import ModelResult
+from .core.steps import ModelResult
 
 #: the published entry points, in the order of the source text (案例一 … 案例五)
 MODELS: list[str] = [
@@ -32,7 +32,7 @@ def get_model(name: str) -> Callable[..., ModelResult]:
 def run_model(name: str, pool: Any, **params: Any) -> ModelResult:
     """Run one published model on a :class:`~jiuzhu_methods.DataPool`.
 
-    Returns a :class:`~jiuzhu_methods.steps.ModelResult` with ``.clues`` and ``.funnel``.
+    Returns a :class:`~jiuzhu_methods.core.steps.ModelResult` with ``.clues`` and ``.funnel``.
     Parameters are the model's keyword arguments (e.g. ``linkage="id"``,
     ``negation="aware"``, ``county_code="330382"``); unknown ones are an error.
     """

@@ -52,8 +52,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import identity, privacy, yaml_io
-from .amount import aid_amount, cap_of, load_standard
+from .core import identity, yaml_io
+from . import privacy
+from .core.amount import aid_amount, cap_of, load_standard
 
 # --------------------------------------------------------------------------- vocabularies
 KINDS: dict[str, str] = {
@@ -1441,14 +1442,14 @@ def _cmd_exercise(args) -> int:
         if len(bad):
             print(bad[["card_id", "question_zh", "expected", "given", "message"]].to_string(index=False))
         return 0
-    from .pool import DataPool
+    from .io.pool import DataPool
 
     if args.county:
         from .synth import generate
 
         pool = generate(args.county, scale=args.scale, seed=args.pool_seed)
     elif args.pool:
-        from .loaders import LoadError
+        from .io.loaders import LoadError
 
         try:
             pool = DataPool.read(args.pool)

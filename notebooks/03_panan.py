@@ -55,7 +55,7 @@ negation = "plain"
 from IPython.display import Markdown, display
 import matplotlib.pyplot as plt
 
-from jiuzhu_methods import plotting, report
+from jiuzhu_methods.reporting import plotting, report
 
 plotting.setup_fonts()   # Chinese chart labels (English, with one warning, if no CJK font exists)
 report.display_options()

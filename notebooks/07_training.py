@@ -45,7 +45,8 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from jiuzhu_methods import report, training
+from jiuzhu_methods.reporting import report
+from jiuzhu_methods import training
 
 pool = report.load_pool(county, data_dir or None, scale=scale, seed=seed)
 display(Markdown(f"**县 county**: {pool.meta.get('county_name', pool.meta.get('county', county))}, "

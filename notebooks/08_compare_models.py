@@ -64,7 +64,8 @@ import time
 from IPython.display import Markdown, display
 import matplotlib.pyplot as plt
 
-from jiuzhu_methods import compare, plotting, report
+from jiuzhu_methods.evaluation import compare
+from jiuzhu_methods.reporting import plotting, report
 
 plotting.setup_fonts()   # Chinese chart labels (English, with one warning, if no CJK font exists)
 report.display_options()
@@ -82,7 +83,7 @@ display(Markdown(f"**县 counties**: {', '.join(county_labels[c] for c in counti
 # %% [markdown]
 # ## 1 每个模型在每个县：精确率、召回率与核查量 / Precision, recall and workload
 #
-# 每个模型按**公布的读法**（默认参数）运行，线索对照合成县的真相评估（`jiuzhu_methods.evaluate.evaluate`，
+# 每个模型按**公布的读法**（默认参数）运行，线索对照合成县的真相评估（`jiuzhu_methods.evaluation.evaluate.evaluate`，
 # 各模型自己的默认目标：乐清模型4找的是**社会救助**对象，其余是**司法救助**对象）。下表是各种子的均值、标准差与最小–最大值：
 #
 # - **召回率** recall = 找到的应救助人员 ÷ 全部应救助人员；**精确率** precision = 找到的应救助人员 ÷ 线索条数；
@@ -175,13 +176,13 @@ display(compare.variant_summary(diff, by=("county", "model", "variant")).round(2
 #
 # 乐清模型1第二步“剔除包含‘调解协议’‘已赔偿’‘谅解’等内容的文书”按字面（子串）执行时，“未达成调解协议”“不予谅解”
 # “调解协议未达成”，以及询问笔录里的提问“你是否谅解对方？”都会把**没有拿到赔偿**的被害人剔除。`negation="aware"`
-# 按否定的**辖域**读每一处关键词（`jiuzhu_methods.keywords.read_occurrences`，规则见 `data/negation.yaml`、`docs/negation.md`）：
+# 按否定的**辖域**读每一处关键词（`jiuzhu_methods.core.keywords.read_occurrences`，规则见 `data/negation.yaml`、`docs/negation.md`）：
 # 否定词只管它所在分句里紧随其后的关键词；“无条件谅解”“已赔偿未成年被害人”“不仅已赔偿”不是否定，“不是不谅解”是双重否定；
 # 条件句、提问、辩解不算肯定。合成县的卷宗按 `negation_phrasings` 参数写入这些表述（一部分否定的和解表述不带“未赔偿”字样）。
 # 下表先给读法在标注句上的准确率，再给各模型在合成县上两种读法的差别（比较变体的种子上的均值，每县每模型一行）。
 
 # %%
-from jiuzhu_methods import negation_eval
+from jiuzhu_methods.evaluation import negation_eval
 
 display(Markdown("**标注句上的准确率 / accuracy on the labelled sentences** (`data/negation_sentences.yaml`)"))
 display(negation_eval.reader_accuracy(by="label"))

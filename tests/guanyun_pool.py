@@ -36,7 +36,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jiuzhu_methods import DataPool, identity
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.core import identity
 
 PEOPLE = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "X"]
 NAMES = dict(zip(PEOPLE, ["安阿", "白波", "陈晨", "丁冬", "鄂恩", "范方", "高歌", "何禾", "殷一", "金杰", "谢晓"]))

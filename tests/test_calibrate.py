@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import calibrate as C
+from jiuzhu_methods.evaluation import calibrate as C
 from jiuzhu_methods.synth import COUNTIES, load_profile, raw_profile
 from jiuzhu_methods.synth.profiles import apply_overrides
 
@@ -569,7 +569,7 @@ def test_with_lists_unite_clues_and_a_list_one_row_per_person():
 
 
 def _table(table_name, **cols):
-    from jiuzhu_methods import schema
+    from jiuzhu_methods.io import schema
 
     n = len(next(iter(cols.values())))
     base = schema.empty_frame(table_name)

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, compare, identity
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.evaluation import compare
+from jiuzhu_methods.core import identity
 
 
 def _rec(county, seed, model, tp, workload, targets=10, variant="published", param="", value=""):
@@ -213,7 +215,7 @@ def test_run_grid_records_and_missed(tmp_path):
     assert set(r.loc[r["model"] == "shanxian.screen", "variant"]) == {"published", "linkage=id", "linkage=fallback"}
     # the records equal a direct evaluation
     from jiuzhu_methods import run_model
-    from jiuzhu_methods.evaluate import evaluate
+    from jiuzhu_methods.evaluation.evaluate import evaluate
     from jiuzhu_methods.synth import generate
 
     pool = generate("panan", scale=0.005, seed=3)
@@ -224,7 +226,7 @@ def test_run_grid_records_and_missed(tmp_path):
     m = g["missed"]
     eligible = set(pool.truth["truth_victims"].query("judicial_aid_eligible")["person_id"])
     assert set(m["person_id"]) <= eligible
-    from jiuzhu_methods.evaluate import person_of
+    from jiuzhu_methods.evaluation.evaluate import person_of
 
     found = set().union(*[set(person_of(run_model(n, pool).clues, pool).dropna()) for n in pub["model"]])
     assert set(m["person_id"]) == eligible - found
@@ -305,7 +307,7 @@ def yueqing_small():
 
 def test_plain_and_aware_clues_of_yueqing_m1_differ_on_a_generated_county(yueqing_small):
     from jiuzhu_methods import run_model
-    from jiuzhu_methods.evaluate import evaluate
+    from jiuzhu_methods.evaluation.evaluate import evaluate
 
     pool = yueqing_small
     plain = run_model("yueqing.m1", pool)
@@ -319,7 +321,7 @@ def test_plain_and_aware_clues_of_yueqing_m1_differ_on_a_generated_county(yueqin
 
 
 def test_generated_documents_carry_the_negation_phrasings(yueqing_small):
-    from jiuzhu_methods.keywords import contains_any, read_occurrences
+    from jiuzhu_methods.core.keywords import contains_any, read_occurrences
     from jiuzhu_methods.synth import generate
     from jiuzhu_methods.synth.profiles import package_yaml
 

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from jiuzhu_methods.evaluate import evaluate, evaluate_amounts, evaluate_frame, historical_classes, person_of
+from jiuzhu_methods.evaluation.evaluate import evaluate, evaluate_amounts, evaluate_frame, historical_classes, person_of
 from jiuzhu_methods.models import guanyun
-from jiuzhu_methods.steps import ModelResult
+from jiuzhu_methods.core.steps import ModelResult
 
 from guanyun_pool import build
 

@@ -226,7 +226,7 @@ def test_amount_same_screen_variants(pool):
 
 
 def test_ids_are_valid():
-    from jiuzhu_methods import identity
+    from jiuzhu_methods.core import identity
     assert all(identity.is_valid(v) for v in ids().values())
 
 
@@ -243,7 +243,7 @@ def test_lookup_matches_evidence(pool):
 def _with_deceased_victim(pool):
     """C2 (交通肇事罪, B is 近亲属) gains the deceased 被害人 K (no list, no ID problems)."""
     import numpy as np
-    from jiuzhu_methods import identity
+    from jiuzhu_methods.core import identity
     k_id = str(identity.make_ids(np.array(["320723"]), np.array(["1955-05-05"], dtype="datetime64[D]"),
                                  np.array([7]))[0])
     pp = pool["proc_parties"]
@@ -316,7 +316,7 @@ def test_amount_for_past_procuratorate_recipients(pool):
 @pytest.mark.parametrize("mode", ["id", "id+name", "fallback"])
 def test_deduplicated_link_equals_plain_link(pool, mode):
     # the lookup links each distinct registry identity once and expands back to every snapshot row
-    from jiuzhu_methods import linkage
+    from jiuzhu_methods.core import linkage
     cand = guanyun._candidates(pool)
     reg = guanyun._registries(pool)
     plain = linkage.link(cand, reg, linkage=mode).sort_values(["left", "right"]).reset_index(drop=True)
@@ -339,7 +339,7 @@ def test_deduplicated_link_equals_plain_link(pool, mode):
 def test_linkable_rows_give_the_same_pairs(pool, mode):
     # the lookup links only the registry rows that can pair with a candidate; noisy spellings of a
     # candidate's ID (full-width digits, spaces, lower-case x, the 15-digit form) must be kept
-    from jiuzhu_methods import linkage
+    from jiuzhu_methods.core import linkage
     cand = guanyun._candidates(pool)
     reg = guanyun._registries(pool)
     a = ids()["A"]
@@ -396,7 +396,7 @@ def test_grade_at_positions():
 def test_linked_through_parties_equals_plain_link(pool, mode):
     # _linked decides a candidate as its proc_parties row (the pool table's kept keys): the same
     # rows as link(frame, right) on the frame itself, for every right side the screen uses
-    from jiuzhu_methods import linkage
+    from jiuzhu_methods.core import linkage
     cand = guanyun._candidates(pool)
     enf = pool["court_enforcements"]
     enf_cols = {"id_col": "applicant_id_number", "name_col": "applicant_name", "phone_col": None, "address_col": None}
@@ -511,7 +511,7 @@ def test_amount_given_a_wrong_screen_is_an_error(pool):
     # not a screen result: another model's, or one built by hand
     with pytest.raises(ValueError, match="takes the result of guanyun.screen"):
         guanyun.amount(pool, screen=guanyun.amount(pool))
-    from jiuzhu_methods.steps import ModelResult
+    from jiuzhu_methods.core.steps import ModelResult
     with pytest.raises(ValueError, match="this same pool"):
         guanyun.amount(pool, screen=ModelResult("guanyun.screen", s.clues, s.funnel, s.lists, s.params))
     # the recipients of judicial_aid are not the screen's
@@ -544,7 +544,7 @@ def test_screen_run_parts_go_with_the_result(pool):
 
 # ============================================================== issue 15: the published rules read right
 def _ids(n, seq0=500):
-    from jiuzhu_methods import identity
+    from jiuzhu_methods.core import identity
     births = np.array([f"19{50 + i}-0{1 + i % 9}-2{i % 8}" for i in range(n)], dtype="datetime64[D]")
     return [str(x) for x in identity.make_ids(np.array(["320723"] * n), births, np.arange(seq0, seq0 + n))]
 

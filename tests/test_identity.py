@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import identity as I
-from jiuzhu_methods.schema import INVISIBLE
+from jiuzhu_methods.core import identity as I
+from jiuzhu_methods.io.schema import INVISIBLE
 
 VALID = "33038219800101007X"
 
@@ -468,7 +468,7 @@ def test_generator_makes_no_id_born_after_the_reference_date(county):
     """Judging birth dates by the pool's reference date changes nothing on synthetic pools:
     no ID of any table (noise included) is valid up to 2100 but born after ``reference_date``."""
     synth = pytest.importorskip("jiuzhu_methods.synth")
-    from jiuzhu_methods import schema
+    from jiuzhu_methods.io import schema
 
     pool = synth.generate(county, scale=0.02, seed=11)
     ref = pool.meta["reference_date"]

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import keywords as K
+from jiuzhu_methods.core import keywords as K
 
 TEXTS = pd.Series([
     "双方已达成调解协议，被告人已赔偿被害人经济损失。",   # 0 settled: both readings hit
@@ -391,7 +391,7 @@ def test_keyword_hits_property_aware_rich_alphabet(texts, words):
 
 
 # ---- the labelled sentence set (data/negation_sentences.yaml) and the accuracy table --------------
-from jiuzhu_methods import negation_eval as E  # noqa: E402
+from jiuzhu_methods.evaluation import negation_eval as E  # noqa: E402
 
 
 def test_labelled_sentence_set_is_large_and_varied():

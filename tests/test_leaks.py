@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, identity, privacy, schema
+from jiuzhu_methods import DataPool, privacy
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import schema
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -116,7 +118,8 @@ def _names(pool: DataPool) -> set[str]:
 @pytest.fixture(scope="module")
 def leaks_run(tmp_path_factory):
     synth = pytest.importorskip("jiuzhu_methods.synth")
-    from jiuzhu_methods import MODELS, network as rn, run_model
+    from jiuzhu_methods import MODELS, run_model
+    from jiuzhu_methods.referral import network as rn
     from jiuzhu_methods.cli import main
 
     tmp = tmp_path_factory.mktemp("leaks")
@@ -189,7 +192,7 @@ def test_the_scan_would_see_them(leaks_run, tmp_path):
     w = leaks_run["wanted"]
     privacy.to_csv(leaks_run["clues"], tmp_path / "raw.csv", raw=True)
     rn_raw = tmp_path / "raw_lists"
-    from jiuzhu_methods import network as rn
+    from jiuzhu_methods.referral import network as rn
 
     rn.write_referral_lists(leaks_run["net"], rn_raw, masked=False)
     found = privacy.scan(tmp_path, names=w["names"], phones=w["phones"], ids=w["ids"])

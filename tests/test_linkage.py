@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from jiuzhu_methods import linkage as L
+from jiuzhu_methods.core import linkage as L
 
 LEFT = pd.DataFrame({
     "name": ["张三", "李四", "王五", "赵六", "钱七"],
@@ -104,7 +104,7 @@ from test_identity import HEX64, TRICKY_IDS, _repeated, ref_check_series, ref_no
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiuzhu_methods import identity as I
+from jiuzhu_methods.core import identity as I
 
 
 def ref_normalise_name(s):

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiuzhu_methods import DataPool, identity, schema
-from jiuzhu_methods.loaders import (LoadError, parse_amounts, parse_dates, read_exports, table_for_name,
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import schema
+from jiuzhu_methods.io.loaders import (LoadError, parse_amounts, parse_dates, read_exports, table_for_name,
                                     write_ledger, write_template)
 
 IDS = [str(x) for x in identity.make_ids(np.array(["330382"] * 4), np.array(["1900-01-01"] * 4, dtype="datetime64[D]"),
@@ -126,7 +128,7 @@ def test_mixed_folder_loads_and_ledger_accounts_for_every_row(export_folder):
     for table in schema.CONTRACT_TABLES:
         kept = led[(led["table"] == table) & (led["status"] != "rejected")]
         assert len(pool[table]) == len(kept), table
-    from jiuzhu_methods.loaders import ledger_summary
+    from jiuzhu_methods.io.loaders import ledger_summary
 
     s = ledger_summary(led)
     assert s["balanced"].all()
@@ -306,7 +308,7 @@ def test_template_round_trip(tmp_path):
     assert pool.ledger["reason"].str.contains("example row of the template").all()
     assert len(pool.ledger) == 2 * len(schema.CONTRACT_TABLES)
     # with the example keys renamed they are valid contract rows
-    from jiuzhu_methods.loaders import example_rows
+    from jiuzhu_methods.io.loaders import example_rows
 
     frames = {t: df.replace({"示例-": ""}, regex=True) for t, df in example_rows().items()}
     DataPool.from_frames(frames, validate=True)
@@ -467,7 +469,7 @@ def test_synthetic_pool_through_mixed_exports_gives_the_same_clues(tmp_path):
     sniffing took them for separators)."""
     synth = pytest.importorskip("jiuzhu_methods.synth")
     from jiuzhu_methods import MODELS, run_model
-    from jiuzhu_methods.loaders import ledger_summary
+    from jiuzhu_methods.io.loaders import ledger_summary
 
     pool = synth.generate("yueqing", scale=0.005, seed=1)
     encodings = ["gbk", "utf-8-sig", "gb18030", "utf-8"]
@@ -752,7 +754,7 @@ def test_reference_date_future_dates_and_future_births(tmp_path):
 
 
 def test_decide_reference_date_by_hand():
-    from jiuzhu_methods.loaders import decide_reference_date
+    from jiuzhu_methods.io.loaders import decide_reference_date
 
     d = lambda *v: pd.DataFrame({"received_on": pd.to_datetime(list(v))})  # noqa: E731
     # distinct dates 2022-01-01, 2022-12-31, 2024-06-01, 2031-01-01: gaps 364, 518, 2405 days →
@@ -774,7 +776,7 @@ def test_ledger_summary_counts_the_right_file(tmp_path):
     write_template(tmp_path / "模板.xlsx")
     rows = [[f"X{i}", "测试甲", "", "其他", "2022-01-01", "事项"] for i in range(3)]
     (tmp_path / "信访.csv").write_bytes(_csv(rows, _labels("petitions"), "utf-8"))
-    from jiuzhu_methods.loaders import ledger_summary
+    from jiuzhu_methods.io.loaders import ledger_summary
 
     s = ledger_summary(read_exports(tmp_path).ledger).set_index(["file", "sheet"])
     assert s["balanced"].all()

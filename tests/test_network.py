@@ -39,8 +39,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from jiuzhu_methods import DataPool, identity
-from jiuzhu_methods import network as rn
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.referral import network as rn
 
 HERE = "320723"
 IDS = identity.make_ids(np.array([HERE] * 4 + ["330382", HERE]),

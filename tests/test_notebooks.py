@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from jiuzhu_methods import DataPool, identity, report, runner
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.reporting import report, runner
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 
@@ -105,7 +107,7 @@ def test_reported_numbers_equal_a_direct_run(executed, county, notebook):
     s = _summary(executed, county, notebook)
     assert s["county"] == county and s["runs"]
     pool = DataPool.read(executed["pools"] / county)
-    from jiuzhu_methods.evaluate import evaluate
+    from jiuzhu_methods.evaluation.evaluate import evaluate
 
     for name, got in s["runs"].items():
         res = report.run(name, pool, **{**NOTEBOOK_DEFAULTS, **NOTEBOOK_OVERRIDES.get(notebook, {})})
@@ -182,7 +184,7 @@ def test_08_compare_models_runs_once_and_reports_the_direct_numbers(compare_exec
     s = json.loads((compare_executed["out"] / "all" / "08_compare_models.summary.json").read_text(encoding="utf-8"))
     assert s["county"] == "panan,weidu" and s["n_counties"] == 2 and s["n_seeds"] == 1 and s["n_models"] == 3
     assert s["n_failed"] == 0, "some model runs raised (see the failed-runs table in the notebook)"
-    from jiuzhu_methods.evaluate import evaluate
+    from jiuzhu_methods.evaluation.evaluate import evaluate
 
     # per model: recall = mean over the two counties of a direct run on the runner's pools (seed SEED)
     for name, got in s["runs"].items():

@@ -20,7 +20,7 @@ import pytest
 
 jupytext = pytest.importorskip("jupytext")
 
-from jiuzhu_methods import runner  # noqa: E402
+from jiuzhu_methods.reporting import runner  # noqa: E402
 
 NB_DIR = runner.notebooks_dir()
 

@@ -4,11 +4,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from jiuzhu_methods import DataPool, identity, run_model, schema
+from jiuzhu_methods import DataPool, run_model
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import schema
 from jiuzhu_methods.core import collide, params, persons, registries
 from jiuzhu_methods.core import values as V
 from jiuzhu_methods.models import panan
-from jiuzhu_methods.steps import CLUE_COLUMNS
+from jiuzhu_methods.core.steps import CLUE_COLUMNS
 
 AREA = "330727"  # 磐安县
 
@@ -767,7 +769,7 @@ def test_duplicated_codes_as_frame_duplicated():
 
 def _social_referrals_reference(ctx, clues):
     """social_referrals as it read the whole graded frame and sorted it by the id strings."""
-    from jiuzhu_methods.linkage import anti_join, dedupe_persons
+    from jiuzhu_methods.core.linkage import anti_join, dedupe_persons
     p = ctx.params
     full = ctx.results.get("_graded_all")
     cols = ["name", "id_number", "source", "source_ref", "case_id", "analysis_model", "tree_leaf", "reason",

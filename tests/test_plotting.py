@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from jiuzhu_methods import plotting  # noqa: E402
+from jiuzhu_methods.reporting import plotting  # noqa: E402
 
 FUNNEL = pd.DataFrame({
     "order": [1, 2, 3, 4],

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiuzhu_methods import DataPool, identity, linkage, privacy
+from jiuzhu_methods import DataPool, privacy
+from jiuzhu_methods.core import identity, linkage
 
 KEY = b"0123456789abcdef-test-key"
 IDS = [str(x) for x in identity.make_ids(np.array(["330382"] * 3), np.array(["1900-01-01"] * 3, dtype="datetime64[D]"),
@@ -524,7 +525,7 @@ def test_validate_writes_and_prints_no_shifted_name_or_id(tmp_path, capsys):
 
 
 def test_excel_safe_is_the_one_neutraliser():
-    from jiuzhu_methods import network
+    from jiuzhu_methods.referral import network
 
     for v in ("=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1", "＝1"):
         assert privacy.excel_safe_value(v) == "'" + v, v

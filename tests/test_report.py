@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import identity, report
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.reporting import report
 
 IDS = [str(x) for x in identity.make_ids(np.array(["330382", "320723"]),
                                          np.array(["1980-01-02", "1991-12-31"], dtype="datetime64[D]"),

@@ -38,9 +38,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import identity, loaders, schema
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import loaders, schema
 from jiuzhu_methods.cli import main
-from jiuzhu_methods.loaders import LoadError, ledger_summary, read_exports, write_template
+from jiuzhu_methods.io.loaders import LoadError, ledger_summary, read_exports, write_template
 
 COUNTY, SCALE, SEED = "panan", 0.01, 5
 CUT = {"registries": 200, "proc_documents": 60}

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, cli, identity, report, runner
+from jiuzhu_methods import DataPool, cli
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.reporting import report, runner
 
 pytestmark = pytest.mark.notebooks
 
@@ -39,7 +41,8 @@ def _notebook(path: Path, body: str) -> Path:
 
 
 OK_BODY = '''
-from jiuzhu_methods import DataPool, report
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.reporting import report
 pool = DataPool.read(data_dir)
 kinds = {"county": type(county).__name__, "county_code": type(county_code).__name__, "seed": type(seed).__name__}
 zz_marker_in_code = "CODE-ONLY-MARKER"
@@ -217,7 +220,7 @@ def test_repository_notebooks_are_committed_without_outputs():
 ALL_BODY = '''
 import json, pathlib
 pathlib.Path(out_dir).mkdir(parents=True, exist_ok=True)
-from jiuzhu_methods import report
+from jiuzhu_methods.reporting import report
 report.write_summary(out_dir, "09_all", title="all counties", county=county, runs={},
                      data_dir=data_dir, out_dir_seen=out_dir, n_counties=len(county.split(",")))
 '''

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, schema
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.io import schema
 
 
 def _case(**kw):

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from jiuzhu_methods import DataPool, run_model
-from jiuzhu_methods.identity import check_digit
+from jiuzhu_methods.core.identity import check_digit
 from jiuzhu_methods.models import shanxian
 
 

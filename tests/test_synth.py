@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import identity, schema
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import schema
 from jiuzhu_methods.synth import COUNTIES, generate, load_profile
 from jiuzhu_methods.synth.noise import noisy_ids
 from jiuzhu_methods.synth.profiles import load_noise, package_yaml, raw_profile
@@ -261,7 +262,7 @@ def test_story_has_the_published_patterns(yq):
 
 
 def test_documents_mislead_literal_keyword_rules(yq):
-    from jiuzhu_methods.keywords import contains_any
+    from jiuzhu_methods.core.keywords import contains_any
 
     docs = yq["proc_documents"]
     words = ["调解协议", "已赔偿", "谅解"]
@@ -282,7 +283,7 @@ def test_documents_mislead_literal_keyword_rules(yq):
 
 def test_yueqing_m1_reading_finds_true_and_false_clues(yq):
     """The published 模型1 by hand: 故意伤害/交通肇事 victims, literal keyword filter, low-income lists."""
-    from jiuzhu_methods.keywords import contains_any
+    from jiuzhu_methods.core.keywords import contains_any
 
     pc, pp, docs, reg = yq["proc_cases"], yq["proc_parties"], yq["proc_documents"], yq["registries"]
     cases = pc[pc["stage"].isin(["审查逮捕", "审查起诉"]) & pc["charge"].isin(["故意伤害罪", "交通肇事罪"])]
@@ -476,7 +477,7 @@ def test_settlement_is_per_victim(gy):
 def test_unpaid_settlements_say_so_in_words(gy):
     # each settled victim's 和解协议书 says whether it was paid: the unpaid ones record non-performance
     # (the words of 研判规则一's reading), the paid ones do not
-    from jiuzhu_methods.keywords import contains_any
+    from jiuzhu_methods.core.keywords import contains_any
     from jiuzhu_methods.models import guanyun
 
     nonperf = guanyun.params()["compensation"]["non_performance"]["value"]

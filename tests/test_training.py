@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, identity
+from jiuzhu_methods import DataPool
+from jiuzhu_methods.core import identity
 from jiuzhu_methods.training import (KINDS, TRAPS, grade, make_exercises, mask_text, parse_agencies, parse_amount,
                                      parse_eligible, parse_rules, standard_coefficients)
 
@@ -371,7 +372,7 @@ def test_synthetic_reproducible(synth_pool, synth_set, synth_results):
 def test_notebook_has_parameters_and_no_outputs():
     import nbformat
 
-    from jiuzhu_methods import runner
+    from jiuzhu_methods.reporting import runner
 
     p = runner.notebooks_dir() / "07_training.ipynb"
     assert p in runner.list_notebooks()          # the runner picks it up
@@ -393,7 +394,7 @@ def test_notebook_has_parameters_and_no_outputs():
 @pytest.mark.slow
 def test_notebook_runs(tmp_path):
     _generate()
-    from jiuzhu_methods import runner
+    from jiuzhu_methods.reporting import runner
     from jiuzhu_methods.privacy import scan_outputs
 
     pool_dir = tmp_path / "pool"

@@ -3,9 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiuzhu_methods import DataPool, identity, run_model, schema
+from jiuzhu_methods import DataPool, run_model
+from jiuzhu_methods.core import identity
+from jiuzhu_methods.io import schema
 from jiuzhu_methods.models import weidu
-from jiuzhu_methods.steps import CLUE_COLUMNS
+from jiuzhu_methods.core.steps import CLUE_COLUMNS
 
 AREA = "411002"  # 许昌市魏都区
 
@@ -413,7 +415,7 @@ def test_split_values_as_str_split_explode():
 
 
 def test_person_key_groups_as_the_spelled_out_key():
-    from jiuzhu_methods.linkage import keys
+    from jiuzhu_methods.core.linkage import keys
     ids = [str(x) for x in identity.make_ids(np.array(["330382"] * 3),
                                              np.array(["1980-01-01", "1990-05-05", "1990-05-05"], dtype="datetime64[D]"),
                                              np.array([1, 2, 3]))]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jiuzhu_methods import yaml_io
+from jiuzhu_methods.core import yaml_io
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted([*ROOT.joinpath("jiuzhu_methods").rglob("*.yaml"), *ROOT.joinpath("synthetic").rglob("*.yaml")])

@@ -43,7 +43,7 @@ import pytest
 from jiuzhu_methods import DataPool, run_model
 from jiuzhu_methods.core import collide, params, persons, registries
 from jiuzhu_methods.core import values as core_values
-from jiuzhu_methods.identity import check_digit
+from jiuzhu_methods.core.identity import check_digit
 from jiuzhu_methods.models import yueqing
 
 
@@ -456,7 +456,7 @@ def test_empty_pool_runs_every_model():
 @pytest.mark.parametrize("linkage", ["id", "id+name", "fallback"])
 def test_registry_prefilter_changes_nothing(pool, linkage):
     # registry_rows(like=...) keeps only entries that could match; the join result is the same
-    from jiuzhu_methods import linkage as lk
+    from jiuzhu_methods.core import linkage as lk
     left = pool["proc_parties"]
     regs = ["城市低保", "农村低保", "低保边缘家庭", "网格困难群体"]
     full = registries.registry_rows(pool, regs)
@@ -470,7 +470,7 @@ def test_registry_prefilter_changes_nothing(pool, linkage):
 # --------------------------------------------------------------------------- speed rewrites = the plain code
 def _registry_rows_reference(pool, registries, *, snapshots="any", reference=None, like=None, linkage="id"):
     """registry_rows written plainly: every rule a mask over the whole table, keys row by row."""
-    from jiuzhu_methods import linkage as lk
+    from jiuzhu_methods.core import linkage as lk
     reg = pool["registries"]
     kreg = lk.keys(reg, phone_col=None, address_col=None)
     keep = reg["registry"].isin(registries).to_numpy().copy()
@@ -605,7 +605,7 @@ def test_join_by_equals_the_groupby_join(n):
 
 def test_needs_from_text_per_document_equals_the_concatenated_case_text(pool):
     # a need keyword found in any single document of a case = found in the case's joined text
-    from jiuzhu_methods import keywords
+    from jiuzhu_methods.core import keywords
     docs = pool["proc_documents"]
     lib = yueqing._v("needs", "from_text")
     tags = keywords.tag_categories(keywords.texts_by(docs), lib)

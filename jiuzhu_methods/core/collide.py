@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .. import identity
-from ..identity import str_series
-from ..linkage import link
+from . import identity
+from .identity import str_series
+from .linkage import link
 from .values import join_groups
 
 

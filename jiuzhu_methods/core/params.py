@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .. import yaml_io
+from . import yaml_io
 
 
 @lru_cache(maxsize=None)

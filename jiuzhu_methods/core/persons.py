@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import identity, linkage as lk
+from . import identity, linkage as lk
 from .values import join_by
 
 
 def person_key(df: pd.DataFrame, *, id_col: str = "id_number", name_col: str = "name") -> pd.Series:
     """A person key per row: the valid normalised ID, else name + birth date from the ID
     digits when both exist, else the row itself (never the name alone) — as
-    :func:`jiuzhu_methods.linkage.dedupe_persons`. Names and birth dates are keyed only for
+    :func:`jiuzhu_methods.core.linkage.dedupe_persons`. Names and birth dates are keyed only for
     the rows without a valid ID (usually few)."""
     none = pd.Series(None, index=df.index, dtype="str")
     person = identity.usable_ids(df[id_col]) if id_col in df.columns else none

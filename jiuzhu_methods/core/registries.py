@@ -3,15 +3,15 @@ which snapshot rows count for a run, and one row per person per registry.
 
 A person is on a list in every monthly snapshot; a model links each distinct entry once, and
 only the rows that can pair with its candidates (array lookups on the pool column's kept index,
-:func:`jiuzhu_methods.linkage.column_index`).
+:func:`jiuzhu_methods.core.linkage.column_index`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .. import linkage as lk
-from ..linkage import codes_at, column_index, linkable
+from . import linkage as lk
+from .linkage import codes_at, column_index, linkable
 
 
 SNAPSHOTS = ("any", "latest")

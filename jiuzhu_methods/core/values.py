@@ -14,10 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import identity
-from .. import linkage as lk
-from ..identity import str_series
-from ..keywords import joined_true
+from . import identity
+from . import linkage as lk
+from .identity import str_series
+from .keywords import joined_true
 
 
 def isin(s: pd.Series, values) -> pd.Series:

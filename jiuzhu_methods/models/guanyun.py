@@ -48,11 +48,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import amount as amount_mod
-from .. import yaml_io
-from .. import keywords, linkage
-from ..linkage import kept, peek      # side tables keyed by an object's identity, dropped with it
-from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core import amount as amount_mod
+from ..core import yaml_io
+from ..core import keywords, linkage
+from ..core.linkage import kept, peek  # side tables keyed by an object's identity, dropped with it
+from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 
 MODEL_SCREEN = "guanyun.screen"
 MODEL_AMOUNT = "guanyun.amount"

@@ -45,11 +45,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .. import privacy, yaml_io
-from ..identity import str_series
-from ..keywords import joined_true, keyword_hits
-from ..linkage import anti_join, dedupe_persons, link
-from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from .. import privacy
+from ..core import yaml_io
+from ..core.identity import str_series
+from ..core.keywords import joined_true, keyword_hits
+from ..core.linkage import anti_join, dedupe_persons, link
+from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.collide import collide, link_parts
 from ..core.params import data_file, needs_table
 from ..core.registries import registry_candidates, registry_people

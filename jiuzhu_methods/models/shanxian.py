@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from .. import identity, linkage as lk
-from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core import identity, linkage as lk
+from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.params import load_params
 from ..core.persons import dedupe
 from ..core import registries

@@ -36,11 +36,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..identity import as_arrow
-from ..keywords import keyword_hits
-from ..linkage import key_codes, anti_join, link
-from ..linkage import isin as isin_distinct
-from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core.identity import as_arrow
+from ..core.keywords import keyword_hits
+from ..core.linkage import key_codes, anti_join, link
+from ..core.linkage import isin as isin_distinct
+from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.collide import collide, link_parts
 from ..core.params import data_file, needs_table
 from ..core.registries import registry_candidates

@@ -7,7 +7,7 @@ Reproduces 案例二 【数据赋能】(四) 数据分析步骤 of ``shared/seed
 * :func:`m3` 模型3 筛查已开展社会救助人员是否符合司法救助情形 (第一步、第二步)
 * :func:`m4` 模型4 筛查出司法救助后可进一步开展社会救助的人员 (第一步…第五步)
 
-Each published step is a :class:`~jiuzhu_methods.steps.Step` with the seed's wording; the
+Each published step is a :class:`~jiuzhu_methods.core.steps.Step` with the seed's wording; the
 parameters (charges, keywords, registry lists, markers) are data in
 ``data/models/yueqing.yaml``. The reproduction note with the step → code table, parameter
 sources and the readings chosen is ``docs/models/yueqing.md``.
@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import keywords, linkage as lk, privacy
-from ..steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core import keywords, linkage as lk
+from .. import privacy
+from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.params import load_params, needs_table
 from ..core.persons import dedupe, person_key
 from ..core.registries import SNAPSHOTS, reference_date, registry_rows

@@ -52,10 +52,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import identity, schema, yaml_io
+from ..core import identity, yaml_io
+from ..io import schema
 
 if TYPE_CHECKING:
-    from ..pool import DataPool
+    from ..io.pool import DataPool
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "privacy.yaml"
 

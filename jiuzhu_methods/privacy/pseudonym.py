@@ -36,7 +36,7 @@ so with the key every token of the county can be turned back into its ID. Keep t
 numbers, never next to the tokenised data. A pseudonymised pool is still personal data:
 names, phones, addresses and free text stay (masked on output).
 
-:func:`jiuzhu_methods.linkage.keys` recognises both token forms (64-hex → the exact-match key;
+:func:`jiuzhu_methods.core.linkage.keys` recognises both token forms (64-hex → the exact-match key;
 ``!…:…`` → the birth-date key), so every model links a pseudonymised pool exactly as the plain
 one under ``linkage="id"`` and ``"id+name"``. Limitation: ``linkage="fallback"`` cannot read
 the birth date of a *valid* ID from its token, so the ``name+birth_date`` rule finds fewer
@@ -57,11 +57,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import identity, schema
+from ..core import identity
+from ..io import schema
 from .mask import ID_LIKE, ID_PROBE, TOKEN_SPAN, is_id_column, is_name_column, is_token, mask_text, mask_vocabulary
 
 if TYPE_CHECKING:
-    from ..pool import DataPool
+    from ..io.pool import DataPool
 
 KEY_ENV = "JIUZHU_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 16
@@ -339,7 +340,7 @@ def pseudonymise_pool(pool: "DataPool", key: bytes | str, *, text: bool = True,
     :func:`sexes`, :func:`area_codes`), so that age- and locality-based steps can give the
     same result; the default ``False`` keeps tokens and names only. :func:`mask_frame` blanks
     companion columns on output."""
-    from ..pool import DataPool
+    from ..io.pool import DataPool
 
     k = check_key(key)
     check = key_check(k)

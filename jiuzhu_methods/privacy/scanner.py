@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import identity
+from ..core import identity
 from .mask import TOKEN_SPAN, mask_id_run, mask_phone, name_pattern
 
 #: the files :func:`scan` reads

@@ -4,15 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import schema
-from ..pool import DataPool
+from ..io import schema
+from ..io.pool import DataPool
 from . import documents as docs_mod
 from .noise import merge_noise, noisy_ids, noisy_names
 from .outcomes import eligibility, event_outcomes, harmed_outcomes, harmed_parties, needs, victim_settlement
 from .population import Population, build_population
 from .profiles import COUNTIES, apply_overrides, load_noise, load_profile, package_yaml
-from .registries import (AGENCY, AID_AGENCY, background_memberships, case_memberships, finish_memberships,
-                         social_aid_records)
+from .registries import AGENCY, AID_AGENCY, background_memberships, case_memberships, finish_memberships, social_aid_records
 from .story import _choice, _pick, draw_events, victim_facts
 
 PROVINCE_ABBR = {"江苏省": "苏", "浙江省": "浙", "山东省": "鲁", "河南省": "豫"}

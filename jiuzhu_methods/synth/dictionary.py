@@ -1,7 +1,7 @@
 """数据字典 — one Markdown data dictionary per contract table, generated from the schema.
 
 ``write_dictionary(directory)`` writes ``<table>.md`` for every table of
-:mod:`jiuzhu_methods.schema` (contract and truth tables) plus ``README.md``; the committed
+:mod:`jiuzhu_methods.io.schema` (contract and truth tables) plus ``README.md``; the committed
 copies live in ``synthetic/dictionary/`` and a test checks they are up to date. Regenerate
 with ``python -c "from jiuzhu_methods.synth.dictionary import write_dictionary; write_dictionary('synthetic/dictionary')"``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import schema
+from ..io import schema
 
 #: columns the generator adds to contract tables (kept apart from the contract)
 EXTRA_COLUMNS = {

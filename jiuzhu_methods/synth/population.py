@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import identity
+from ..core import identity
 from .names import make_names
 
 DAY = np.timedelta64(1, "D")

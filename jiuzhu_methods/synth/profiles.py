@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 
-from .. import yaml_io
+from ..core import yaml_io
 
 COUNTIES = ("guanyun", "yueqing", "panan", "shanxian", "weidu")
 

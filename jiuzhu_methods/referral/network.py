@@ -51,10 +51,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import identity, privacy, yaml_io
+from ..core import identity, yaml_io
+from .. import privacy
 
-DATA_DIR = Path(__file__).parent / "data" / "referral"
-NEEDS_FILE = Path(__file__).parent / "data" / "needs.yaml"
+DATA_DIR = Path(__file__).parent.parent / "data" / "referral"
+NEEDS_FILE = Path(__file__).parent.parent / "data" / "needs.yaml"
 COUNTIES = ["guanyun", "yueqing", "panan", "shanxian", "weidu"]
 
 #: the stages of a need's chain, in order (see module doc)
@@ -508,7 +509,7 @@ class ReferralNetwork:
 
 def county_models(county: str) -> list[str]:
     """The clue-producing models of a county (``guanyun.amount`` computes amounts, not clues)."""
-    from .registry import MODELS
+    from ..registry import MODELS
 
     return [m for m in MODELS if m.split(".")[0] == county and m != "guanyun.amount"]
 
@@ -522,9 +523,9 @@ def collect_clues(pool, models: list[str] | None = None, *, county: str | None =
     for name in models:
         try:
             try:
-                from .report import run as _run
+                from ..reporting.report import run as _run
             except ImportError:  # pragma: no cover
-                from .registry import run_model as _run
+                from ..registry import run_model as _run
             res = _run(name, pool, **params)
             c = res.clues.copy()
             c["model"] = name
@@ -1200,7 +1201,7 @@ def _plt():
     import matplotlib.pyplot as plt
 
     try:
-        from . import plotting
+        from ..reporting import plotting
 
         plotting.setup_fonts()
         lab, zh = plotting.label, plotting.zh_en

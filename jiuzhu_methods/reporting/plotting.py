@@ -1,8 +1,8 @@
 """图表 — charts with Chinese labels that render (or English labels, never empty boxes).
 
 Chart functions only *draw* the data they are given (a funnel frame, counts, evaluation
-records); computing what to draw belongs to the models, :mod:`jiuzhu_methods.evaluate` and
-:mod:`jiuzhu_methods.report`.
+records); computing what to draw belongs to the models, :mod:`jiuzhu_methods.evaluation.evaluate` and
+:mod:`jiuzhu_methods.reporting.report`.
 
 Fonts
 -----
@@ -401,7 +401,7 @@ def amount_band_chart(amounts: pd.DataFrame, bands: pd.DataFrame, *, class_col: 
 
     ``amounts``: one row per recipient (``class_col``, ``amount_col``); ``bands``: one row
     per class with ``class``, ``center`` (median or mean), ``low``, ``high`` (see
-    :func:`jiuzhu_methods.report.amount_bands`). How to read it: dots outside the band are
+    :func:`jiuzhu_methods.reporting.report.amount_bands`). How to read it: dots outside the band are
     the cases the standard does not explain (other coefficients, caps); many such dots mean
     the coefficients do not make similar cases similar.
     """
@@ -456,7 +456,7 @@ def comparison_pr_chart(summary: pd.DataFrame, *, facet: str = "county", title: 
                         facet_labels: Mapping[str, str] | None = None, ncols: int = 3):
     """比较图 — precision against recall of every model, one panel per county, with uncertainty.
 
-    ``summary``: :func:`jiuzhu_methods.compare.summarise` (``recall_mean``, ``recall_sd``,
+    ``summary``: :func:`jiuzhu_methods.evaluation.compare.summarise` (``recall_mean``, ``recall_sd``,
     ``precision_mean``, ``precision_sd``, ``workload_mean`` per ``facet`` × ``model``). At a glance:
     which design sits top right (finds many, wastes little) in each county. How to read it: the
     cross is mean ± sd across seeds — overlapping crosses are not really different; the point
@@ -510,7 +510,7 @@ def sweep_chart(sweeps: pd.DataFrame, *, metric: str = "recall", labels: Mapping
                 title: str | None = None):
     """敏感性曲线 — how a metric of each model changes along each sweep (one panel per sweep).
 
-    ``sweeps``: :func:`jiuzhu_methods.compare.sweep_summary` (``sweep, point, model,
+    ``sweeps``: :func:`jiuzhu_methods.evaluation.compare.sweep_summary` (``sweep, point, model,
     <metric>_mean, <metric>_sd``). ``labels``: sweep → axis label. How to read it: a flat line
     is a robust design; the steepest fall shows what breaks a design first. The band is mean ±
     sd across seeds and counties. What to do: before a pilot, check the condition (registry
@@ -549,7 +549,7 @@ def variant_chart(variants: pd.DataFrame, *, title: str | None = None):
     """变体差异图 — per model and variant, the eligible persons found in addition (Δtp, green)
     and the wrongly flagged clues in addition (Δfp, red) against the published reading.
 
-    ``variants``: :func:`jiuzhu_methods.compare.variant_summary` (``model, variant, d_tp, d_fp``).
+    ``variants``: :func:`jiuzhu_methods.evaluation.compare.variant_summary` (``model, variant, d_tp, d_fp``).
     How to read it: a long green bar with a short red one is a variant worth adopting; bars at
     zero mean the variant changes nothing on these data. What to do: test a promising variant on
     a pilot county's real data before changing the routine rule.

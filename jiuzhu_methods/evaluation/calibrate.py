@@ -23,7 +23,7 @@ documentation, not a pass. ``within_tolerance`` is the old criterion (``|mean �
 
 "Aided" / "符合条件" / "移送" = a clue that manual verification confirms = the hidden truth says
 the person is eligible (``truth_victims.judicial_aid_eligible`` / ``social_aid_eligible``
-through :func:`jiuzhu_methods.evaluate.person_of`). The window of a clue is the date of its own
+through :func:`jiuzhu_methods.evaluation.evaluate.person_of`). The window of a clue is the date of its own
 record (``source``, ``source_ref``), see :data:`RECORD_DATES`.
 
 Command: ``jiuzhu calibrate [--scale 1] [--seeds 5] [--holdout K] [--counties …] [--out reports]``
@@ -44,10 +44,10 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from . import yaml_io
+from ..core import yaml_io
 from .evaluate import person_of, target_persons
-from .registry import MODELS, run_model
-from .synth.profiles import COUNTIES, load_profile, raw_profile, synthetic_dir
+from ..registry import MODELS, run_model
+from ..synth.profiles import COUNTIES, load_profile, raw_profile, synthetic_dir
 
 COLUMNS = ["county", "figure", "published", "reproduced_mean", "reproduced_sd", "seeds", "within_tolerance"]
 #: the criterion of issue 19, beside the old columns
@@ -813,7 +813,7 @@ def per_seed_values(*, scale: float = 1.0, seeds: int | Iterable[int] = 5, count
     receives each county × seed as soon as it is done, and whose rows for the same scale are reused
     (resume) when every reproducible entry of that county × seed is there with its current
     definition hash."""
-    from .synth import generate
+    from ..synth import generate
 
     cal = cal or load_calibration()
     seeds_ = list(range(1, int(seeds) + 1)) if isinstance(seeds, (int, np.integer)) else list(seeds)
@@ -892,7 +892,7 @@ def chart(table: pd.DataFrame, path: str | Path | None = None, *, tolerance: flo
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plotting import setup_fonts, use_chinese
+    from ..reporting.plotting import setup_fonts, use_chinese
 
     setup_fonts()
     zh = use_chinese()

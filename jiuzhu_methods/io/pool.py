@@ -1,7 +1,7 @@
 """数据池 — the data pool every model reads.
 
 A :class:`DataPool` holds the contract tables of ``shared/spec/data-pool.md`` (see
-:mod:`jiuzhu_methods.schema`) as pandas DataFrames with the contract's columns and dtypes,
+:mod:`jiuzhu_methods.io.schema`) as pandas DataFrames with the contract's columns and dtypes,
 plus, for synthetic pools, the hidden ``truth_*`` tables kept apart, plus ``meta`` (county,
 seed, scale, reference date …).
 
@@ -111,7 +111,7 @@ class DataPool(Mapping[str, pd.DataFrame]):
         ID; see :mod:`jiuzhu_methods.privacy` for invalid and missing IDs, ID numbers inside
         text (``text``) and the birth date / sex / area companion columns (``attributes``)).
         ``key`` comes from the caller (:func:`jiuzhu_methods.privacy.load_key`), never stored."""
-        from .privacy import pseudonymise_pool
+        from ..privacy import pseudonymise_pool
 
         return pseudonymise_pool(self, key, text=text, attributes=attributes)
 
@@ -157,7 +157,7 @@ class DataPool(Mapping[str, pd.DataFrame]):
         A folder written by :meth:`write` (``meta.json`` with ``contract_version``, every data
         file a ``<table>.parquet``) round-trips exactly. Any other folder is a folder of
         exports (CSV in UTF-8/GBK/GB18030, ``.xlsx``, Parquet; English or Chinese headers and
-        names) and goes through :func:`jiuzhu_methods.loaders.read_exports`, which validates
+        names) and goes through :func:`jiuzhu_methods.io.loaders.read_exports`, which validates
         every row and sets ``pool.ledger``; ``load_options`` (``encoding=``, ``duplicates=``,
         ``meta=``, ``reference_date=``) are passed to it.
 

@@ -4,7 +4,7 @@
 ones in the style of 起诉书, 询问笔录, 和解协议书, 判决书 and 谅解书, each with a keyword and a label:
 ``affirmed`` (the sentence states what the keyword names), ``negated`` (the keyword lies in the
 scope of a negation) or ``none`` (a question, condition, claim, wish …). A reader is right on a
-row when it counts the keyword (:func:`jiuzhu_methods.keywords.contains_any`) exactly when the
+row when it counts the keyword (:func:`jiuzhu_methods.core.keywords.contains_any`) exactly when the
 label is ``affirmed`` — the only thing a model does with the answer.
 
 ``negation="plain"`` (the published reading) counts every occurrence, so it is right on the
@@ -21,8 +21,8 @@ from importlib import resources
 
 import pandas as pd
 
-from . import yaml_io
-from .keywords import NEGATIONS, contains_any, reading
+from ..core import yaml_io
+from ..core.keywords import NEGATIONS, contains_any, reading
 
 LABELS = ("affirmed", "negated", "none")
 COLUMNS = ["sentence", "keyword", "label", "kind", "origin", "note"]
@@ -66,8 +66,8 @@ def load_sentences(path=None) -> pd.DataFrame:
 
 def reader_predictions(sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """The sentences with what each reader says: ``plain``, ``aware`` (the keyword counts, through
-    :func:`~jiuzhu_methods.keywords.contains_any`, one call per distinct keyword), ``aware_reading``
-    (:func:`~jiuzhu_methods.keywords.reading`: affirmed / negated / none), and ``plain_ok``,
+    :func:`~jiuzhu_methods.core.keywords.contains_any`, one call per distinct keyword), ``aware_reading``
+    (:func:`~jiuzhu_methods.core.keywords.reading`: affirmed / negated / none), and ``plain_ok``,
     ``aware_ok`` (the reader counts the keyword exactly when the label is affirmed)."""
     s = load_sentences() if sentences is None else sentences.reset_index(drop=True)
     out = s.copy()

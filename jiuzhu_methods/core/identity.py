@@ -8,7 +8,7 @@ Normalisation (:func:`normalise`), in this order:
 
 1. full-width characters → half-width (``３３０３`` → ``3303``), lower-case ``x`` → ``X``;
 2. spaces, hyphens and other separators removed, and characters that do not show (zero-width
-   space and joiners, direction marks, the BOM U+FEFF: :data:`jiuzhu_methods.schema.INVISIBLE`)
+   space and joiners, direction marks, the BOM U+FEFF: :data:`jiuzhu_methods.io.schema.INVISIBLE`)
    — copied from web forms and Excel they sit around or inside an ID;
 3. a valid-looking 15-digit number (first-generation card, ``YYMMDD`` birth date, no check
    digit) is upgraded to 18 digits: century ``19`` inserted, check digit computed.
@@ -19,7 +19,7 @@ Validation (:func:`check`) returns a reason code, ``""`` when valid:
 date, before 1900 or after the reference date), ``area`` (area code unknown).
 
 The reference date (``reference=``) is the pool's — ``pool.meta["reference_date"]``, or what the
-loader decides for a folder of exports (:func:`jiuzhu_methods.loaders.decide_reference_date`) — never
+loader decides for a folder of exports (:func:`jiuzhu_methods.io.loaders.decide_reference_date`) — never
 today's date; without one birth dates are bounded by 2100-01-01, so results never depend on
 the day the code runs.
 
@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 from stdnum.cn import ric as _ric
 
 from . import yaml_io
-from .schema import INVISIBLE
+from ..io.schema import INVISIBLE
 
 _WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))

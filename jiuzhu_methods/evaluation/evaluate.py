@@ -149,8 +149,8 @@ def historical_classes(pool, *, linkage: str = "id", profile: str | None = None)
     month), the disability grade and the case facts of the linked case — the same functions
     the model uses.
     """
-    from .amount import load_standard
-    from .models import guanyun as gy
+    from ..core.amount import load_standard
+    from ..models import guanyun as gy
 
     ja = pool["judicial_aid"]
     ja = ja.loc[(ja["status"] == "决定救助") & ja["amount"].notna()].copy()

@@ -12,7 +12,7 @@ that merely contains a cue character is no negation; two adjacent cues cancel); 
 wish) assert nothing (``none``). A text hits when at least one occurrence is affirmed. The
 rules — cue lists, exception words, markers, scope limits — are data in ``data/negation.yaml``
 (:func:`negation_rules`, :func:`negation_rule_table`); how they combine is in ``docs/negation.md``,
-and their accuracy on a labelled sentence set in :mod:`jiuzhu_methods.negation_eval`.
+and their accuracy on a labelled sentence set in :mod:`jiuzhu_methods.evaluation.negation_eval`.
 
 Vectorised: :func:`keyword_counts` is the definition (per word, ``str.count`` of the occurrences,
 or under ``"aware"`` the affirmed ones, read once per distinct text). :func:`keyword_hits` (used

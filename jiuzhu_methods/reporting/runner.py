@@ -8,7 +8,7 @@ papermill in a pool of ``--jobs`` worker processes, with a progress bar. Per run
 - ``<notebook>.ipynb`` — the executed notebook (outputs included);
 - ``<notebook>.html`` — the same without code cells (nbconvert's ``--no-input``);
 - ``<notebook>.summary.json`` — the one-line summary the notebook writes itself through
-  :func:`jiuzhu_methods.report.write_summary` (clues, precision, recall, workload …).
+  :func:`jiuzhu_methods.reporting.report.write_summary` (clues, precision, recall, workload …).
 
 **Notebooks across all counties.** A notebook whose metadata says
 ``{"jiuzhu": {"scope": "all"}}`` (e.g. ``08_compare_models``, which compares every model on
@@ -57,7 +57,7 @@ DEFAULT_SEED = 7
 
 def notebooks_dir() -> Path:
     """The ``notebooks/`` folder of the source tree (an editable install), else ``./notebooks``."""
-    here = Path(__file__).resolve().parent.parent / "notebooks"
+    here = Path(__file__).resolve().parents[2] / "notebooks"
     return here if here.is_dir() else Path.cwd() / "notebooks"
 
 
@@ -143,7 +143,7 @@ def ensure_pool(county: str, folder: str | Path, *, scale: float, seed: int) -> 
     """Generate the county's pool into ``folder`` unless a matching one is there.
 
     Returns ``(folder, generated)``. Used by the runner and by the notebooks (through
-    :func:`jiuzhu_methods.report.load_pool`) so that a notebook also runs on its own. A folder
+    :func:`jiuzhu_methods.reporting.report.load_pool`) so that a notebook also runs on its own. A folder
     holding real data (:func:`holds_real_data`: exports, or a loaded pool) is used as it is,
     whatever ``scale`` and ``seed`` say: that is how ``jiuzhu run --pools DIR`` runs the
     notebooks on a pilot's data (``DIR/<county>``).
@@ -151,7 +151,7 @@ def ensure_pool(county: str, folder: str | Path, *, scale: float, seed: int) -> 
     folder = Path(folder)
     if pool_matches(folder, county=county, scale=scale, seed=seed) or holds_real_data(folder):
         return str(folder), False
-    from .synth import generate
+    from ..synth import generate
 
     pool = generate(county, scale=scale, seed=seed)
     pool.write(folder)
@@ -433,7 +433,7 @@ def _run_files(out: Path, results: list[RunResult]) -> dict[int, list[Path]]:
     for i, r in enumerate(results):
         if r.ipynb:
             by_folder.setdefault(Path(r.ipynb).parent.resolve(), []).append(i)
-    from .privacy import files_under
+    from ..privacy import files_under
 
     for folder, idx in by_folder.items():
         for f in files_under(folder):
@@ -450,7 +450,7 @@ def scan_results(out: str | Path, results: list[RunResult]) -> None:
     """Scan every run's files (:func:`_run_files`) with :func:`jiuzhu_methods.privacy.scan`
     and fail the runs whose files hold an unmasked ID number or phone number; the error names
     the masked finding and the file (never the value)."""
-    from .privacy import scan
+    from ..privacy import scan
 
     for i, fs in _run_files(Path(out), results).items():
         if not fs:

@@ -4,7 +4,7 @@ sweeps, published reading vs variants, and the eligible persons no model finds.
 Researchers judge which design finds more of the people who need aid, at what verification
 cost, and how fragile it is; pilot teams estimate what a model would produce on a county like
 theirs. Everything here returns plain, tidy DataFrames (one row per county × seed × model …);
-charts are in :mod:`jiuzhu_methods.plotting`, the narrative in ``notebooks/08_compare_models``
+charts are in :mod:`jiuzhu_methods.reporting.plotting`, the narrative in ``notebooks/08_compare_models``
 and ``docs/compare.md``.
 
 Building blocks
@@ -12,7 +12,7 @@ Building blocks
 - :func:`run_grid` — for each (county, seed, sweep point): generate the pool
   (:func:`jiuzhu_methods.synth.generate` with the point's overrides), run every model with its
   published reading (and, with ``variants=True``, each named variant), evaluate every run with
-  :func:`jiuzhu_methods.evaluate.evaluate` against the model's own default target, and (with
+  :func:`jiuzhu_methods.evaluation.evaluate.evaluate` against the model's own default target, and (with
   ``reasons=True``) classify the target persons no model found (:func:`missed_persons`).
   Tasks run in ``jobs`` processes; the result is the same whatever ``jobs`` is.
 - :func:`summarise` — mean, sd, min and max across seeds of precision, recall, f1, workload,
@@ -20,7 +20,7 @@ Building blocks
 - :func:`variant_differences` — variant minus published reading, per model, county and seed
   (Δtp = more eligible persons found, Δfp = more wrongly flagged clue rows), with a summary.
 - :func:`negation_table`, :func:`negation_sentence` — the published plain-substring reading vs
-  ``negation="aware"`` (:mod:`jiuzhu_methods.keywords`) per county and model, and one sentence on it.
+  ``negation="aware"`` (:mod:`jiuzhu_methods.core.keywords`) per county and model, and one sentence on it.
 - :func:`missed_counts` — persons per reason category and county (mean across seeds).
 - :func:`conclusion` — a short plain-language text built from those tables.
 
@@ -54,7 +54,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .registry import MODELS, get_model
+from ..registry import MODELS, get_model
 
 COUNTIES = ["guanyun", "yueqing", "panan", "shanxian", "weidu"]
 COUNTY_NAMES = {"guanyun": "灌云", "yueqing": "乐清", "panan": "磐安", "shanxian": "单县", "weidu": "魏都"}
@@ -183,7 +183,7 @@ def model_variants(name: str) -> list[tuple[str, str]]:
 def coverage_overrides(factor: float, county: str) -> dict:
     """Generator overrides for registry coverage ``factor`` (1 = the profile; see the module
     docstring for exactly which probabilities are scaled)."""
-    from .synth import load_profile
+    from ..synth import load_profile
 
     f = float(factor)
     if not 0 <= f <= 1:
@@ -204,7 +204,7 @@ def sweep_overrides(kind: str | None, value: float | None, county: str) -> dict 
     if kind == "coverage":
         return None if float(value) == 1.0 else coverage_overrides(value, county)
     if kind == "id_noise":
-        from .synth.noise import scaled_id_noise
+        from ..synth.noise import scaled_id_noise
 
         return {"noise": scaled_id_noise(float(value))}
     if kind == "delay":
@@ -216,14 +216,14 @@ def _pool(county: str, seed: int, scale: float, overrides: dict | None, pools_di
     """The pool of one point: a matching folder ``<pools_dir>/<county>`` (written by
     ``jiuzhu run``) when there are no overrides, else generated in memory."""
     if not overrides and pools_dir:
-        from .runner import pool_matches
+        from ..reporting.runner import pool_matches
 
         folder = Path(pools_dir) / county
         if pool_matches(folder, county=county, scale=scale, seed=seed):
-            from .pool import DataPool
+            from ..io.pool import DataPool
 
             return DataPool.read(folder)
-    from .synth import generate
+    from ..synth import generate
 
     return generate(county, scale=float(scale), seed=int(seed), overrides=overrides)
 
@@ -261,9 +261,9 @@ def evaluate_models(pool, models: Iterable[str], *, variants: bool = False) -> t
 
 
 def compare_target(name: str) -> str:
-    """The default evaluation target a model declares (see :func:`jiuzhu_methods.evaluate.default_target`)."""
+    """The default evaluation target a model declares (see :func:`jiuzhu_methods.evaluation.evaluate.default_target`)."""
     from .evaluate import default_target
-    from .steps import ModelResult
+    from ..core.steps import ModelResult
 
     return default_target(ModelResult(model=name, clues=pd.DataFrame(), funnel=pd.DataFrame(), lists={}, params={}))
 
@@ -279,7 +279,7 @@ def failures(records: pd.DataFrame) -> pd.DataFrame:
 def _usable_true_id(pool, links: pd.DataFrame, sources: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
     """Per person among ``links``: has any record in ``sources`` and any such record whose
     usable ID equals the true one. Columns ``person_id, has_record, usable``."""
-    from . import identity
+    from ..core import identity
 
     parts = []
     for table, (key, col, field) in sources.items():

@@ -19,7 +19,7 @@ Files
 * ``.parquet`` — one table per file.
 
 A file or sheet is assigned to a table by its name: the English table name or the Chinese
-label (:func:`jiuzhu_methods.schema.table_by_label`), exactly or as a prefix / suffix
+label (:func:`jiuzhu_methods.io.schema.table_by_label`), exactly or as a prefix / suffix
 (``救助名单_民政局.csv`` and ``registries-2023.xlsx`` are ``registries``; the longest name
 wins). Several files of one table are concatenated. A data file whose table cannot be told
 is an error: nothing is skipped silently. ``meta.json`` (optional, one JSON object) adds to
@@ -95,7 +95,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import identity, schema
+from ..core import identity
+from . import schema
 
 #: encodings tried, in order, when none is given
 ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "gb18030")
@@ -842,7 +843,7 @@ def _validate(table: str, raw: pd.DataFrame, *, duplicates: str = "reject") -> t
         ref = keyv[kdup].map(kfirst).astype("str").reindex(idx).fillna("")
         warn = _add(warn, kdup, "duplicate key " + "+".join(key_cols) + " (first at " + ref + "), kept")
     # the ledger never carries an ID number, even one typed into the wrong column
-    from .privacy import mask_ids_in_text
+    from ..privacy import mask_ids_in_text
 
     reason_rej, reason_rep, warn = (mask_ids_in_text(x) for x in (reason_rej, reason_rep, warn))
     status = np.where(reason_rej != "", "rejected", np.where(reason_rep != "", "repaired", "accepted"))
@@ -1159,7 +1160,7 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     ref_warnings, ref_notes = _references(frames, ledgers, set(frames))
     warnings += ref_warnings
     notes += ref_notes
-    from .privacy import mask_ids_in_text
+    from ..privacy import mask_ids_in_text
 
     for table, led in ledgers.items():   # the warnings added here quote values: no ID number may pass
         changed = (led["warnings"] != before[table]).to_numpy()
@@ -1224,7 +1225,7 @@ def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
 def format_summary(ledger: pd.DataFrame, notes: Iterable[str] = ()) -> str:
     """The counts per file and the notes as printed by ``jiuzhu validate`` (file names and
     notes masked by :func:`jiuzhu_methods.privacy.mask_text`)."""
-    from .privacy import mask_ledger, mask_text
+    from ..privacy import mask_ledger, mask_text
 
     s = ledger_summary(mask_ledger(ledger) if ledger is not None and len(ledger) else ledger)
     notes = [mask_text(n, quoted_names=True) for n in notes]
@@ -1245,7 +1246,7 @@ def write_ledger(ledger: pd.DataFrame, out_dir: str | Path, *, vocabulary: list 
     :func:`~jiuzhu_methods.privacy.mask_vocabulary`): record keys holding an ID number, ID
     numbers and phones quoted in messages, names (``names``, e.g. ``privacy.pool_names(pool)``,
     and name-shaped quoted or out-of-vocabulary values) never reach the files."""
-    from .privacy import excel_safe, mask_ledger, mask_text, mask_vocabulary, name_pattern, to_excel
+    from ..privacy import excel_safe, mask_ledger, mask_text, mask_vocabulary, name_pattern, to_excel
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1338,7 +1339,7 @@ def write_template(path: str | Path, *, examples: bool = True) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from .privacy import excel_safe_value
+    from ..privacy import excel_safe_value
 
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -1431,7 +1432,7 @@ def _cmd_validate(args) -> int:
     except LoadError as exc:
         print(str(exc))
         return 2
-    from .privacy import mask_ledger, mask_vocabulary, name_pattern, pool_names
+    from ..privacy import mask_ledger, mask_vocabulary, name_pattern, pool_names
 
     notes = pool.meta.get("load", {}).get("notes", [])
     names = name_pattern(pool_names(pool))  # masked wherever a message quotes one
@@ -1469,7 +1470,7 @@ def _cmd_pseudonymise(args) -> int:
     import warnings
 
     from .pool import DataPool
-    from .privacy import KEY_ENV, load_key
+    from ..privacy import KEY_ENV, load_key
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

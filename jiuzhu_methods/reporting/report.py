@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import identity, privacy
+from ..core import identity
+from .. import privacy
 
 #: columns never shown in a report (identifying free text)
 HIDDEN_COLUMNS = privacy.HIDDEN_COLUMNS
@@ -33,14 +34,14 @@ HIDDEN_COLUMNS = privacy.HIDDEN_COLUMNS
 def load_pool(county: str, data_dir: str | Path | None = None, *, scale: float = 0.02, seed: int = 7):
     """The county's synthetic pool: read ``data_dir`` when it holds this county/scale/seed,
     otherwise generate it (and write it to ``data_dir`` when given)."""
-    from .pool import DataPool
+    from ..io.pool import DataPool
 
     if data_dir:
         from .runner import ensure_pool
 
         ensure_pool(str(county), data_dir, scale=float(scale), seed=int(seed))
         return DataPool.read(data_dir)
-    from .synth import generate
+    from ..synth import generate
 
     return generate(str(county), scale=float(scale), seed=int(seed))
 
@@ -61,7 +62,7 @@ def run(name: str, pool, **params: Any):
     """
     import inspect
 
-    from .registry import get_model, run_model
+    from ..registry import get_model, run_model
 
     sig = inspect.signature(get_model(name))
     accepts_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
@@ -273,11 +274,11 @@ def rule_paths(clues: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- evaluation
 def evaluate_result(result, pool) -> dict[str, Any] | None:
-    """:func:`jiuzhu_methods.evaluate.evaluate` when the pool carries the truth (else None)."""
+    """:func:`jiuzhu_methods.evaluation.evaluate.evaluate` when the pool carries the truth (else None)."""
     if not getattr(pool, "has_truth", False):
         return None
     try:
-        from .evaluate import evaluate
+        from ..evaluation.evaluate import evaluate
     except ImportError:
         return None
     return dict(evaluate(result, pool))
@@ -301,7 +302,7 @@ def evaluation_table(evals: Mapping[str, Mapping[str, Any] | None]) -> pd.DataFr
 
 
 def evaluation_records(evals: Mapping[str, Mapping[str, Any] | None]) -> list[dict[str, Any]]:
-    """Records for :func:`jiuzhu_methods.plotting.precision_recall_chart`."""
+    """Records for :func:`jiuzhu_methods.reporting.plotting.precision_recall_chart`."""
     return [{"model": k, "precision": (v or {}).get("precision"), "recall": (v or {}).get("recall")}
             for k, v in evals.items() if v]
 
@@ -323,7 +324,7 @@ def headline(results: Mapping[str, Any], evals: Mapping[str, Mapping[str, Any] |
 # --------------------------------------------------------------------------- model views
 def amount_bands(frame: pd.DataFrame, *, by: str | list[str], amount: str, band: float = 0.3,
                  center: str = "median") -> pd.DataFrame:
-    """Per class: recipients, the class centre (median, as :func:`jiuzhu_methods.evaluate.evaluate_amounts`
+    """Per class: recipients, the class centre (median, as :func:`jiuzhu_methods.evaluation.evaluate.evaluate_amounts`
     measures it, or ``center="mean"``), the ±``band`` interval around it, and how many amounts
     fall inside (灌云: 同类案件救助金额上下幅度不超过30%)."""
     cols = ["class", "n", "center", "low", "high", "within", "within_share"]
@@ -348,7 +349,7 @@ def amount_bands(frame: pd.DataFrame, *, by: str | list[str], amount: str, band:
 
 def amount_frame(clues: pd.DataFrame | None) -> pd.DataFrame:
     """灌云 模型二's amounts with their class (case type · hardship tier) for
-    :func:`amount_bands` and :func:`jiuzhu_methods.plotting.amount_band_chart`."""
+    :func:`amount_bands` and :func:`jiuzhu_methods.reporting.plotting.amount_band_chart`."""
     cls, amt = amount_columns(clues)
     if clues is None or amt is None or cls is None:
         return pd.DataFrame(columns=["class", "amount"])
@@ -361,10 +362,10 @@ def amount_frame(clues: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def amount_spread(result, pool) -> pd.DataFrame:
-    """Published claim vs model vs history: :func:`jiuzhu_methods.evaluate.evaluate_amounts`
+    """Published claim vs model vs history: :func:`jiuzhu_methods.evaluation.evaluate.evaluate_amounts`
     as a table (share of amounts within ±30% of their class median, largest deviation)."""
     try:
-        from .evaluate import evaluate_amounts
+        from ..evaluation.evaluate import evaluate_amounts
     except ImportError:
         return pd.DataFrame()
     r = evaluate_amounts(result, pool)

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import yaml_io
+from ..core import yaml_io
 
 #: pandas dtype for each contract type (pandas 3: ``str`` is the pyarrow-backed string dtype).
 DTYPES: dict[str, Any] = {

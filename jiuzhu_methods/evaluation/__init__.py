@@ -1,0 +1,1 @@
+"""Evaluation: models against the hidden truth, calibration against the published figures, comparison."""

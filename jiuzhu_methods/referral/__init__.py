@@ -1,0 +1,1 @@
+"""Referral: the network of persons, cases and agencies, its coverage, the lists and letters."""
