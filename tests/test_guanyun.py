@@ -364,12 +364,13 @@ def test_linkable_rows_give_the_same_pairs(pool, mode):
 
 def test_join_sorted_in_order_then_text():
     # distinct values per key, the ``order`` first, then the rest in code-point order; keys sorted
+    from jiuzhu_methods.core.values import join_sorted
     v = pd.Series(["b", "特困", "a", "低保", "b", None, "低保"], dtype="str")
     k = pd.Series([2, 2, 2, 2, 1, 1, 5])
-    out = guanyun._join_sorted(v, k, ["低保", "特困"])
+    out = join_sorted(v, k, ["低保", "特困"])
     assert out.to_dict() == {1: "b", 2: "低保、特困、a、b", 5: "低保"}
     assert list(out.index) == [1, 2, 5]
-    assert guanyun._join_sorted(pd.Series([], dtype="str"), pd.Series([], dtype="int64")).empty
+    assert join_sorted(pd.Series([], dtype="str"), pd.Series([], dtype="int64")).empty
 
 
 def test_distinct_rows_codes_in_order_of_first_appearance():

@@ -367,14 +367,14 @@ def test_canonical_by_hand():
 
 
 def ref_distinct(s):
-    """:func:`identity._distinct` as it was (pandas' factorize, then a reindex)."""
+    """:func:`identity.distinct_values` as it was (pandas' factorize, then a reindex)."""
     codes, uniq = pd.factorize(s, use_na_sentinel=True)
     u = pd.Series(uniq, dtype="str").reindex(range(len(uniq) + 1))
     return np.where(codes < 0, len(uniq), codes), u
 
 
 def _assert_distinct_equal(s):
-    codes, u = I._distinct(s)
+    codes, u = I.distinct_values(s)
     want_codes, want_u = ref_distinct(s)
     np.testing.assert_array_equal(codes, want_codes)
     assert codes.dtype == want_codes.dtype
@@ -385,7 +385,7 @@ def _assert_distinct_equal(s):
 @pytest.mark.parametrize("k", range(len(list(_inputs()))))
 def test_distinct_equals_pandas_factorize(k):
     # order of first appearance, the missing value last: downstream tie-breaks read this order
-    _assert_distinct_equal(I._as_str(list(_inputs())[k]))
+    _assert_distinct_equal(I.as_str(list(_inputs())[k]))
 
 
 @settings(max_examples=60, deadline=None)
@@ -397,7 +397,7 @@ def test_distinct_equals_pandas_factorize_on_generated_columns(values):
 
 
 def test_distinct_by_hand():
-    codes, u = I._distinct(pd.Series(["b", None, "a", "", "b", None], dtype="str"))
+    codes, u = I.distinct_values(pd.Series(["b", None, "a", "", "b", None], dtype="str"))
     assert codes.tolist() == [0, 3, 1, 2, 0, 3]
     assert u.tolist()[:3] == ["b", "a", ""] and len(u) == 4 and pd.isna(u.iloc[3])
 

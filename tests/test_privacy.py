@@ -302,13 +302,13 @@ def test_id_attributes_by_hand():
 def _id_attributes_reference(s):
     """privacy.id_attributes as it read every distinct value with pandas string methods (the
     reading the byte-level version must reproduce value for value)."""
-    codes, u = identity._distinct(identity._as_str(s))
-    norm = identity._normalise_distinct(u)
-    usable = identity._usable_distinct(norm)
+    codes, u = identity.distinct_values(identity.as_str(s))
+    norm = identity.normalise_distinct(u)
+    usable = identity.usable_distinct(norm)
     shaped = norm.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
-    per_value = {"birth_date": identity._birth_distinct(usable), "sex": identity._sex_distinct(usable),
+    per_value = {"birth_date": identity.birth_distinct(usable), "sex": identity.sex_distinct(usable),
                  "area": norm.str.slice(0, 6).where(shaped).astype("str")}
-    return pd.DataFrame({k: identity._spread(v, codes, s) for k, v in per_value.items()}, index=s.index)
+    return pd.DataFrame({k: identity.spread_to_rows(v, codes, s) for k, v in per_value.items()}, index=s.index)
 
 
 def test_id_attributes_as_the_string_reading():

@@ -204,9 +204,11 @@ def mask_name(value: object) -> str | None:
 # month), so the vectorised functions below compute on the distinct values only and spread the
 # result back with ``take``: every step is element-wise, hence the result is the same as on
 # the whole column, row for row.
-def _as_str(s: pd.Series) -> pd.Series:
-    """``s`` as a ``str`` column: each present value ``str(v)``, missing values (``None``,
-    NaN, ``pd.NA``, NaT) missing — the spelling every function here starts from."""
+def as_str(s: pd.Series) -> pd.Series:
+    """An ID column (or any column of identifiers: names, phones) as a ``str`` column, the
+    spelling every per-distinct-value reading starts from: each present value ``str(v)``
+    (an ID read by Excel as a number becomes its digits), missing values (``None``, NaN,
+    ``pd.NA``, NaT) missing. A ``str`` column is returned as it is, text columns are cast."""
     if s.dtype == "str":
         return s
     if isinstance(s.dtype, pd.StringDtype) or (
@@ -217,28 +219,41 @@ def _as_str(s: pd.Series) -> pd.Series:
     return pd.Series(x.map(lambda v: None if v is None else str(v)), index=s.index, dtype="str", name=s.name)
 
 
-def _factorize(a: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """``pd.factorize`` of an Arrow array — the Arrow kernel pandas runs for an Arrow-backed
-    column, without its wrapping: the distinct values in order of first appearance (missing
-    left out) and each value's code into them (``intp``, ``-1`` = missing)."""
+def factorize_arrow(a: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """The distinct values of an Arrow array of identifiers (IDs, linkage keys) in order of
+    first appearance (missing left out), and each value's code into them (``intp``, ``-1`` =
+    missing) — ``pd.factorize``.
+
+    Arrow's ``dictionary_encode``, the kernel pandas runs for an Arrow-backed column, without
+    its wrapping."""
     enc = pc.dictionary_encode(a)
     codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp)
     return codes, enc.dictionary
 
 
-def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """``codes, uniques`` of a ``str`` column: ``uniques`` (a ``str`` Series, default index)
-    holds the distinct values in order of first appearance and ends with one missing value,
-    and ``codes`` points missing rows at it, so that ``uniques.array.take(codes)`` gives ``s``
-    back (:func:`_factorize` on the column's Arrow array)."""
-    codes, uniq = _factorize(as_arrow(s))
+def distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """The first half of "compute once per distinct value, then spread back to the rows": a
+    registry repeats each person's ID once per monthly snapshot, so an ID column is read on
+    its distinct values only. Returns ``codes, uniques`` of a ``str`` column (:func:`as_str`):
+    ``uniques`` (a ``str`` Series, default index) holds the distinct values in order of first
+    appearance and ends with one missing value, and ``codes`` points each row at its value
+    (missing rows at the last), so that ``uniques.array.take(codes)`` gives ``s`` back and
+    :func:`spread_to_rows` takes any per-value result back to the rows.
+
+    :func:`factorize_arrow` on the column's Arrow array (one hash pass, no Python objects)."""
+    codes, uniq = factorize_arrow(as_arrow(s))
     codes[codes < 0] = len(uniq)
     u = pa.concat_arrays([uniq.cast(pa.large_string()), pa.nulls(1, pa.large_string())])
     return codes, str_series(u, pd.RangeIndex(len(u)))
 
 
-def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) -> pd.Series:
-    """``values`` (one per distinct value) taken back to the rows of ``like`` (same index)."""
+def spread_to_rows(values: pd.Series, codes: np.ndarray, like: pd.Series, name=None) -> pd.Series:
+    """The second half of "compute once per distinct value, then spread back to the rows":
+    ``values`` (one per distinct value of :func:`distinct_values`, in its order) taken back to
+    the rows of ``like`` by their ``codes`` — a Series with ``like``'s index (and ``name``).
+    Every per-value reading is element-wise, so the result is the row-by-row one.
+
+    One ``take`` of the values' array."""
     return pd.Series(values.array.take(codes), index=like.index, name=name)
 
 
@@ -269,9 +284,13 @@ def _mask(a: pa.Array) -> np.ndarray:
 NFKC_STABLE = r"^[\x00-\x7f\x{4e00}-\x{9fff}]*$"
 
 
-def _nfkc_arrow(a: pa.Array) -> pa.Array:
-    """NFKC per value; only values with characters outside :data:`NFKC_STABLE` (full-width
-    digits, middle dots, rare characters) are read, by Python's ``unicodedata``."""
+def nfkc_arrow(a: pa.Array) -> pa.Array:
+    """NFKC per value of an Arrow string array: full-width digits and letters become ASCII,
+    compatibility forms of characters their usual form — the first step of normalising an ID
+    (:func:`normalise`) and of comparing names.
+
+    Only values with characters outside :data:`NFKC_STABLE` (full-width digits, middle dots,
+    rare characters) are read, by Python's ``unicodedata``; the rest are NFKC already."""
     other = ~_mask(pc.fill_null(pc.match_substring_regex(a, NFKC_STABLE), True))
     if not other.any():
         return a
@@ -284,7 +303,7 @@ def _nfkc(x: pd.Series) -> pd.Series:
     """NFKC per value of a ``str`` column (ASCII text is NFKC already, so only the rest is read)."""
     if len(x) == 0:
         return x
-    return str_series(_nfkc_arrow(as_arrow(x)), x.index)
+    return str_series(nfkc_arrow(as_arrow(x)), x.index)
 
 
 #: an ID already in normal form (18 ASCII characters: 17 digits, then a digit or "X"):
@@ -301,7 +320,7 @@ def _normalise_arrow(a: pa.Array) -> pa.Array:
         return a
     everything = todo.all()
     b = a if everything else a.filter(pa.array(todo))
-    b = _nfkc_arrow(b)
+    b = nfkc_arrow(b)
     b = pc.utf8_upper(pc.replace_substring_regex(b, SEPARATORS, ""))
     b = pc.if_else(pc.equal(pc.utf8_length(b), 0), pa.scalar(None, b.type), b)
     is15 = _mask(pc.match_substring_regex(b, "^[0-9]{15}$"))  # ASCII digits (as the scalar path)
@@ -316,8 +335,12 @@ def _normalise_arrow(a: pa.Array) -> pa.Array:
     return b if everything else pc.replace_with_mask(a, pa.array(todo), b.cast(a.type))
 
 
-def _normalise_distinct(x: pd.Series) -> pd.Series:
-    """:func:`normalise` over a ``str`` column (the distinct values of a column)."""
+def normalise_distinct(x: pd.Series) -> pd.Series:
+    """:func:`normalise` of each value of a ``str`` column (the distinct values of an ID
+    column, :func:`distinct_values`): full-width → half-width, separators and invisible
+    characters removed, 15 digits upgraded to 18; same index.
+
+    Arrow kernels (RE2 replace, ``utf8_upper``) on the values not :data:`CANONICAL` already."""
     return str_series(_normalise_arrow(as_arrow(x)), x.index)
 
 
@@ -327,9 +350,9 @@ def normalise_series(s: pd.Series) -> pd.Series:
     Computed once per distinct value, so a column that repeats the same IDs costs little more
     than its distinct values.
     """
-    x = _as_str(s)
-    codes, u = _distinct(x)
-    return _spread(_normalise_distinct(u), codes, s, name=s.name)
+    x = as_str(s)
+    codes, u = distinct_values(x)
+    return spread_to_rows(normalise_distinct(u), codes, s, name=s.name)
 
 
 def check_digits(first17: pd.Series) -> pd.Series:
@@ -478,9 +501,9 @@ def check_series(s: pd.Series, *, reference: _dt.date | None = None, today: _dt.
     if reference is not None and today is not None:
         raise TypeError("give reference= (today= is its old name), not both")
     today = _as_date(reference if reference is not None else today)
-    codes, u = _distinct(_as_str(s))
-    x = u if normalised else _normalise_distinct(u)
-    return _spread(_check_distinct(x, today), codes, s)
+    codes, u = distinct_values(as_str(s))
+    x = u if normalised else normalise_distinct(u)
+    return spread_to_rows(_check_distinct(x, today), codes, s)
 
 
 def _as_date(value) -> _dt.date | None:
@@ -513,8 +536,12 @@ def _usable_arrow(x: pa.Array) -> pa.Array:
     return pc.if_else(pa.array(keep), x, pa.scalar(None, x.type))
 
 
-def _usable_distinct(x: pd.Series) -> pd.Series:
-    """:func:`usable_ids` of a ``str`` column of normalised numbers."""
+def usable_distinct(x: pd.Series) -> pd.Series:
+    """:func:`usable_ids` of each value of a ``str`` column of normalised numbers
+    (:func:`normalise_distinct`): a valid ID or a pseudonym token is kept, anything else is
+    missing — the exact-linkage key per distinct value; same index.
+
+    Validity read off the bytes of the canonical values (:func:`_reason_index`)."""
     return str_series(_usable_arrow(as_arrow(x)), x.index)
 
 
@@ -529,8 +556,8 @@ def usable_ids(s: pd.Series) -> pd.Series:
     ID and is kept (upper-cased), so joins give the same pairs on a pseudonymised pool.
     Computed once per distinct value.
     """
-    codes, u = _distinct(_as_str(s))
-    return _spread(_usable_distinct(_normalise_distinct(u)), codes, s, name=s.name)
+    codes, u = distinct_values(as_str(s))
+    return spread_to_rows(usable_distinct(normalise_distinct(u)), codes, s, name=s.name)
 
 
 def _mask_distinct(x: pd.Series) -> pd.Series:
@@ -544,32 +571,159 @@ def _mask_distinct(x: pd.Series) -> pd.Series:
 
 def mask_series(s: pd.Series) -> pd.Series:
     """:func:`mask` over a column (``str`` dtype out), computed once per distinct value."""
-    codes, u = _distinct(_as_str(s))
-    return _spread(_mask_distinct(_normalise_distinct(u)), codes, s, name=s.name)
+    codes, u = distinct_values(as_str(s))
+    return spread_to_rows(_mask_distinct(normalise_distinct(u)), codes, s, name=s.name)
 
 
 def mask_name_series(s: pd.Series) -> pd.Series:
     return s.map(mask_name).astype("str")
 
 
-def _birth_distinct(usable: pd.Series) -> pd.Series:
-    """Birth dates of a ``str`` column of :func:`usable_ids` (NaT where missing or a token)."""
+def birth_distinct(usable: pd.Series) -> pd.Series:
+    """The birth date (digits 7–14) of each value of a ``str`` column of :func:`usable_ids`
+    (:func:`usable_distinct`), ``datetime64[us]``; NaT where missing or where a pseudonym
+    token's digits are no date. Same index.
+
+    One ``to_datetime`` of the sliced digits."""
     return pd.to_datetime(usable.str.slice(6, 14), format="%Y%m%d", errors="coerce").astype("datetime64[us]")
 
 
-def _sex_distinct(usable: pd.Series) -> pd.Series:
-    """男/女 of a ``str`` column of :func:`usable_ids` (the 17th digit's parity)."""
+def sex_distinct(usable: pd.Series) -> pd.Series:
+    """男/女 of each value of a ``str`` column of :func:`usable_ids` (:func:`usable_distinct`):
+    the 17th digit's parity (odd 男, even 女); missing where there is no such digit. Same index.
+
+    One ``to_numeric`` of the sliced digit."""
     odd = pd.to_numeric(usable.str.slice(16, 17), errors="coerce") % 2
     return pd.Series(np.where(odd.isna(), None, np.where(odd == 1, "男", "女")), index=usable.index, dtype="str")
 
 
 def birth_dates_series(s: pd.Series) -> pd.Series:
     """Birth date per valid ID (NaT otherwise)."""
-    return _birth_distinct(usable_ids(s))
+    return birth_distinct(usable_ids(s))
 
 
 def sex_series(s: pd.Series) -> pd.Series:
-    return _sex_distinct(usable_ids(s))
+    return sex_distinct(usable_ids(s))
+
+
+#: an invalid ID keyed by :mod:`jiuzhu_methods.privacy`: "!", 32 hex digits, ":", then the
+#: 16 hex digits of its birth date token (the part kept as the ``_birth`` key)
+_BIRTH_TOKEN = ("!", 32, ":", 16)
+
+
+def _birth_token_arrow(a: pa.Array) -> pa.Array:
+    """The birth date token of each :data:`_BIRTH_TOKEN` value of an Arrow string array (missing
+    for any other value), read off the bytes: the values of that exact width, upper-case hex."""
+    bang, head, colon, tail = _BIRTH_TOKEN
+    rows, b = _fixed_width(a, len(bang) + head + len(colon) + tail)
+    sep = len(bang) + head
+    hex_ = _in_class(b, _HEX_UPPER)
+    ok = ((b[0] == ord(bang)) & (b[sep] == ord(colon))
+          & hex_[len(bang):sep].all(axis=0) & hex_[sep + 1:].all(axis=0))
+    return _strings_at(len(a), rows[ok], b[sep + 1:, ok])
+
+
+_BIRTH_DIGITS = slice(6, 14)      # "YYYYMMDD" in an 18-digit ID
+
+
+def _birth_digits_arrow(a: pa.Array) -> pa.Array:
+    """The birth date "YYYYMMDD" of digits 7–14 of each 18-digit value of an Arrow array of
+    normalised numbers (whether or not the check digit and area are right), missing where those
+    digits are no date of the calendar (19990230) — as ``pd.to_datetime(…, format="%Y%m%d",
+    errors="coerce").dt.strftime("%Y%m%d")`` of the ``\\d{17}[\\dX]`` values gives it.
+
+    For ASCII digits the date is written back as the very digits it was read from (pandas reads
+    and writes every year 0000–9999 with four digits), so no date is parsed: the digits are read
+    off the bytes and tested with :func:`_real_dates`. A ``str``'s ``\\d`` also matches
+    other scripts' digits, which pandas reads as numbers; those few values go through pandas."""
+    n = len(a)
+    canon, b = _canonical(a)
+    real = _real_dates(*_ymd(b))
+    birth = _strings_at(n, np.flatnonzero(canon)[real], b[_BIRTH_DIGITS, real])
+    # 18 characters, not all ASCII: maybe other scripts' digits (never a valid ID, rare)
+    other = _mask(pc.and_(pc.equal(pc.utf8_length(a), 18), pc.invert(pc.string_is_ascii(a))))
+    if other.any():
+        pos = np.flatnonzero(other)
+        v = str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
+        digits = v.where(v.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+        s = pd.to_datetime(digits.str.slice(_BIRTH_DIGITS.start, _BIRTH_DIGITS.stop), format="%Y%m%d",
+                           errors="coerce").dt.strftime("%Y%m%d").astype("str")
+        birth = pc.replace_with_mask(birth, pa.array(other), as_arrow(s).cast(birth.type))
+    return birth
+
+
+def birth_digits_distinct(norm: pd.Series) -> pd.Series:
+    """The birth date "YYYYMMDD" written in digits 7–14 of each value of a ``str`` column of
+    normalised numbers (the distinct values of an ID column), whether or not its check digit
+    and area code are right — an ID with a typo elsewhere still tells the birth date (the
+    ``_birth`` key of :mod:`jiuzhu_methods.core.linkage`); missing where the value is no
+    ``\\d{17}[\\dX]`` number or its digits are no date of the calendar.
+
+    Read off the UTF-8 bytes (:func:`_birth_digits_arrow`), not parsed as dates."""
+    return str_series(_birth_digits_arrow(as_arrow(norm)), norm.index)
+
+
+def birth_tokens_distinct(norm: pd.Series) -> pd.Series:
+    """The birth date token of each value of a ``str`` column of normalised numbers that is an
+    invalid ID keyed by :mod:`jiuzhu_methods.privacy` ("!<32 hex>:<16 hex>": the 16 hex digits
+    stand for the birth date the ID's digits show), missing for any other value — so that a
+    pseudonymised pool links by birth date as the raw pool does.
+
+    Read off the UTF-8 bytes (:func:`_birth_token_arrow`)."""
+    return str_series(_birth_token_arrow(as_arrow(norm)), norm.index)
+
+
+def id_attributes_distinct(norm: pd.Series) -> dict[str, pd.Series]:
+    """What the published models read from an ID number's digits, per value of a ``str`` column
+    of normalised numbers (the distinct values of an ID column; default index): ``birth_date``
+    and ``sex`` of a valid ID or a usable pseudonym token (as :func:`birth_dates_series` /
+    :func:`sex_series`) and ``area``, the first six digits of any ``\\d{17}[\\dX]`` value (valid
+    or not) — a dict of three Series (``datetime64[us]``, ``str``, ``str``).
+
+    The valid IDs' attributes are read off their bytes (:func:`_canonical`: year, month and day,
+    the 17th digit, the first six bytes); the other values the pandas readings take as they are
+    (:func:`_attributes_read`): the usable pseudonym tokens (whose digits can read as a date or a
+    sex digit) and, for the area, the values of 18 characters that are not ASCII IDs (``\\d``
+    there is any script's digit)."""
+    a = as_arrow(norm)
+    m = len(a)
+    canon, b = _canonical(a)
+    crow = np.flatnonzero(canon)
+    reason = _reason_index(a)
+    valid = reason[crow] == 0                               # of the canonical values
+    vrow, bv = crow[valid], b[:, valid]
+    birth = np.full(m, np.datetime64("NaT"), dtype="datetime64[us]")
+    sex = np.full(m, -1, dtype=np.int64)                    # index into 女, 男; -1 missing
+    if len(vrow):
+        y, mo, d = _ymd(bv)                                 # real dates in 1900 … 2100 (valid IDs)
+        days = ((y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (mo - 1).astype("timedelta64[M]")
+                ).astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
+        birth[vrow] = days.astype("datetime64[us]")
+        sex[vrow] = bv[16] % 2                              # ASCII "0" is 48: even byte, even digit
+    # the area: the first six characters of the values the pattern takes (missing elsewhere)
+    shaped = canon.copy()
+    n18 = np.asarray(pc.fill_null(pc.utf8_length(a), 0).to_numpy(zero_copy_only=False)) == 18
+    other = np.flatnonzero(~canon & n18)
+    if len(other):
+        shaped[other] = str_series(a.take(pa.array(other)), pd.RangeIndex(len(other))
+                                   ).str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool).to_numpy()
+    area = pc.if_else(pa.array(shaped), pc.utf8_slice_codeunits(a, 0, 6), pa.scalar(None, a.type))
+    sexes = pa.array(["女", "男"], type=pa.large_string()).take(pa.array(sex, mask=sex < 0))
+    per_value = {"birth_date": pd.Series(birth), "sex": str_series(sexes, pd.RangeIndex(m)),
+                 "area": str_series(area, pd.RangeIndex(m))}
+    tok = np.flatnonzero(_tokens(a))                        # usable: kept by usable_ids
+    if len(tok):
+        read = _attributes_read(str_series(a.take(pa.array(tok)), pd.RangeIndex(len(tok))))
+        per_value["birth_date"].iloc[tok] = read["birth_date"].to_numpy()
+        per_value["sex"].iloc[tok] = read["sex"].to_numpy()
+    return per_value
+
+
+def _attributes_read(usable: pd.Series) -> pd.DataFrame:
+    """``birth_date`` and ``sex`` of a ``str`` column of usable IDs (or tokens) as the pandas
+    readings of :func:`birth_distinct` and :func:`sex_distinct` take them (slices parsed by
+    ``to_datetime`` / ``to_numeric``)."""
+    return pd.DataFrame({"birth_date": birth_distinct(usable), "sex": sex_distinct(usable)})
 
 
 def make_ids(area: np.ndarray, birth: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -585,7 +739,18 @@ def make_ids(area: np.ndarray, birth: np.ndarray, order: np.ndarray) -> np.ndarr
 
 __all__ = [
     "as_arrow",
+    "as_str",
+    "birth_digits_distinct",
+    "birth_distinct",
+    "birth_tokens_distinct",
+    "distinct_values",
+    "factorize_arrow",
+    "id_attributes_distinct",
+    "nfkc_arrow",
+    "normalise_distinct",
+    "spread_to_rows",
     "str_series",
+    "usable_distinct",
     "REASONS",
     "area",
     "birth_date",
@@ -605,6 +770,7 @@ __all__ = [
     "normalise",
     "normalise_series",
     "sex",
+    "sex_distinct",
     "sex_series",
     "usable_ids",
     "valid_series",

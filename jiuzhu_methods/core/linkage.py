@@ -85,7 +85,7 @@ def _normalise_name_distinct(x: pd.Series) -> pd.Series:
     that send pandas to ``re``), without the pandas wrapping; empty names missing."""
     if len(x) == 0:
         return x
-    a = pc.replace_substring_regex(identity._nfkc_arrow(identity.as_arrow(x)), _NAME_SEPARATORS, "")
+    a = pc.replace_substring_regex(identity.nfkc_arrow(identity.as_arrow(x)), _NAME_SEPARATORS, "")
     return identity.str_series(pc.if_else(pc.greater(pc.utf8_length(a), 0), a, pa.scalar(None, a.type)), x.index)
 
 
@@ -100,8 +100,8 @@ def normalise_name(s: pd.Series) -> pd.Series:
     >>> normalise_name(pd.Series(["阿依古丽·买买提", " 张 三 ", "ＡＢ", None, "··"])).tolist()
     ['阿依古丽买买提', '张三', 'AB', nan, nan]
     """
-    codes, u = identity._distinct(identity._as_str(s))
-    return identity._spread(_normalise_name_distinct(u), codes, s, name=s.name)
+    codes, u = identity.distinct_values(identity.as_str(s))
+    return identity.spread_to_rows(_normalise_name_distinct(u), codes, s, name=s.name)
 
 
 def _strip_distinct(x: pd.Series, pattern: str, min_len: int) -> pd.Series:
@@ -112,10 +112,10 @@ def _coded(codes: np.ndarray, per_value: pd.Series) -> tuple[np.ndarray, pd.Seri
     """A key as ``(row codes, distinct keys)``: ``per_value`` gives the key of each distinct
     raw value (``codes`` points rows at them); several raw spellings may share one key.
     Row code ``-1`` = missing key. Distinct keys in order of first appearance in ``per_value``
-    (:func:`identity._factorize`, the Arrow kernel of ``pd.factorize``). Every distinct key is
+    (:func:`identity.factorize_arrow`, the Arrow kernel of ``pd.factorize``). Every distinct key is
     the key of some row when every distinct raw value is some row's (a :class:`ColumnIndex`'s
     values are its rows'): :func:`_candidates` relies on it."""
-    kc, kv = identity._factorize(identity.as_arrow(per_value))
+    kc, kv = identity.factorize_arrow(identity.as_arrow(per_value))
     return kc[codes], identity.str_series(kv, pd.RangeIndex(len(kv)))
 
 
@@ -135,7 +135,7 @@ class ColumnIndex:
 
     @classmethod
     def of(cls, s: pd.Series) -> "ColumnIndex":
-        return cls(*identity._distinct(identity._as_str(s)))
+        return cls(*identity.distinct_values(identity.as_str(s)))
 
     @classmethod
     def missing(cls, n: int) -> "ColumnIndex":
@@ -213,67 +213,19 @@ def codes_at(s: pd.Series, rows: np.ndarray) -> np.ndarray:
 def _id_key(norm: pd.Series) -> pd.Series:
     """The ``_id`` key per distinct normalised value: valid IDs, and pseudonym tokens
     (``privacy.pseudonymise_pool``: a 64-hex token stands for a valid ID)."""
-    return identity._usable_distinct(norm)
-
-
-#: an invalid ID keyed by :mod:`jiuzhu_methods.privacy`: "!", 32 hex digits, ":", then the
-#: 16 hex digits of its birth date token (the part kept as the ``_birth`` key)
-_BIRTH_TOKEN = ("!", 32, ":", 16)
-
-
-def _birth_token_arrow(a: pa.Array) -> pa.Array:
-    """The birth date token of each :data:`_BIRTH_TOKEN` value of an Arrow string array (missing
-    for any other value), read off the bytes: the values of that exact width, upper-case hex."""
-    bang, head, colon, tail = _BIRTH_TOKEN
-    rows, b = identity._fixed_width(a, len(bang) + head + len(colon) + tail)
-    sep = len(bang) + head
-    hex_ = identity._in_class(b, identity._HEX_UPPER)
-    ok = ((b[0] == ord(bang)) & (b[sep] == ord(colon))
-          & hex_[len(bang):sep].all(axis=0) & hex_[sep + 1:].all(axis=0))
-    return identity._strings_at(len(a), rows[ok], b[sep + 1:, ok])
-
-
-_BIRTH_DIGITS = slice(6, 14)      # "YYYYMMDD" in an 18-digit ID
-
-
-def _birth_digits_arrow(a: pa.Array) -> pa.Array:
-    """The birth date "YYYYMMDD" of digits 7–14 of each 18-digit value of an Arrow array of
-    normalised numbers (whether or not the check digit and area are right), missing where those
-    digits are no date of the calendar (19990230) — as ``pd.to_datetime(…, format="%Y%m%d",
-    errors="coerce").dt.strftime("%Y%m%d")`` of the ``\\d{17}[\\dX]`` values gives it.
-
-    For ASCII digits the date is written back as the very digits it was read from (pandas reads
-    and writes every year 0000–9999 with four digits), so no date is parsed: the digits are read
-    off the bytes and tested with :func:`identity._real_dates`. A ``str``'s ``\\d`` also matches
-    other scripts' digits, which pandas reads as numbers; those few values go through pandas."""
-    n = len(a)
-    canon, b = identity._canonical(a)
-    real = identity._real_dates(*identity._ymd(b))
-    birth = identity._strings_at(n, np.flatnonzero(canon)[real], b[_BIRTH_DIGITS, real])
-    # 18 characters, not all ASCII: maybe other scripts' digits (never a valid ID, rare)
-    other = identity._mask(pc.and_(pc.equal(pc.utf8_length(a), 18), pc.invert(pc.string_is_ascii(a))))
-    if other.any():
-        pos = np.flatnonzero(other)
-        v = identity.str_series(a.take(pa.array(pos)), pd.RangeIndex(len(pos)))
-        digits = v.where(v.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
-        s = pd.to_datetime(digits.str.slice(_BIRTH_DIGITS.start, _BIRTH_DIGITS.stop), format="%Y%m%d",
-                           errors="coerce").dt.strftime("%Y%m%d").astype("str")
-        birth = pc.replace_with_mask(birth, pa.array(other), identity.as_arrow(s).cast(birth.type))
-    return birth
+    return identity.usable_distinct(norm)
 
 
 def _birth_key(norm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Per distinct normalised value (``str`` Series out, same index): the birth date "YYYYMMDD"
-    of the ID digits (readable even when the check digit is wrong, :func:`_birth_digits_arrow`)
-    and, for an invalid ID keyed by ``privacy`` ("!<32 hex>:<16 hex>"), the birth date token.
-    Normalised values hold no whitespace, so a pattern's ``$`` is the end of the value."""
-    a = identity.as_arrow(norm)
-    return (identity.str_series(_birth_digits_arrow(a), norm.index),
-            identity.str_series(_birth_token_arrow(a), norm.index))
+    of the ID digits (readable even when the check digit is wrong,
+    :func:`identity.birth_digits_distinct`) and, for an invalid ID keyed by ``privacy``
+    ("!<32 hex>:<16 hex>"), the birth date token (:func:`identity.birth_tokens_distinct`)."""
+    return identity.birth_digits_distinct(norm), identity.birth_tokens_distinct(norm)
 
 
 def _id_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
-    return col.key("_id", lambda v: _id_key(col.derived("norm", identity._normalise_distinct)))
+    return col.key("_id", lambda v: _id_key(col.derived("norm", identity.normalise_distinct)))
 
 
 def _name_of(col: ColumnIndex) -> tuple[np.ndarray, pd.Series]:
@@ -305,7 +257,7 @@ def key_codes(df: pd.DataFrame, need: frozenset, *, id_col: str = "id_number", n
     if need & {"_id", "_birth"}:
         col = column_index(df[id_col]) if id_col in df.columns else ColumnIndex.missing(n)
         def parts():    # (birth dates, birth tokens) per distinct value, shared by both branches
-            return col.derived("birth", lambda v: _birth_key(col.derived("norm", identity._normalise_distinct)))
+            return col.derived("birth", lambda v: _birth_key(col.derived("norm", identity.normalise_distinct)))
 
         if "_id" in need:
             out["_id"] = _id_of(col)

@@ -150,6 +150,7 @@ def historical_classes(pool, *, linkage: str = "id", profile: str | None = None)
     the model uses.
     """
     from ..core.amount import load_standard
+    from ..core.values import join_sorted
     from ..models import guanyun as gy
 
     ja = pool["judicial_aid"]
@@ -162,7 +163,7 @@ def historical_classes(pool, *, linkage: str = "id", profile: str | None = None)
                           "case_type": charge.map(charge_type).fillna("unknown").astype("str"),
                           "amount": ja["amount"]}, index=ja.index)
     m = gy.registry_matches(frame, pool, linkage_mode=linkage)
-    frame["matched_registries"] = gy._join_sorted(m["registry"], m["row"], gy.registry_names()) \
+    frame["matched_registries"] = join_sorted(m["registry"], m["row"], gy.registry_names()) \
         .reindex(frame.index).fillna("").astype("str")
     g = m.loc[m["grade"] != ""]
     frame["disability_grade"] = g.sort_values("grade").drop_duplicates("row").set_index("row")["grade"] \

@@ -53,6 +53,7 @@ from ..core import yaml_io
 from ..core import keywords, linkage
 from ..core.linkage import kept, peek  # side tables keyed by an object's identity, dropped with it
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
+from ..core.values import join_sorted as _join_sorted  # the name this file's steps call
 
 MODEL_SCREEN = "guanyun.screen"
 MODEL_AMOUNT = "guanyun.amount"
@@ -100,43 +101,6 @@ def _element_of() -> dict[str, str]:
 
 def _month_start(s: pd.Series) -> pd.Series:
     return s.dt.to_period("M").dt.start_time.astype("datetime64[us]")
-
-
-def _join_sorted(values: pd.Series, by: pd.Series, order: list[str] | None = None) -> pd.Series:
-    """Per group of ``by``, the distinct values joined with "、" (in ``order`` when given, then
-    the other values in code-point order); indexed by the sorted group keys.
-
-    Vectorised: the distinct (group, value) pairs are integer codes sorted once, and Arrow joins
-    each group's strings (one call, no Python per group).
-    """
-    v = values.astype("str")
-    k = pd.Series(by.to_numpy())
-    keep = (v.notna().to_numpy() & k.notna().to_numpy())
-    if not keep.any():
-        return pd.Series(dtype="str")
-    kcode, kuniq = pd.factorize(k[keep], sort=True)
-    vcode, vuniq = pd.factorize(v[keep])
-    vuniq = np.asarray(vuniq, dtype=object)
-    rank: dict[str, int] = {}
-    for x in order or []:
-        rank.setdefault(x, len(rank))
-    # sort position of each distinct value: (rank in ``order``, else after all of them; then the text)
-    r = pd.Series(vuniq).map(rank).fillna(len(rank)).astype("int64").to_numpy()
-    text = np.empty(len(vuniq), dtype=np.int64)
-    text[np.argsort(vuniq, kind="stable")] = np.arange(len(vuniq))
-    vsort = np.empty(len(vuniq), dtype=np.int64)
-    vsort[np.lexsort((text, r))] = np.arange(len(vuniq))
-    by_sort = np.empty(len(vuniq), dtype=object)
-    by_sort[vsort] = vuniq
-    # distinct (group, value) pairs in (group, value order); a sort, not np.unique (hashes, slow in numpy 2.4)
-    pair = np.sort(kcode.astype(np.int64) * len(vuniq) + vsort[vcode])
-    pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
-    g, vs = pair // len(vuniq), pair % len(vuniq)
-    start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[start, len(g)], type=pa.int64()),
-                                          pa.array(by_sort, type=pa.large_string()).take(pa.array(vs)))
-    joined = pc.binary_join(lists, pa.scalar("、", pa.large_string()))
-    return pd.Series(joined, index=pd.Index(kuniq[g[start]], name="k"), name="v", dtype="str")
 
 
 # ------------------------------------------------------------------ step 1: five case types

@@ -54,8 +54,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..core import identity
 from ..io import schema
@@ -209,51 +207,11 @@ def id_attributes(s: pd.Series) -> pd.DataFrame:
     and ``sex`` of a valid ID (as :func:`identity.birth_dates_series` / :func:`identity.sex_series`)
     and ``area``, the first six digits of any 18-character ID (valid or not).
 
-    Computed once per distinct value. The valid IDs' attributes are read off their bytes
-    (:func:`identity._canonical`: year, month and day, the 17th digit, the first six bytes);
-    the other values the pandas readings take as they are (:func:`_id_attributes_read`): the
-    usable pseudonym tokens (whose digits can read as a date or a sex digit) and, for the
-    area, the values of 18 characters that are not ASCII IDs (``\\d`` there is any script's digit)."""
-    codes, u = identity._distinct(identity._as_str(s))      # computed once per distinct value
-    norm = identity._normalise_distinct(u)
-    a = identity.as_arrow(norm)
-    m = len(a)
-    canon, b = identity._canonical(a)
-    crow = np.flatnonzero(canon)
-    reason = identity._reason_index(a)
-    valid = reason[crow] == 0                               # of the canonical values
-    vrow, bv = crow[valid], b[:, valid]
-    birth = np.full(m, np.datetime64("NaT"), dtype="datetime64[us]")
-    sex = np.full(m, -1, dtype=np.int64)                    # index into 女, 男; -1 missing
-    if len(vrow):
-        y, mo, d = identity._ymd(bv)                        # real dates in 1900 … 2100 (valid IDs)
-        days = ((y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (mo - 1).astype("timedelta64[M]")
-                ).astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
-        birth[vrow] = days.astype("datetime64[us]")
-        sex[vrow] = bv[16] % 2                              # ASCII "0" is 48: even byte, even digit
-    # the area: the first six characters of the values the pattern takes (missing elsewhere)
-    shaped = canon.copy()
-    n18 = np.asarray(pc.fill_null(pc.utf8_length(a), 0).to_numpy(zero_copy_only=False)) == 18
-    other = np.flatnonzero(~canon & n18)
-    if len(other):
-        shaped[other] = identity.str_series(a.take(pa.array(other)), pd.RangeIndex(len(other))
-                                             ).str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool).to_numpy()
-    area = pc.if_else(pa.array(shaped), pc.utf8_slice_codeunits(a, 0, 6), pa.scalar(None, a.type))
-    sexes = pa.array(["女", "男"], type=pa.large_string()).take(pa.array(sex, mask=sex < 0))
-    per_value = {"birth_date": pd.Series(birth), "sex": identity.str_series(sexes, pd.RangeIndex(m)),
-                 "area": identity.str_series(area, pd.RangeIndex(m))}
-    tok = np.flatnonzero(identity._tokens(a))           # usable: kept by usable_ids
-    if len(tok):
-        read = _id_attributes_read(identity.str_series(a.take(pa.array(tok)), pd.RangeIndex(len(tok))))
-        per_value["birth_date"].iloc[tok] = read["birth_date"].to_numpy()
-        per_value["sex"].iloc[tok] = read["sex"].to_numpy()
-    return pd.DataFrame({k: identity._spread(v, codes, s) for k, v in per_value.items()}, index=s.index)
-
-
-def _id_attributes_read(usable: pd.Series) -> pd.DataFrame:
-    """``birth_date`` and ``sex`` of a ``str`` column of usable IDs (or tokens) as the pandas
-    readings of :mod:`identity` take them (slices parsed by ``to_datetime`` / ``to_numeric``)."""
-    return pd.DataFrame({"birth_date": identity._birth_distinct(usable), "sex": identity._sex_distinct(usable)})
+    Computed once per distinct value (:func:`identity.id_attributes_distinct`, which reads the
+    valid IDs' attributes off their bytes)."""
+    codes, u = identity.distinct_values(identity.as_str(s))      # computed once per distinct value
+    per_value = identity.id_attributes_distinct(identity.normalise_distinct(u))
+    return pd.DataFrame({k: identity.spread_to_rows(v, codes, s) for k, v in per_value.items()}, index=s.index)
 
 
 def _attribute(frame: pd.DataFrame, col: str, what: str) -> pd.Series:

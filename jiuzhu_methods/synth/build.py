@@ -12,7 +12,7 @@ from .outcomes import eligibility, event_outcomes, harmed_outcomes, harmed_parti
 from .population import Population, build_population
 from .profiles import COUNTIES, apply_overrides, load_noise, load_profile, package_yaml
 from .registries import AGENCY, AID_AGENCY, background_memberships, case_memberships, finish_memberships, social_aid_records
-from .story import _choice, _pick, draw_events, victim_facts
+from .story import choice, draw_events, pick, victim_facts
 
 PROVINCE_ABBR = {"江苏省": "苏", "浙江省": "浙", "山东省": "鲁", "河南省": "豫"}
 #: share of background debt enforcements whose creditor (申请执行人) is a harmed party of some event — assumption
@@ -145,7 +145,7 @@ class _Builder:
         n_adm = int(rng.poisson(float(bg["administrative"]) * per))
         adults = np.flatnonzero((pop.age >= 20) & (pop.age < 80))
         poor_adults = np.flatnonzero((pop.age >= 20) & (pop.age < 80) & (pop.poor > 0))
-        app = np.where(rng.random(n_adm) < 0.35, _pick(rng, poor_adults, n_adm), _pick(rng, adults, n_adm))
+        app = np.where(rng.random(n_adm) < 0.35, pick(rng, poor_adults, n_adm), pick(rng, adults, n_adm))
         adm = pd.DataFrame({"stage": np.where(rng.random(n_adm) < 0.5, "行政裁判结果监督", "行政非诉执行监督"),
                             "charge": ADMIN_CAUSES[rng.integers(0, len(ADMIN_CAUSES), n_adm)], "app": app,
                             "day": rng.integers(0, self.days, n_adm)})
@@ -216,18 +216,18 @@ class _Builder:
         nd = int(rng.poisson(float(bg["debt_enforcement"]) * per))
         adults = np.flatnonzero((pop.age >= 22) & (pop.age < 75))
         offenders = ev.loc[ev["kind"] == "criminal", "offender"].to_numpy()
-        resp = np.where(rng.random(nd) < 0.3, _pick(rng, offenders, nd) if len(offenders) else _pick(rng, adults, nd),
-                        _pick(rng, adults, nd))
-        appl = _pick(rng, adults, nd)
+        resp = np.where(rng.random(nd) < 0.3, pick(rng, offenders, nd) if len(offenders) else pick(rng, adults, nd),
+                        pick(rng, adults, nd))
+        appl = pick(rng, adults, nd)
         # some creditors are harmed parties too: a debt they collect in full is no compensation
         # for their harm (研判规则一 counts only the award of the case); own stream, so the other
         # draws stay as they were
         alt = self.rng(31)
         by_victim = alt.random(nd) < VICTIM_CREDITOR_SHARE
-        appl = np.where(by_victim, _pick(alt, np.unique(h["pid"].to_numpy()), nd), appl)
+        appl = np.where(by_victim, pick(alt, np.unique(h["pid"].to_numpy()), nd), appl)
         can = rng.random(nd) < 0.5
         cfg = self.prof["enforcement"]
-        clo = np.where(can, _choice(rng, cfg["can_pay"], nd), _choice(rng, cfg["cannot_pay"], nd)).astype(object)
+        clo = np.where(can, choice(rng, cfg["can_pay"], nd), choice(rng, cfg["cannot_pay"], nd)).astype(object)
         filed = rng.integers(0, self.days - 30, size=nd)
         closed = filed + rng.integers(30, 301, size=nd)
         flawed = (clo == "终结本次执行") & (rng.random(nd) < float(cfg["flawed_termination"]))
@@ -283,7 +283,7 @@ class _Builder:
         decided = np.where(st == "已受理", -1, np.minimum(applied + rng.integers(5, 40, k), self.days - 1))
         paid = np.where(st == "决定救助", np.minimum(decided + rng.integers(2, 20, k), self.days - 1), -1)
         amount = np.where(st == "决定救助", np.minimum(np.round(wage * rng.uniform(2, 12, k), -2), 36 * wage), np.nan)
-        agency = _choice(rng, cfg["agency"], k)
+        agency = choice(rng, cfg["agency"], k)
         case_id = [self.case_of_event.get(e) for e in a["event"]]
         out = pd.DataFrame({"_pid": a["pid"].to_numpy(), "agency": agency, "case_id": case_id, "applied": applied,
                             "decided": decided, "paid_day": paid, "status": st, "amount": amount, "hrow": a.index.to_numpy()})
@@ -370,7 +370,7 @@ class _Builder:
         per = pop.n / 1e5 * self.M / 12 * float(self.prof["case_volume_factor"])
         no = int(rng.poisson(float(bg["other_petitions"]) * per))
         adults = np.flatnonzero(pop.age >= 20)
-        oth = pd.DataFrame({"_pid": np.concatenate([adm["app"].to_numpy(), _pick(rng, adults, no)]),
+        oth = pd.DataFrame({"_pid": np.concatenate([adm["app"].to_numpy(), pick(rng, adults, no)]),
                             "category": np.concatenate([np.full(len(adm), "涉法涉诉"), np.full(no, "其他")]),
                             "day": np.concatenate([adm["day"].to_numpy(), rng.integers(0, self.days, no)]),
                             "hardship": 1, "relation": "本人", "harm_text": "", "award": 0.0,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .population import Population
 from .profiles import package_yaml
-from .story import INJURY_HARM, SEVERITY_BASE, _choice, relatives_of
+from .story import INJURY_HARM, SEVERITY_BASE, choice, relatives_of
 
 
 def harmed_parties(rng, pop: Population, vic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -52,7 +52,7 @@ def event_outcomes(rng, prof: dict, ev: pd.DataFrame, days: int) -> pd.DataFrame
     k = len(ev)
     crim = (ev["kind"] == "criminal").to_numpy()
     ev["settled_paid"] = ev["settled"].to_numpy() & (rng.random(k) < SETTLEMENT_PAID)
-    ev["stage"] = np.where(crim, _choice(rng, prof["criminal_stage"], k), "")
+    ev["stage"] = np.where(crim, choice(rng, prof["criminal_stage"], k), "")
     ev["accepted"] = np.minimum(ev["t0"].to_numpy() + rng.integers(10, 41, size=k), days - 1)
     lo, hi = prof["judgment_delay_days"]
     jd = rng.integers(int(lo), int(hi) + 1, size=k)
@@ -118,7 +118,7 @@ def harmed_outcomes(rng, prof: dict, pop: Population, ev: pd.DataFrame, harmed: 
     filed = h["effective"].to_numpy() + rng.integers(20, 121, size=m)
     has_enf = h["award_event"].to_numpy() & ~h["voluntary"].to_numpy() & (filed <= days - 1)
     can = h["can_pay"].to_numpy()
-    closure = np.where(can, _choice(rng, enf_cfg["can_pay"], m), _choice(rng, enf_cfg["cannot_pay"], m)).astype(object)
+    closure = np.where(can, choice(rng, enf_cfg["can_pay"], m), choice(rng, enf_cfg["cannot_pay"], m)).astype(object)
     closed = filed + rng.integers(30, 301, size=m)
     flawed = (closure == "终结本次执行") & (rng.random(m) < float(enf_cfg["flawed_termination"]))
     closed = np.where(flawed, filed + rng.integers(15, 60, size=m), closed)

@@ -46,13 +46,19 @@ def _groups(pop: Population) -> dict[str, np.ndarray]:
     }
 
 
-def _pick(rng, idx: np.ndarray, k: int) -> np.ndarray:
+def pick(rng, idx: np.ndarray, k: int) -> np.ndarray:
+    """``k`` persons drawn at random, with replacement, from ``idx`` (population row positions,
+    e.g. the poor adults of a county): offenders, victims, applicants. Zeros when ``k`` is 0 or
+    ``idx`` is empty. One ``rng.integers`` call."""
     if k == 0 or len(idx) == 0:
         return np.zeros(k, dtype=np.int64)
     return idx[rng.integers(0, len(idx), size=k)]
 
 
-def _choice(rng, d: dict, k: int) -> np.ndarray:
+def choice(rng, d: dict, k: int) -> np.ndarray:
+    """``k`` draws of the keys of ``d`` (a profile's categories: a stage, a harm, a closure)
+    with probability proportional to their values (weights, normalised here). One
+    ``rng.choice`` call."""
     keys = np.array(list(d))
     p = np.array(list(d.values()), dtype=float)
     return keys[rng.choice(len(keys), size=k, p=p / p.sum())]
@@ -76,9 +82,9 @@ def draw_events(rng: np.random.Generator, prof: dict, pop: Population, days: int
         kind = spec["kind"]
         # offenders
         poor_off = rng.random(k) < float(prof["offenders"]["poor_share"])
-        off = np.where(poor_off, _pick(rng, g["offender_poor"], k), _pick(rng, g["offender"], k))
+        off = np.where(poor_off, pick(rng, g["offender_poor"], k), pick(rng, g["offender"], k))
         if kind == "civil":
-            off = _pick(rng, g["working"], k)
+            off = pick(rng, g["working"], k)
         lo, hi = spec["victims"]
         nv = rng.integers(int(lo), int(hi) + 1, size=k)
         settle = rng.random(k) < float(spec["settle"])
@@ -98,13 +104,13 @@ def draw_events(rng: np.random.Generator, prof: dict, pop: Population, days: int
             grp = np.where(rng.random(m) < float(spec["female"]), 3, 0)
         else:
             grp = np.where(rng.random(m) < 0.08, 2, np.where(rng.random(m) < 0.12, 1, 0))
-        pid = np.where(rng.random(m) < float(prof["victims_poor_share"]), _pick(rng, g["poor_all"], m), _pick(rng, g["all"], m))
+        pid = np.where(rng.random(m) < float(prof["victims_poor_share"]), pick(rng, g["poor_all"], m), pick(rng, g["all"], m))
         for code, key in ((1, "elderly"), (2, "minor"), (3, "female")):
             sel = grp == code
-            pid[sel] = _pick(rng, g[key], int(sel.sum()))
+            pid[sel] = pick(rng, g[key], int(sel.sum()))
         if charge in ("扶养纠纷",):
-            pid = _pick(rng, g["female"], m)
-        sev = _choice(rng, spec["harm"], m)
+            pid = pick(rng, g["female"], m)
+        sev = choice(rng, spec["harm"], m)
         vic_parts.append(pd.DataFrame({"event": ve, "pid": pid, "sev": sev}))
     ev = pd.concat(ev_parts, ignore_index=True)
     vic = pd.concat(vic_parts, ignore_index=True)
@@ -112,7 +118,7 @@ def draw_events(rng: np.random.Generator, prof: dict, pop: Population, days: int
     vic = vic.merge(ev[["event", "offender"]], on="event")
     same = vic["pid"].to_numpy() == vic["offender"].to_numpy()
     if same.any():
-        vic.loc[same, "pid"] = _pick(rng, g["all"], int(same.sum()))
+        vic.loc[same, "pid"] = pick(rng, g["all"], int(same.sum()))
     vic = vic.drop(columns="offender").drop_duplicates(["event", "pid"]).reset_index(drop=True)
     ev["n_victims"] = vic.groupby("event").size().reindex(ev["event"]).fillna(0).astype(int).to_numpy()
     return ev, vic
