@@ -55,6 +55,7 @@ import pandas as pd
 from .core import identity, yaml_io
 from . import privacy
 from .core.amount import aid_amount, cap_of, load_standard
+from .models.guanyun import hardship_tier
 
 # --------------------------------------------------------------------------- vocabularies
 KINDS: dict[str, str] = {
@@ -510,29 +511,25 @@ def standard_coefficients(*, case_type: str, registries: Iterable[tuple[str, Any
     std = standard or load_standard("guanyun")
     regs = list(dict.fromkeys((str(r), d if isinstance(d, str) else None) for r, d in registries))  # snapshots → once
     ct = std["case_type"]["values"][case_type]
-    tier_src = []
-    tiers = [int(std["hardship"]["default_tier"]["value"])]
-    tier_src.append(f"默认{tiers[0]}档")
-    reg_tiers = std["hardship"]["registries"]["values"]
     grades = {g for r, d in regs if r == "持证残疾人" for g in [_disability_grade(d)] if g}
-    for r in dict.fromkeys(r for r, _d in regs):
-        if r in reg_tiers:
-            tiers.append(int(reg_tiers[r]))
-            tier_src.append(f"{r}→{reg_tiers[r]}档")
-    for g in grades:
-        t = int(std["hardship"]["disability_grade"]["values"][g])
-        tiers.append(t)
-        tier_src.append(f"残疾{g}级→{t}档")
     facts = {"死亡": "death", "伤残": "disability"}
+    # the tier is the amount model's (guanyun.hardship_tier, its one home: the highest tier any
+    # list, disability grade or case fact maps to, else default_tier), one row per grade held …
+    names_held = list(dict.fromkeys(r for r, _d in regs))
+    held = pd.DataFrame({"matched_registries": "、".join(names_held), "disability_grade": sorted(grades) or [None],
+                         "hardship_facts": facts[harm] if harm in facts else ""})
+    tier = int(hardship_tier(held, std).max())
+    # … raised by what the manual check (走访核查) established; tier_src names each term, for the trace
+    h = std["hardship"]
+    tier_src = [f"默认{int(h['default_tier']['value'])}档"]
+    tier_src += [f"{r}→{h['registries']['values'][r]}档" for r in names_held if r in h["registries"]["values"]]
+    tier_src += [f"残疾{g}级→{int(h['disability_grade']['values'][g])}档" for g in grades]
     if harm in facts:
-        t = int(std["hardship"]["facts"]["values"][facts[harm]])
-        tiers.append(t)
-        tier_src.append(f"{harm}→{t}档")
-    if hardship_level is not None and int(hardship_level) in std["hardship"]["tiers"]:
+        tier_src.append(f"{harm}→{int(h['facts']['values'][facts[harm]])}档")
+    if hardship_level is not None and int(hardship_level) in h["tiers"]:
         lvl = int(hardship_level)
-        tiers.append(lvl)
-        tier_src.append(f"走访核查{std['hardship']['tiers'][lvl]['label']}→{lvl}档")
-    tier = max(tiers)
+        tier = max(tier, lvl)
+        tier_src.append(f"走访核查{h['tiers'][lvl]['label']}→{lvl}档")
     lo, hi = std["hardship"]["tiers"][tier]["range"]
     hardship_coef = _point(lo, hi, std["hardship"]["point"]["value"])
     # add-on: highest applicable group (or the sum, when the standard says so)

@@ -533,14 +533,27 @@ def guanyun_pool_copy(pool):
     return DataPool(pool.tables, dict(pool.truth), pool.meta, pool.ledger)
 
 
-def test_screen_run_parts_go_with_the_result(pool):
+def test_screen_result_carries_its_run_but_not_its_pool(pool):
     import gc
-    s = guanyun.screen(pool)
-    key = id(s)
-    assert key in guanyun._SCREEN_RUNS
-    del s
+    import pickle
+    other = guanyun_pool_copy(pool)
+    s = guanyun.screen(other)
+    # the run's parts travel with the result (ModelResult.context), not in a side table …
+    assert s.context is not None and s.context.pool() is other
+    assert s.context.results["_lookup_matches"] is not None
+    # … and are no output: not printed, not compared, not pickled
+    assert "context" not in repr(s) and "Context" not in repr(s)
+    from jiuzhu_methods.core.steps import ModelResult
+    bare = ModelResult(s.model, s.clues, s.funnel, s.lists, s.params)
+    assert bare.context is None and bare == s
+    back = pickle.loads(pickle.dumps(s))
+    assert back.context is None and back.clues.equals(s.clues)
+    # a result does not keep its county alive
+    del other
     gc.collect()
-    assert key not in guanyun._SCREEN_RUNS
+    assert s.context.pool() is None
+    with pytest.raises(ValueError, match="this same pool"):
+        guanyun.amount(pool, screen=s)
 
 
 # ============================================================== issue 15: the published rules read right

@@ -132,6 +132,13 @@ class ModelResult:
     ``clues`` has at least :data:`CLUE_COLUMNS`; ``funnel`` one row per published step;
     ``lists`` any further published outputs (e.g. 灌云's 社会救助建议函 list, 磐安's
     supervision figures); ``params`` the parameters in force.
+
+    ``context`` (optional) is the pipeline's :class:`Context` of the run, as far as the model
+    hands it on: what a later model given this result may read instead of running the model
+    again (``guanyun.amount(pool, screen=result)`` reads the screen's lookup pairs from it). The
+    model decides what it holds (``guanyun.screen``: its pool as a ``weakref.ref``, so a result
+    never keeps a county alive, and the lookup's pairs). It is no output: not printed
+    (``repr``), not compared (``==``) and not pickled (a pickled result comes back without it).
     """
 
     model: str
@@ -139,9 +146,14 @@ class ModelResult:
     funnel: pd.DataFrame
     lists: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    context: Context | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"ModelResult({self.model}: {len(self.clues)} clues, {len(self.funnel)} steps)"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the run's context is no output (and may hold weak references): left out of a pickle
+        return {**self.__dict__, "context": None}
 
 
 def finalize_clues(frame: pd.DataFrame, model: str, *, source: str | None = None,

@@ -97,13 +97,13 @@ import pandas as pd
 
 from ..core import identity
 from . import schema
+# the file kinds and the written-pool test live in .folders (shared with .pool); they stay names of
+# this module too
+from .folders import DATA_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, data_files, is_pool_folder
+from .pool import DataPool, register_export_reader
 
 #: encodings tried, in order, when none is given
 ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "gb18030")
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-DATA_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
 #: spreadsheet formats that hold data but are not read: an error, never skipped
 SPREADSHEET_ONLY = {".xls", ".xlsb", ".et", ".ods", ".numbers"}
 #: longest raw value quoted in the ledger
@@ -898,29 +898,6 @@ ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz"}
 ISOLATED_DAYS = 366
 
 
-def data_files(directory: str | Path) -> list[Path]:
-    """The data files of an export folder (sorted; hidden and ``~$`` lock files left out)."""
-    d = Path(directory)
-    return sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                  and not p.name.startswith((".", "~$")))
-
-
-def is_pool_folder(directory: str | Path) -> bool:
-    """True for a folder written by :meth:`DataPool.write`: ``meta.json`` with a
-    ``contract_version`` and every data file a ``<table>.parquet`` under its English name."""
-    d = Path(directory)
-    mp = d / "meta.json"
-    if not d.is_dir() or not mp.is_file():
-        return False
-    try:
-        meta = json.loads(mp.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError, OSError):
-        return False
-    if not isinstance(meta, dict) or "contract_version" not in meta:
-        return False
-    return all(p.suffix == ".parquet" and p.stem in schema.TABLES for p in data_files(d))
-
-
 def _folder_problem(d: Path) -> str | None:
     """Why ``d`` cannot be read as a folder of exports (one line), or ``None``."""
     if d.is_dir():
@@ -1071,8 +1048,6 @@ def read_exports(directory: str | Path, *, encoding: str | None = None, duplicat
     archive beside the exports; ``jiuzhu validate --strict`` fails on them; each is also in
     ``notes``); ``pool.meta["vocabulary"]`` the out-of-vocabulary values.
     """
-    from .pool import DataPool
-
     ref_arg = reference_date
     d = Path(directory)
     problem = _folder_problem(d)
@@ -1469,7 +1444,6 @@ def _cmd_template(args) -> int:
 def _cmd_pseudonymise(args) -> int:
     import warnings
 
-    from .pool import DataPool
     from ..privacy import KEY_ENV, load_key
 
     with warnings.catch_warnings(record=True) as caught:
@@ -1530,6 +1504,10 @@ def add_commands(sub) -> None:
     ps.add_argument("--no-truth", action="store_true", help="leave the hidden truth of a synthetic pool behind")
     ps.set_defaults(func=_cmd_pseudonymise)
 
+
+# DataPool.read hands a folder that is no written pool to read_exports (the pool knows nothing of
+# the loaders: this module installs its reader, and importing jiuzhu_methods.io imports this module)
+register_export_reader(read_exports)
 
 __all__ = ["ARCHIVE_SUFFIXES", "DELIMITERS", "ENCODINGS", "EXAMPLE_PREFIX", "LEDGER_COLUMNS", "LoadError", "RawPart",
            "add_commands", "data_files", "decide_reference_date", "detect_encoding", "example_rows", "format_summary",

@@ -17,16 +17,30 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import schema
+from .folders import META_FILE, is_pool_folder
 
-META_FILE = "meta.json"
 TRUTH_DIR = "truth"
+
+#: what :meth:`DataPool.read` calls for a folder that is no written pool (a folder of a pilot's
+#: exports): ``reader(directory, **load_options) -> DataPool``. The pool does not import the
+#: loaders (they build pools: the dependency goes loaders → pool); :mod:`jiuzhu_methods.io.loaders`
+#: installs :func:`~jiuzhu_methods.io.loaders.read_exports` here with :func:`register_export_reader`
+#: when it is imported, and the package ``jiuzhu_methods.io`` imports it, so every ``DataPool`` has it.
+_export_reader: Callable[..., "DataPool"] | None = None
+
+
+def register_export_reader(reader: Callable[..., "DataPool"]) -> None:
+    """Install ``reader(directory, **load_options)`` as :meth:`DataPool.read`'s reader of export
+    folders (the seam between the pool and :mod:`jiuzhu_methods.io.loaders`, which calls it)."""
+    global _export_reader
+    _export_reader = reader
 
 
 class DataPool(Mapping[str, pd.DataFrame]):
@@ -157,19 +171,20 @@ class DataPool(Mapping[str, pd.DataFrame]):
         A folder written by :meth:`write` (``meta.json`` with ``contract_version``, every data
         file a ``<table>.parquet``) round-trips exactly. Any other folder is a folder of
         exports (CSV in UTF-8/GBK/GB18030, ``.xlsx``, Parquet; English or Chinese headers and
-        names) and goes through :func:`jiuzhu_methods.io.loaders.read_exports`, which validates
-        every row and sets ``pool.ledger``; ``load_options`` (``encoding=``, ``duplicates=``,
-        ``meta=``, ``reference_date=``) are passed to it.
+        names) and goes through :func:`jiuzhu_methods.io.loaders.read_exports` (installed by
+        :func:`register_export_reader`), which validates every row and sets ``pool.ledger``;
+        ``load_options`` (``encoding=``, ``duplicates=``, ``meta=``, ``reference_date=``) are
+        passed to it.
 
         ``truth=False`` leaves the hidden truth behind (what a model-only user should load).
         """
         d = Path(directory)
         if not d.is_dir():
             raise FileNotFoundError(f"no data pool folder at {d}")
-        from . import loaders
-
-        if not loaders.is_pool_folder(d):
-            return loaders.read_exports(d, **load_options)
+        if not is_pool_folder(d):
+            if _export_reader is None:  # only when jiuzhu_methods.io.loaders could not be imported
+                raise RuntimeError("no reader of export folders installed (jiuzhu_methods.io.loaders)")
+            return _export_reader(d, **load_options)
         if load_options:
             raise TypeError(f"options {sorted(load_options)} apply to export folders only; {d} is a written pool")
         frames: dict[str, pd.DataFrame] = {}
@@ -191,4 +206,4 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
-__all__ = ["DataPool"]
+__all__ = ["DataPool", "register_export_reader"]

@@ -51,7 +51,6 @@ import pyarrow.compute as pc
 from ..core import amount as amount_mod
 from ..core import yaml_io
 from ..core import keywords, linkage
-from ..core.linkage import kept, peek  # side tables keyed by an object's identity, dropped with it
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.values import join_sorted as _join_sorted  # the name this file's steps call
 
@@ -962,9 +961,8 @@ def screen(pool, *, linkage: str = "id", negation: str = "plain", snapshot: str 
     p = {"linkage": linkage, "negation": negation, "snapshot": snapshot, "window_months": window_months,
          "settlement": settlement, "facts": facts, "death": death, "target": TARGET}
     res, ctx = _run_screen(pool, p)
-    # what amount(pool, screen=res) reads instead of running the screen again (kept as long as
-    # ``res`` lives): this pool, the lookup's pairs and the lookup row of each clue
-    kept(_SCREEN_RUNS, res, lambda: _ScreenRun(res, pool, ctx))
+    # what amount(pool, screen=res) reads instead of running the screen again
+    res.context = _handed_on(res, pool, ctx)
     return res
 
 
@@ -979,34 +977,30 @@ def _run_screen(pool, p: dict) -> tuple[ModelResult, Context]:
                        {"suggestion_letters": _suggestion_letters(ctx), "lookup_matches": _lookup_list(ctx)}, p), ctx
 
 
-class _ScreenRun:
-    """The parts of one :func:`screen` run that :func:`amount` needs besides its result: the
-    pool it ran on (weakly: a result must not keep a county alive), the lookup's pairs of every
-    snapshot and the lookup row of each clue (接续救助), and the shape of the clues as returned
-    (a result changed afterwards is not the screen's output any more)."""
-
-    def __init__(self, res: ModelResult, pool, ctx: Context) -> None:
-        self.pool = weakref.ref(pool)
-        self.lookup_matches = ctx.results["_lookup_matches"]
-        self.recipient_rows = ctx.results["lock"].index
-        self.clues, self.shape = weakref.ref(res.clues), (list(res.clues.columns), len(res.clues))
-
-
-#: the :class:`_ScreenRun` of each live :func:`screen` result, keyed by the result's identity
-#: and dropped with it (``linkage.kept``)
-_SCREEN_RUNS: dict = {}
+def _handed_on(res: ModelResult, pool, ctx: Context) -> Context:
+    """The context a :func:`screen` result carries (``res.context``): the parts of the run that
+    :func:`amount` needs besides the result — the pool it ran on (``pool``, a ``weakref.ref``: a
+    result must not keep a county alive), the run's parameters, the lookup's pairs of every
+    snapshot (``_lookup_matches``) and the lookup row of each clue (``recipient_rows``, 接续救助),
+    and the clues as returned (``clues``, weakly, and ``shape``: a result changed afterwards is
+    not the screen's output any more)."""
+    return Context(weakref.ref(pool), ctx.params,
+                   {"_lookup_matches": ctx.results["_lookup_matches"], "recipient_rows": ctx.results["lock"].index,
+                    "clues": weakref.ref(res.clues), "shape": (list(res.clues.columns), len(res.clues))})
 
 
-def _given_screen(screen: ModelResult, pool, p: dict) -> _ScreenRun:
-    """The run behind ``screen`` (``amount(screen=...)``), after checking that it is the very
-    output of :func:`screen` on ``pool`` with the screen parameters ``p`` of the amount."""
+def _given_screen(screen: ModelResult, pool, p: dict) -> Context:
+    """The run's context carried by ``screen`` (``amount(screen=...)``, :func:`_handed_on`), after
+    checking that it is the very output of :func:`screen` on ``pool`` with the screen parameters
+    ``p`` of the amount."""
     if not isinstance(screen, ModelResult) or screen.model != MODEL_SCREEN:
         raise ValueError(f"screen= takes the result of {MODEL_SCREEN} (a ModelResult), not {screen!r}")
-    run = peek(_SCREEN_RUNS, screen)
+    run = screen.context
     if run is None or run.pool() is not pool:
         raise ValueError(f"screen= takes a result of {MODEL_SCREEN} run in this session on this same pool; "
                          f"run it again (or leave screen= out and the amount runs the screen itself)")
-    if run.clues() is not screen.clues or run.shape != (list(screen.clues.columns), len(screen.clues)):
+    if run.results["clues"]() is not screen.clues \
+            or run.results["shape"] != (list(screen.clues.columns), len(screen.clues)):
         raise ValueError("screen= was changed after the screen returned it (its clues were replaced or "
                          "reshaped); pass the result as guanyun.screen returned it")
     differ = sorted(k for k in p if screen.params.get(k) != p[k])
@@ -1133,7 +1127,7 @@ def _step_recipients(frame, ctx):
     given = ctx.results.get("_given_screen")
     if given is not None:       # amount(screen=result): that run's output, checked in amount
         res, run = given
-        lookup_matches, recipient_rows = run.lookup_matches, run.recipient_rows
+        lookup_matches, recipient_rows = run.results["_lookup_matches"], run.results["recipient_rows"]
     else:                       # screen(ctx.pool, <the screen's parameters>)
         res, sctx = _run_screen(ctx.pool, _screen_params(ctx.param))
         lookup_matches, recipient_rows = sctx.results["_lookup_matches"], sctx.results["lock"].index
