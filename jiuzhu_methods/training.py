@@ -523,7 +523,7 @@ def standard_coefficients(*, case_type: str, registries: Iterable[tuple[str, Any
     h = std["hardship"]
     tier_src = [f"默认{int(h['default_tier']['value'])}档"]
     tier_src += [f"{r}→{h['registries']['values'][r]}档" for r in names_held if r in h["registries"]["values"]]
-    tier_src += [f"残疾{g}级→{int(h['disability_grade']['values'][g])}档" for g in grades]
+    tier_src += [f"残疾{g}级→{int(h['disability_grade']['values'][g])}档" for g in sorted(grades)]  # sorted: the same trace in every process
     if harm in facts:
         tier_src.append(f"{harm}→{int(h['facts']['values'][facts[harm]])}档")
     if hardship_level is not None and int(hardship_level) in h["tiers"]:

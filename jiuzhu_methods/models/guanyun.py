@@ -45,8 +45,6 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..core import amount as amount_mod
 from ..core import yaml_io
