@@ -24,8 +24,11 @@ def _imports(m: str):
     tree = ast.parse(f.read_text("utf-8"))
     pkg = m if f.name == "__init__.py" else m.rsplit(".", 1)[0]
     out, aliases = [], {}
+    # imports for type checkers only (``if TYPE_CHECKING:``) are no dependency at run time
+    typing_only = {id(n) for blk in ast.walk(tree) if isinstance(blk, ast.If) and "TYPE_CHECKING" in ast.unparse(blk.test)
+                   for stmt in blk.body for n in ast.walk(stmt)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.ImportFrom) and id(node) not in typing_only:
             base = node.module or ""
             if node.level:
                 b = pkg.split(".")
@@ -38,10 +41,25 @@ def _imports(m: str):
                     aliases[al.asname or al.name] = full
                     out.append((full, None, node.lineno))
                 else:
-                    out.append((base, al.name, node.lineno))
+                    out.append((_defining(base, al.name), al.name, node.lineno))
     attrs = [(aliases[n.value.id], n.attr, n.lineno) for n in ast.walk(tree)
              if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in aliases]
     return out, attrs
+
+
+def _defining(package: str, name: str) -> str:
+    """The submodule of ``package`` whose top level defines ``name`` when ``package`` only
+    re-exports it (``from ..privacy import pseudonymise_pool`` depends on privacy.pseudonym),
+    else ``package`` itself."""
+    f = FILES.get(package)
+    if f is None or f.name != "__init__.py":
+        return package
+    for m, g in FILES.items():
+        if m.startswith(package + ".") and m.count(".") == package.count(".") + 1:
+            tree = ast.parse(g.read_text("utf-8"))
+            if any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name for n in tree.body):
+                return m
+    return package
 
 
 def _private(name: str | None) -> bool:

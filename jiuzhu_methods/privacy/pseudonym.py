@@ -298,7 +298,7 @@ def pseudonymise_pool(pool: "DataPool", key: bytes | str, *, text: bool = True,
     :func:`sexes`, :func:`area_codes`), so that age- and locality-based steps can give the
     same result; the default ``False`` keeps tokens and names only. :func:`mask_frame` blanks
     companion columns on output."""
-    from ..io.pool import DataPool
+    DataPool = type(pool)   # a pool of the caller's class (privacy does not import io.pool: no cycle)
 
     k = check_key(key)
     check = key_check(k)
