@@ -39,15 +39,14 @@ Published readings are the defaults; variants: ``linkage`` ("id", "id+name", "fa
 """
 from __future__ import annotations
 
+import copy
 import weakref
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from ..core import amount as amount_mod
-from ..core import yaml_io
+from ..core.params import load_params, needs_table, parameter
 from ..core import keywords, linkage
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.values import join_sorted as _join_sorted  # the name this file's steps call
@@ -65,35 +64,22 @@ DEATHS = ("all", "relatives")
 POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
 
 
-@lru_cache(maxsize=1)
-def _params() -> dict:
-    text = resources.files("jiuzhu_methods").joinpath("data/models/guanyun.yaml").read_text("utf-8")
-    return yaml_io.safe_load(text)
-
-
-@lru_cache(maxsize=1)
-def _needs() -> dict:
-    text = resources.files("jiuzhu_methods").joinpath("data/needs.yaml").read_text("utf-8")
-    return yaml_io.safe_load(text)["needs"]
-
-
 def params() -> dict:
-    """The model parameters (``data/models/guanyun.yaml``) as a dict."""
-    import copy
-
-    return copy.deepcopy(_params())
+    """The model parameters (``data/models/guanyun.yaml``, values with description and source) as
+    a dict: a copy of the file :func:`jiuzhu_methods.core.params.load_params` reads."""
+    return copy.deepcopy(load_params("guanyun"))
 
 
 def registry_names() -> list[str]:
     """The registries behind the 7 data elements."""
     out: list[str] = []
-    for regs in _params()["data_elements"]["values"].values():
+    for regs in parameter("guanyun", "data_elements").values():
         out += [r for r in regs if r not in out]
     return out
 
 
 def _element_of() -> dict[str, str]:
-    return {r: el for el, regs in _params()["data_elements"]["values"].items() for r in regs}
+    return {r: el for el, regs in parameter("guanyun", "data_elements").items() for r in regs}
 
 
 def _month_start(s: pd.Series) -> pd.Series:
@@ -104,7 +90,7 @@ def _month_start(s: pd.Series) -> pd.Series:
 def _candidates(pool) -> pd.DataFrame:
     """Parties of the five case types (one row per party record), vectorised. ``_party_row`` is
     the row's position in ``proc_parties`` (-1 for a petition): see :func:`_linked`."""
-    types = _params()["case_types"]["values"]
+    types = parameter("guanyun", "case_types")
     cases = pool["proc_cases"]
     pp = pool["proc_parties"]
     # only the columns read below (the merge copies every column it is given)
@@ -198,7 +184,7 @@ def _grade(detail: pd.Series, rows: np.ndarray) -> pd.Series:
     col = linkage.column_index(detail)
     d = col.values.fillna("")            # the last distinct value is the missing one: reads as ""
     g = pd.Series("", index=d.index, dtype="str")
-    for label, pat in reversed(list(_params()["disability_grades"]["values"].items())):
+    for label, pat in reversed(list(parameter("guanyun", "disability_grades").items())):
         g = g.mask(d.str.contains(pat, regex=True), label)
     return pd.Series(g.array.take(col.codes[rows]), dtype="str")
 
@@ -411,7 +397,7 @@ def _registry_matches(frame: pd.DataFrame, reg: pd.DataFrame, rows: np.ndarray |
     ``rows=None``: every row of :func:`_registries` (``reg`` the pool's table with its positions
     as labels, :func:`_link_listed`). The snapshots each list has are read from the whole ``reg``
     (:class:`SnapshotCalendar`). ``labels=True`` adds ``_right``, the row position in ``reg``."""
-    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
+    window = int(parameter("guanyun", "lookup_window_months") if window_months is None else window_months)
     if frame.empty or (rows is not None and len(rows) == 0):
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in _MATCH_COLUMNS + ["_right"] * labels})
     pairs = _link_deduplicated(frame, reg, linkage_mode, rows) if rows is not None else \
@@ -485,7 +471,7 @@ def _step_lookup(frame, ctx):
     regs = _join_sorted(m["registry"], m["row"], order)
     out["matched_registries"] = regs.reindex(out.index).fillna("").astype("str")
     el = _element_of()
-    out["matched_elements"] = _join_sorted(_mapped(m["registry"], el), m["row"], list(_params()["data_elements"]["values"])
+    out["matched_elements"] = _join_sorted(_mapped(m["registry"], el), m["row"], list(parameter("guanyun", "data_elements"))
                                            ).reindex(out.index).fillna("").astype("str")
     g = m.loc[m["grade"] != ""]
     out["disability_grade"] = g.sort_values("grade").drop_duplicates("row").set_index("row")["grade"] \
@@ -504,7 +490,7 @@ def _step_lookup(frame, ctx):
 def _case_type_causes() -> list[str]:
     """Every 罪名/案由 of the five case types (the causes a petitioner's own award may have)."""
     out: list[str] = []
-    for t in _params()["case_types"]["values"].values():
+    for t in parameter("guanyun", "case_types").values():
         out += [c for c in t.get("charges", []) if c not in out]
     return out
 
@@ -527,7 +513,7 @@ def paid_enforcements(frame: pd.DataFrame, pool, *, linkage_mode: str = "id") ->
     compensation: nothing says it is the award of this case (an unrelated debt the victim
     collected in full is not 有效赔偿 for his injury).
     """
-    closures = _params()["compensation"]["enforcement_closures"]["value"]
+    closures = parameter("guanyun", "compensation", "enforcement_closures")
     empty = pd.DataFrame({"enforcement_id": pd.Series([], dtype="str"), "tie": pd.Series([], dtype="str")},
                          index=frame.index[:0])
     enf = pool["court_enforcements"]
@@ -566,7 +552,7 @@ def paid_enforcements(frame: pd.DataFrame, pool, *, linkage_mode: str = "id") ->
 def _case_victims(pool, cases: pd.Index) -> np.ndarray:
     """受害人数 — the number of victims (``compensation.victim_roles`` rows of ``proc_parties``) of
     each case of ``cases`` (distinct case ids), in that order (0 for a case without one)."""
-    roles = _params()["compensation"]["victim_roles"]["value"]
+    roles = parameter("guanyun", "compensation", "victim_roles")
     pp = pool["proc_parties"][["case_id", "role"]]
     pp = pp.loc[linkage.isin(pp["case_id"], cases) & pp["role"].isin(roles).to_numpy()]
     at = cases.get_indexer(pp["case_id"])
@@ -599,13 +585,13 @@ def document_words(pool, cases, words: list[str], *, negation: str = "plain") ->
 
 def _fact_words(facts: str) -> dict[str, list[str]]:
     """The case-fact word lists of rule 2 under ``facts``."""
-    return {k: v["words"] for k, v in _params()["hardship_facts"]["values"].items()
+    return {k: v["words"] for k, v in parameter("guanyun", "hardship_facts").items()
             if facts == "extended" or v.get("variant") != "extended"}
 
 
 def _settlement_words() -> tuple[list[str], list[str]]:
-    lib = _params()["compensation"]
-    return list(lib["compensation_stated"]["value"]), list(lib["non_performance"]["value"])
+    return (list(parameter("guanyun", "compensation", "compensation_stated")),
+            list(parameter("guanyun", "compensation", "non_performance")))
 
 
 def settlement_statements(frame: pd.DataFrame, pool, *, negation: str = "plain",
@@ -693,16 +679,15 @@ def _settled(frame: pd.DataFrame, pool, settlement: str, negation: str,
              doc_words: tuple[np.ndarray, pd.DataFrame] | None = None) -> tuple[pd.Index, int]:
     """(rows removed by settlement, rows whose stated compensation a non-performance contradicts —
     ``"content"`` only, else 0)."""
-    comp = _params()["compensation"]
     if settlement == "content":
         s = settlement_statements(frame, pool, negation=negation, doc_words=doc_words)
         return frame.index[s["settled"].to_numpy()], int((s["stated"] & s["non_performance"]).sum())
     docs = pool["proc_documents"]
     if settlement == "doc_type":
-        settled_cases = docs.loc[docs["doc_type"].isin(comp["settlement_doc_types"]["value"]), "case_id"]
+        settled_cases = docs.loc[docs["doc_type"].isin(parameter("guanyun", "compensation", "settlement_doc_types")), "case_id"]
     else:
         docs = docs.loc[docs["case_id"].isin(set(frame["case_id"].dropna()))]
-        hit = keywords.contains_any(docs["text"].fillna("").astype("str"), comp["settlement_keywords"]["value"],
+        hit = keywords.contains_any(docs["text"].fillna("").astype("str"), parameter("guanyun", "compensation", "settlement_keywords"),
                                     negation=negation)
         settled_cases = docs.loc[hit.to_numpy(), "case_id"]
     return frame.index[linkage.isin(frame["case_id"], settled_cases.dropna())], 0
@@ -833,9 +818,9 @@ def agencies_for(frame: pd.DataFrame, *, extra_needs: list[str] | None = None) -
         return pd.Series("", index=frame.index, dtype="str")
     code, first = _distinct_rows(frame, cols)
     d = frame[cols].iloc[first].reset_index(drop=True)
-    p = _params()["needs"]
+    p = load_params("guanyun")["needs"]  # its registries and facts groups: need rules, not single entries
     reg_needs, fact_needs = p["registries"], p["facts"]
-    needs_order = list(_needs())
+    needs_order = list(needs_table())
     rows = []
     for col, table in (("matched_registries", reg_needs), ("hardship_facts", fact_needs)):
         if col not in cols:
@@ -847,9 +832,9 @@ def agencies_for(frame: pd.DataFrame, *, extra_needs: list[str] | None = None) -
     if extra_needs:
         rows.append(pd.Series([extra_needs] * len(d), index=d.index).explode())
     needs = pd.concat(rows)
-    ag = needs.map({k: v["agencies"] for k, v in _needs().items()}).dropna().explode()
+    ag = needs.map({k: v["agencies"] for k, v in needs_table().items()}).dropna().explode()
     df = pd.DataFrame({"k": ag.index, "v": ag.to_numpy()})
-    joined = _join_sorted(df["v"], df["k"], [a for n in needs_order for a in _needs()[n]["agencies"]])
+    joined = _join_sorted(df["v"], df["k"], [a for n in needs_order for a in needs_table()[n]["agencies"]])
     return pd.Series(joined.reindex(d.index).fillna("").astype("str").array.take(code), index=frame.index,
                      dtype="str")
 
@@ -912,7 +897,7 @@ def _suggestion_letters(ctx: Context) -> pd.DataFrame:
     # facts were computed there
     nf = nf.join(ctx.results["_rule2_facts"].loc[nf.index])
     nf = linkage.dedupe_persons(nf.sort_values("_type_order", kind="stable")).sort_index()
-    nf["recommended_agencies"] = agencies_for(nf, extra_needs=_params()["needs"]["suggestion_letter"]["value"])
+    nf["recommended_agencies"] = agencies_for(nf, extra_needs=parameter("guanyun", "needs", "suggestion_letter"))
     cols = ["name", "id_number", "source", "source_ref", "case_id", "case_type", "case_type_label", "role",
             "case_date", "hardship_facts", "recommended_agencies"]
     out = nf[cols].reset_index(drop=True)
@@ -1079,7 +1064,7 @@ def aided_recipients(pool, ctx: Context) -> pd.DataFrame:
     """
     ja = pool["judicial_aid"]
     ja = ja.loc[(ja["status"] == "决定救助") & (ja["agency"] == "检察院")]
-    types = _params()["case_types"]["values"]
+    types = parameter("guanyun", "case_types")
     charge_type = {c: k for k, t in types.items() for c in t.get("charges", [])}
     label = {k: t["label"] for k, t in types.items()}
     charge = ja["case_id"].map(pool["proc_cases"].drop_duplicates("case_id").set_index("case_id")["charge"])
@@ -1248,7 +1233,7 @@ def _after_window(frame: pd.DataFrame, m_all: pd.DataFrame, rows: pd.Index, wind
     lookup's matches of every snapshot ``m_all`` (``row``: lookup frame labels): the row at
     position ``k`` of ``frame`` is lookup row ``rows[k]`` (same person record, so the same pairs).
     Ordered as :func:`_registry_matches` orders them (by ``frame`` row, then registry row)."""
-    window = int(_params()["lookup_window_months"]["value"] if window_months is None else window_months)
+    window = int(parameter("guanyun", "lookup_window_months") if window_months is None else window_months)
     k = pd.Index(rows).get_indexer(m_all["row"]) if len(m_all) else np.zeros(0, dtype=np.intp)
     sel = np.flatnonzero(k >= 0)
     sel = sel[np.argsort(k[sel], kind="stable")]           # by recipient; registry order kept within

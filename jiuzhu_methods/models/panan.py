@@ -36,7 +36,6 @@ Examples
 """
 from __future__ import annotations
 
-import copy
 import re
 from importlib import resources
 from typing import Any
@@ -52,7 +51,7 @@ from ..core.keywords import joined_true, keyword_hits
 from ..core.linkage import anti_join, dedupe_persons, link
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.collide import collide, link_parts
-from ..core.params import data_file, needs_table
+from ..core.params import data_file, needs_table, values_of
 from ..core.registries import registry_candidates, registry_people
 from ..core.values import category_words, has_item, isin, join_flags
 
@@ -84,17 +83,9 @@ FEATURES: dict[str, str] = {
 
 
 def parameters() -> dict[str, dict[str, Any]]:
-    """The published-reading parameters: ``{section: {name: value}}`` from data/models/panan.yaml."""
-    raw = data_file("data/models/panan.yaml")
-    out: dict[str, Any] = {}
-    for sec, body in raw.items():
-        if not isinstance(body, dict):
-            continue
-        if "value" in body:  # a section that is itself one parameter (the decision tree)
-            out[sec] = copy.deepcopy(body["value"])
-        else:
-            out[sec] = {k: copy.deepcopy(v["value"]) for k, v in body.items() if isinstance(v, dict) and "value" in v}
-    return out
+    """The published-reading parameters: ``{section: {name: value}}`` from data/models/panan.yaml
+    (copies; the decision tree, a section that is one parameter, stands for its value)."""
+    return values_of("panan")
 
 
 def keyword_library() -> dict[str, dict[str, list[str]]]:

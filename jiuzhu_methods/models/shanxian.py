@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..core import identity, linkage as lk
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from ..core.params import load_params
+from ..core.params import parameter
 from ..core.persons import dedupe
 from ..core import registries
 from ..core.registries import registry_rows
@@ -35,10 +35,7 @@ _NO_CONTACT = {"phone_col": None, "address_col": None}
 
 
 def _v(*path: str) -> Any:
-    node = load_params("shanxian")
-    for p in path:
-        node = node[p]
-    return node["value"]
+    return parameter("shanxian", *path)
 
 
 # --------------------------------------------------------------------------- steps

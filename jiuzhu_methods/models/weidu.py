@@ -42,7 +42,7 @@ from ..core.linkage import key_codes, anti_join, link
 from ..core.linkage import isin as isin_distinct
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.collide import collide, link_parts
-from ..core.params import data_file, needs_table
+from ..core.params import data_file, needs_table, values_of
 from ..core.registries import registry_candidates
 from ..core.values import category_words, has_item, isin, join_flags, join_groups
 
@@ -53,9 +53,8 @@ DATA_KIND = {"proc_parties": "民事", "petitions": "信访", "court_enforcement
 
 
 def parameters() -> dict[str, dict[str, Any]]:
-    raw = data_file("data/models/weidu.yaml")
-    return {sec: {k: v["value"] for k, v in body.items() if isinstance(v, dict) and "value" in v}
-            for sec, body in raw.items() if isinstance(body, dict)}
+    """The published-reading parameters: ``{section: {name: value}}`` from data/models/weidu.yaml (copies)."""
+    return values_of("weidu")
 
 
 def keyword_library() -> dict[str, list[str]]:

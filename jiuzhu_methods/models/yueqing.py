@@ -36,7 +36,7 @@ import pandas as pd
 from ..core import keywords, linkage as lk
 from .. import privacy
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from ..core.params import load_params, needs_table
+from ..core.params import load_params, needs_table, parameter
 from ..core.persons import dedupe, person_key
 from ..core.registries import SNAPSHOTS, reference_date, registry_rows
 from ..core.values import isin, join_agencies, join_by, map_unique
@@ -50,11 +50,8 @@ _APPLICANT = {"id_col": "applicant_id_number", "name_col": "applicant_name", "ph
 # --------------------------------------------------------------------------- parameters
 
 
-def _v(*path: str, county: str = "yueqing") -> Any:
-    node = load_params(county)
-    for p in path:
-        node = node[p]
-    return node["value"]
+def _v(*path: str) -> Any:
+    return parameter("yueqing", *path)
 
 
 def content_words() -> list[str]:
