@@ -91,11 +91,12 @@ def has_item(joined: pd.Series, names: list[str]) -> pd.Series:
     return joined.fillna("").astype("str").str.contains(f"(?:^|、)(?:{alt})(?:、|$)", regex=True).astype(bool)
 
 
-def join_flags(flags: pd.DataFrame, names: list[str], sep: str) -> pd.Series:
-    """For each row, the names whose flag column is true, joined with ``sep`` in the order of
-    ``names`` (vectorised: :func:`keywords.joined_true` over the true cells only)."""
+def join_flags(flags: pd.DataFrame, names: list[str], sep: str, *, labels: list[str] | None = None) -> pd.Series:
+    """For each row, the names whose flag column is true (or their ``labels``, in the same
+    order), joined with ``sep`` in the order of ``names``; "" where none is (vectorised:
+    :func:`keywords.joined_true` over the true cells only)."""
     m = np.column_stack([flags[n].to_numpy(dtype=bool) for n in names]) if len(names) else np.zeros((len(flags), 0), bool)
-    return str_series(joined_true(m, list(names), sep), flags.index)
+    return str_series(joined_true(m, list(labels if labels is not None else names), sep), flags.index)
 
 
 def join_by(keys, values) -> pd.Series:

@@ -49,7 +49,7 @@ from ..core import amount as amount_mod
 from ..core.params import load_params, needs_table, parameter
 from ..core import keywords, linkage
 from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
-from ..core.values import join_sorted as _join_sorted  # the name this file's steps call
+from ..core.values import join_flags, join_sorted as _join_sorted  # the name this file's steps call
 
 MODEL_SCREEN = "guanyun.screen"
 MODEL_AMOUNT = "guanyun.amount"
@@ -762,16 +762,8 @@ def case_facts(frame: pd.DataFrame, pool, *, negation: str = "plain", facts: str
         with_relatives = set(pp.loc[pp["role"] == "近亲属", "case_id"])
         victim = (frame["role"] == "被害人") & frame["case_id"].isin(with_relatives)
         out["fact_death"] = out["fact_death"] & ~victim.to_numpy()
-    out["hardship_facts"] = _flags_joined(out, {f"fact_{k}": k for k in lib})
+    out["hardship_facts"] = join_flags(out, [f"fact_{k}" for k in lib], "、", labels=list(lib))
     return out
-
-
-def _flags_joined(df: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
-    """Vectorised: the labels of the True boolean columns of each row, joined with "、" in order."""
-    s = pd.Series("", index=df.index, dtype="str")
-    for col, label in labels.items():
-        s = s + np.where(df[col].to_numpy(dtype=bool), label + "、", "")
-    return s.str.rstrip("、").astype("str")
 
 
 def _step_rule2(frame, ctx):
@@ -1047,7 +1039,7 @@ def addon_coefficients(frame: pd.DataFrame, standard: dict, *, combine: str | No
         out["addon_coef"] = (c.max(axis=1) if combine == "max" else c.sum(axis=1)).fillna(0.0).astype("float64")
     else:
         out["addon_coef"] = 0.0
-    out["addon_groups"] = _flags_joined(hits, {g: g for g in hits.columns})
+    out["addon_groups"] = join_flags(hits, list(hits.columns), "、")
     return out
 
 
