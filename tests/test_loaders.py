@@ -9,7 +9,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jiuzhu_methods import DataPool
@@ -415,9 +415,10 @@ def test_identity_normalise_and_check_never_fail(value):
 
 
 @pytest.mark.xfail(reason="identity.normalise (str.upper: 'ß' → 'SS') and normalise_series (pyarrow upper: "
-                          "'ß' → 'ẞ') disagree on some non-ID text (found by hypothesis)", strict=False)
+                          "'ß' → 'ẞ') disagree on some non-ID text (found by hypothesis)", strict=True)
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40))
+@example("ß")   # the known disagreement, tried first: the test fails (xfail) on every run until it is fixed
 def test_identity_scalar_and_vectorised_normalise_agree(value):
     n = identity.normalise(value)
     v = identity.normalise_series(pd.Series([value], dtype="object")).iloc[0]
@@ -426,9 +427,10 @@ def test_identity_scalar_and_vectorised_normalise_agree(value):
 
 @pytest.mark.xfail(reason="identity.normalise is not idempotent on some non-ID text: NFKC runs before the "
                           "separators are removed, so 'A¨' → 'A' + U+0308, which a second NFKC composes to 'Ä' "
-                          "(found by hypothesis; only strings that are invalid IDs anyway)", strict=False)
+                          "(found by hypothesis; only strings that are invalid IDs anyway)", strict=True)
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40))
+@example("A¨")   # the known counterexample, tried first: xfail on every run, XPASS (an error) once fixed
 def test_identity_normalise_is_idempotent(value):
     n = identity.normalise(value)
     assert identity.normalise(n) == n
