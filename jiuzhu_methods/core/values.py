@@ -43,13 +43,24 @@ def join_groups(labels, values, sep: str = "、", *, sort: bool = False) -> pd.S
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=pd.Index(uniq), dtype="str")
 
 
-def concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
-    """Join the non-empty parts of each row with ``sep`` (vectorised over parts, not rows)."""
-    out = pd.Series("", index=index, dtype="str")
+def join_nonempty(parts: list, sep: str) -> np.ndarray:
+    """Per row, the non-empty strings of ``parts`` (sequences of strings of one length; a
+    missing value counts as empty) joined with ``sep``, in the order of ``parts``: the pieces of
+    a reason or of a list line. Vectorised over parts (numpy arrays of Python strings), not rows."""
+    out = None
     for part in parts:
-        part = part.fillna("").astype("str")
-        out = out + part.where(part == "", part + sep)
-    return out.str.removesuffix(sep)
+        part = pd.Series(np.asarray(part, dtype=object)).fillna("").to_numpy(dtype=object)
+        if out is None:
+            out = part.copy()
+            continue
+        out = np.where((out != "") & (part != ""), out + sep + part, np.where(part != "", part, out))
+    return np.zeros(0, dtype=object) if out is None else out
+
+
+def concat_parts(parts: list[pd.Series], index: pd.Index, sep: str = "；") -> pd.Series:
+    """:func:`join_nonempty` of Series on ``index`` (positionally), as a ``str`` Series."""
+    out = join_nonempty(parts, sep) if parts else np.full(len(index), "", dtype=object)
+    return pd.Series(out, index=index, dtype="str")
 
 
 def category_words(hits: np.ndarray, columns: list[str], categories: dict[str, list[str]]) -> np.ndarray:
@@ -201,4 +212,5 @@ def join_agencies(*parts: pd.Series | str, index) -> pd.Series:
     return map_unique(s, lambda v: "、".join(dict.fromkeys(x for x in v.split("、") if x)))
 
 
-__all__ = ["category_words", "concat_parts", "has_item", "isin", "join_agencies", "join_by", "join_flags", "join_groups", "join_sorted", "map_unique"]
+__all__ = ["category_words", "concat_parts", "has_item", "isin", "join_agencies", "join_by", "join_flags", "join_groups",
+           "join_nonempty", "join_sorted", "map_unique"]

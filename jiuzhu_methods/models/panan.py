@@ -53,7 +53,7 @@ from ..core.steps import Context, ModelResult, Pipeline, Step, finalize_clues
 from ..core.collide import collide, link_parts
 from ..core.params import data_file, needs_table, values_of
 from ..core.registries import registry_candidates, registry_people
-from ..core.values import category_words, has_item, isin, join_flags
+from ..core.values import category_words, has_item, isin, join_flags, join_nonempty
 
 MODEL = "panan.screen"
 GRADES = ["红", "橙", "黄"]
@@ -219,17 +219,7 @@ def _evidence_array(frame: pd.DataFrame, item: str, evidence: dict) -> np.ndarra
     for flag, phrase in (spec.get("flags") or {}).items():
         on = frame[flag].fillna(False).to_numpy(dtype=bool) if flag in frame.columns else np.zeros(n, dtype=bool)
         parts.append(np.where(on, str(phrase), ""))
-    return _join_nonempty(parts, n, "、")
-
-
-def _join_nonempty(parts: list[np.ndarray], n: int, sep: str) -> np.ndarray:
-    """Per row, the non-empty strings of ``parts`` (object arrays of length ``n``) joined with ``sep``."""
-    out = np.full(n, "", dtype=object)
-    for part in parts:
-        part = part.astype(object)
-        both = (out != "") & (part != "")
-        out = np.where(both, out + sep + part, np.where(part != "", part, out))
-    return out
+    return join_nonempty(parts, "、") if parts else np.full(n, "", dtype=object)
 
 
 def evidence_text(frame: pd.DataFrame, item: str, evidence: dict) -> pd.Series:
@@ -276,7 +266,7 @@ def render_reason(template: Any, frame: pd.DataFrame, evidence: dict | None = No
     out = np.full(len(sub), "", dtype=object)
     pos = 0
     for m, its in zip(_PLACEHOLDER.finditer(text), placeholders):
-        f = _join_nonempty([found[x] for x in its], len(sub), "、")
+        f = join_nonempty([found[x] for x in its], "、")
         out = out + text[pos:m.start()] + np.where(f != "", f, NOTHING_FOUND)
         pos = m.end()
     out = out + text[pos:]
